@@ -1,0 +1,103 @@
+#include "desktopapp.h"
+
+#include "entitytablemodel.h"
+#include "hub/hubhost.h"
+#include "logindialog.h"
+#include "mainwindow.h"
+#include "statusbar.h"
+
+#include <QApplication>
+#include <QMessageBox>
+#include <QProgressDialog>
+#include <QTimer>
+
+namespace ccpm {
+
+DesktopApp::DesktopApp(Options options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{
+}
+
+DesktopApp::~DesktopApp()
+{
+    m_window.reset();
+    m_login.reset();
+}
+
+void DesktopApp::start()
+{
+    run();
+}
+
+void DesktopApp::fatal(const QString &title, const Error &error)
+{
+    m_progress.reset();
+    QMessageBox box(QMessageBox::Critical, title, error.message, QMessageBox::Close);
+    if (!error.detail.isEmpty())
+        box.setInformativeText(error.detail);
+    box.exec();
+    QCoreApplication::exit(1);
+}
+
+QCoro::Task<> DesktopApp::run()
+{
+    m_progress = std::make_unique<QProgressDialog>(
+        m_options.database.source == DatabaseChoice::Source::Embedded ? tr("Starting the embedded database…")
+                                                                      : tr("Connecting to the database…"),
+        QString(), 0, 0);
+    m_progress->setWindowTitle(tr("CCPM Desk"));
+    m_progress->setMinimumDuration(300);
+    m_progress->setCancelButton(nullptr);
+
+    Result<AppCore::OpenReport> opened = co_await m_core.open(m_options.database, {true, true});
+    m_progress.reset();
+    if (!opened) {
+        fatal(tr("Cannot open the database"), opened.error());
+        co_return;
+    }
+
+    m_login = std::make_unique<LoginDialog>(m_core.executor(), m_core.settings().displayName());
+    connect(m_login.get(), &QDialog::accepted, this, [this] { showMainWindow(m_login->user()); });
+    connect(m_login.get(), &QDialog::rejected, qApp, &QApplication::quit);
+    m_login->show();
+    const QString autoLogin = qEnvironmentVariable("CCPM_DESK_LOGIN");
+    if (!autoLogin.isEmpty())
+        m_login->submit(autoLogin, qEnvironmentVariable("CCPM_DESK_PASSWORD"));
+}
+
+void DesktopApp::showMainWindow(const UserRow &user)
+{
+    m_window = std::make_unique<MainWindow>(m_core.executor(), m_core.feed(), m_core.settings(), user);
+    m_window->showTab(MainWindow::Tab(m_options.screenshotTab));
+    StatusBar *status = m_window->statusBarWidget();
+    if (m_options.hubPort > 0) {
+        QHostAddress address;
+        address.setAddress(m_options.hubAddress);
+        if (Status s = m_core.startHub(address, quint16(m_options.hubPort)); !s) {
+            status->setHubOff();
+            QMessageBox::warning(m_window.get(), tr("Agent hub not started"),
+                                 s.error().message + QLatin1Char('\n') + s.error().detail);
+        } else {
+            hub::HubHost *hub = m_core.hub();
+            status->setHub(hub->url(), 0);
+            connect(hub, &hub::HubHost::connectedAgentsChanged, status,
+                    [status, hub](int count) { status->setHub(hub->url(), count); });
+        }
+    }
+    m_window->show();
+    m_login.release()->deleteLater();
+    if (!m_options.screenshotPath.isEmpty()) {
+        // Give the models and the status bar a moment to load, then grab.
+        QTimer::singleShot(1500, this, &DesktopApp::takeScreenshot);
+    }
+}
+
+void DesktopApp::takeScreenshot()
+{
+    const bool saved = m_window->grab().save(m_options.screenshotPath, "PNG");
+    qInfo("screenshot %s: %s", saved ? "saved" : "FAILED", qPrintable(m_options.screenshotPath));
+    QCoreApplication::exit(saved ? 0 : 1);
+}
+
+} // namespace ccpm

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "appcore.h"
+#include "rows.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+
+class QProgressDialog;
+
+namespace ccpm {
+
+class LoginDialog;
+class MainWindow;
+
+/// The desktop start-up sequence: open the database (a progress dialog while the embedded
+/// cluster starts and migrations run), log in, show the main window, start the hub and keep the
+/// status bar's hub field current. Errors end in a message box that names what to do.
+/// Thread: GUI.
+class DesktopApp : public QObject {
+    Q_OBJECT
+public:
+    struct Options {
+        DatabaseChoice database;
+        int hubPort = 8765;
+        QString hubAddress = QStringLiteral("127.0.0.1");
+        QString screenshotPath; ///< grab the main window to this PNG once loaded, then quit
+        int screenshotTab = 1;  ///< MainWindow::Tab to show in the screenshot
+    };
+
+    explicit DesktopApp(Options options, QObject *parent = nullptr);
+    ~DesktopApp() override;
+
+    void start();
+
+private:
+    QCoro::Task<> run();
+    void showMainWindow(const UserRow &user);
+    void takeScreenshot();
+    void fatal(const QString &title, const Error &error);
+
+    Options m_options;
+    AppCore m_core;
+    std::unique_ptr<QProgressDialog> m_progress;
+    std::unique_ptr<LoginDialog> m_login;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+} // namespace ccpm

@@ -1,0 +1,149 @@
+#include "hub/agentconnection.h"
+
+#include <QCoro/QCoroSignal>
+#include <QJsonArray>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcHub, "ccpm.hub")
+
+namespace ccpm::hub {
+
+namespace {
+
+QString bearerToken(const QWebSocket &socket)
+{
+    const QByteArray header = socket.request().rawHeader("Authorization").trimmed();
+    static const QByteArray scheme("bearer ");
+    if (header.size() <= scheme.size() || header.left(scheme.size()).toLower() != scheme)
+        return {};
+    return QString::fromLatin1(header.mid(scheme.size()).trimmed());
+}
+
+} // namespace
+
+AgentConnection::AgentConnection(std::unique_ptr<QWebSocket> socket, DbExecutor &executor, ChangeFeed &feed,
+                                 QObject *parent)
+    : QObject(parent)
+    , m_socket(std::move(socket))
+    , m_executor(&executor)
+    , m_feed(&feed)
+    , m_peer(QStringLiteral("%1:%2").arg(m_socket->peerAddress().toString()).arg(m_socket->peerPort()))
+{
+    connect(m_socket.get(), &QWebSocket::textMessageReceived, this,
+            [this](const QString &message) { enqueue({Event::Frame, message.toUtf8()}); });
+    connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &) {
+        m_socket->sendTextMessage(QString::fromUtf8(jsonrpc::error(
+            QJsonValue::Null, jsonrpc::InvalidRequest, QStringLiteral("Invalid Request: send JSON-RPC as text frames"))));
+    });
+    connect(m_socket.get(), &QWebSocket::disconnected, this, [this] { enqueue({Event::Closed, {}}); });
+    // Started from the event loop, so the owner has connected to our signals before any is emitted.
+    QMetaObject::invokeMethod(this, [this, token = bearerToken(*m_socket)] { run(token); }, Qt::QueuedConnection);
+}
+
+AgentConnection::~AgentConnection() = default;
+
+QString AgentConnection::peer() const
+{
+    return m_peer;
+}
+
+void AgentConnection::closeWith(CloseCode code, const QString &reason, bool markInactive)
+{
+    m_markInactive = markInactive;
+    if (m_socket->state() == QAbstractSocket::ConnectedState)
+        m_socket->close(toQt(code), reason);
+}
+
+void AgentConnection::enqueue(Event event)
+{
+    if (m_closed)
+        return;
+    if (event.kind == Event::Closed)
+        m_closed = true;
+    m_events.enqueue(std::move(event));
+    emit eventQueued();
+}
+
+QCoro::Task<> AgentConnection::run(QString token)
+{
+    // Authenticate first; frames that arrive meanwhile wait in m_events.
+    if (token.isEmpty()) {
+        qCInfo(lcHub).noquote() << "refused" << peer() << ": no bearer token";
+        closeWith(CloseCode::Unauthorized, QStringLiteral("missing bearer token"), false);
+    } else {
+        Result<AgentTokenRow> auth = co_await AgentTokenRepository(*m_executor).authenticate(token);
+        if (!auth) {
+            const bool revoked = auth.error().detail == QLatin1String("revoked");
+            const bool authError = auth.error().kind == Error::Kind::Auth;
+            qCInfo(lcHub).noquote() << "refused" << peer() << ":" << auth.error().message;
+            closeWith(!authError ? CloseCode::InternalError
+                      : revoked  ? CloseCode::Revoked
+                                 : CloseCode::Unauthorized,
+                      !authError ? QStringLiteral("cannot check the token now") : auth.error().message, false);
+        } else {
+            m_agentId = auth->agentId;
+            qCInfo(lcHub).noquote() << "agent" << m_agentId << "connected from" << peer();
+            emit authenticated(m_agentId);
+        }
+    }
+
+    for (;;) {
+        if (m_events.isEmpty()) {
+            // Wait for the next frame or the close, without blocking the hub thread.
+            co_await qCoro(this, &AgentConnection::eventQueued);
+            continue;
+        }
+        Event event = m_events.dequeue();
+        if (event.kind == Event::Closed)
+            break;
+        if (m_agentId.isEmpty())
+            continue; // not authenticated: the socket is closing, frames are ignored
+        const jsonrpc::Parsed parsed = jsonrpc::parse(event.payload);
+        QByteArray reply = parsed.errorResponse;
+        if (parsed.request) {
+            reply = co_await handle(*parsed.request);
+            if (parsed.request->isNotification())
+                reply.clear();
+        }
+        if (!reply.isEmpty() && m_socket->state() == QAbstractSocket::ConnectedState)
+            m_socket->sendTextMessage(QString::fromUtf8(reply));
+    }
+
+    if (!m_agentId.isEmpty() && m_markInactive) {
+        Result<AgentRow> row = co_await AgentService(*m_executor, *m_feed).disconnected(m_agentId);
+        if (!row)
+            qCWarning(lcHub).noquote() << "could not mark agent" << m_agentId << "inactive:" << row.error().toString();
+    }
+    qCInfo(lcHub).noquote() << "connection closed:" << (m_agentId.isEmpty() ? peer() : m_agentId);
+    emit finished();
+    deleteLater();
+}
+
+QCoro::Task<QByteArray> AgentConnection::handle(const jsonrpc::Request &request)
+{
+    if (request.method == QLatin1String("agent.setStatus"))
+        co_return co_await setStatus(request);
+    co_return jsonrpc::error(request.id, jsonrpc::MethodNotFound,
+                             QStringLiteral("Method not found: %1").arg(request.method));
+}
+
+QCoro::Task<QByteArray> AgentConnection::setStatus(const jsonrpc::Request &request)
+{
+    const QJsonValue id = request.id;
+    const QJsonValue statusValue = request.params.toObject().value(QLatin1String("status"));
+    const std::optional<AgentStatus> status = fromDb<AgentStatus>(statusValue.toString());
+    if (!request.params.isObject() || !statusValue.isString() || !status)
+        co_return jsonrpc::error(id, jsonrpc::InvalidParams,
+                                 QStringLiteral("Invalid params: \"status\" must be one of ACTIVE, BUSY, INACTIVE"),
+                                 QJsonObject{{QStringLiteral("allowed"),
+                                              QJsonArray::fromStringList(enumLabels<AgentStatus>())}});
+    Result<AgentRow> row = co_await AgentService(*m_executor, *m_feed).reportStatus(m_agentId, *status);
+    if (!row)
+        co_return jsonrpc::error(id, jsonrpc::ServerError, row.error().message);
+    co_return jsonrpc::result(id, QJsonObject{{QStringLiteral("agentId"), row->id},
+                                              {QStringLiteral("status"), toDb(row->status)},
+                                              {QStringLiteral("lastSeenAt"),
+                                               row->lastSeenAt.toString(Qt::ISODateWithMs)}});
+}
+
+} // namespace ccpm::hub

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "changefeed.h"
+#include "connectionsettings.h"
+#include "result.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <QThread>
+#include <QUrl>
+
+#include <memory>
+
+namespace ccpm {
+class DbExecutor;
+}
+
+namespace ccpm::hub {
+
+class HubServer;
+
+/// Runs the agent hub in a thread of its own, with its own database connections, so that
+/// agents never stall the GUI and the GUI never stalls agents. Owned by the GUI (or the
+/// headless `ccpm-desk hub` command); signals arrive in the owner's thread.
+class HubHost : public QObject {
+    Q_OBJECT
+public:
+    /// `feed` must outlive the host; the hub publishes agent changes on it.
+    HubHost(ConnectionSettings settings, ChangeFeed &feed, QObject *parent = nullptr);
+    ~HubHost() override; ///< stop()s when still running
+
+    /// Starts listening (waits for the hub thread to bind, a few milliseconds).
+    Status start(const QHostAddress &address, quint16 port);
+    /// Closes every agent connection, marks those agents INACTIVE, and stops the thread.
+    /// Waits at most `timeoutMs` for the last writes.
+    void stop(int timeoutMs = 3000);
+
+    QUrl url() const { return m_url; }
+    int connectedAgents() const { return m_connectedAgents; }
+
+signals:
+    void connectedAgentsChanged(int count);
+
+private:
+    ConnectionSettings m_settings;
+    ChangeFeed *m_feed;
+    QThread m_thread;
+    DbExecutor *m_executor = nullptr; ///< lives in the hub thread
+    HubServer *m_server = nullptr;    ///< lives in the hub thread
+    QUrl m_url;
+    int m_connectedAgents = 0;
+};
+
+} // namespace ccpm::hub

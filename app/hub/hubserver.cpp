@@ -1,0 +1,85 @@
+#include "hub/hubserver.h"
+
+#include "hub/agentconnection.h"
+
+#include <QCoro/QCoroSignal>
+
+namespace ccpm::hub {
+
+HubServer::HubServer(DbExecutor &executor, ChangeFeed &feed, QObject *parent)
+    : QObject(parent)
+    , m_server(QStringLiteral("ccpm-desk hub"), QWebSocketServer::NonSecureMode)
+    , m_executor(&executor)
+    , m_feed(&feed)
+{
+    connect(&m_server, &QWebSocketServer::newConnection, this, &HubServer::onNewConnection);
+}
+
+HubServer::~HubServer()
+{
+    m_server.close();
+}
+
+Status HubServer::listen(const QHostAddress &address, quint16 port)
+{
+    if (!m_server.listen(address, port))
+        return Error{Error::Kind::Environment,
+                     QStringLiteral("The agent hub cannot listen on %1:%2: %3")
+                         .arg(address.toString())
+                         .arg(port)
+                         .arg(m_server.errorString()),
+                     QStringLiteral("Choose another port with --hub-port, or 0 to turn the hub off."),
+                     {}};
+    return Done{};
+}
+
+QUrl HubServer::url() const
+{
+    return m_server.isListening() ? m_server.serverUrl() : QUrl();
+}
+
+void HubServer::onNewConnection()
+{
+    while (QWebSocket *raw = m_server.nextPendingConnection()) {
+        auto *connection = new AgentConnection(std::unique_ptr<QWebSocket>(raw), *m_executor, *m_feed, this);
+        m_connections.insert(connection);
+        connect(connection, &AgentConnection::authenticated, this,
+                [this, connection](const QString &agentId) { onAuthenticated(connection, agentId); });
+        connect(connection, &AgentConnection::finished, this, [this, connection] { onFinished(connection); });
+    }
+}
+
+void HubServer::onAuthenticated(AgentConnection *connection, const QString &agentId)
+{
+    if (AgentConnection *previous = m_byAgent.value(agentId); previous && previous != connection) {
+        // The newer connection wins; the older one must not mark the agent INACTIVE on its way out.
+        previous->closeWith(CloseCode::Replaced, QStringLiteral("replaced by a newer connection"), false);
+    }
+    m_byAgent.insert(agentId, connection);
+    emit connectedAgentsChanged(connectedAgents());
+}
+
+void HubServer::onFinished(AgentConnection *connection)
+{
+    m_connections.remove(connection);
+    const QString agentId = connection->agentId();
+    if (!agentId.isEmpty() && m_byAgent.value(agentId) == connection) {
+        m_byAgent.remove(agentId);
+        emit connectedAgentsChanged(connectedAgents());
+    }
+}
+
+QCoro::Task<> HubServer::shutdown()
+{
+    m_server.close();
+    const auto connections = m_connections;
+    for (AgentConnection *connection : connections)
+        connection->closeWith(CloseCode::GoingAway, QStringLiteral("the hub is shutting down"));
+    while (!m_connections.isEmpty()) {
+        AgentConnection *connection = *m_connections.begin();
+        co_await qCoro(connection, &AgentConnection::finished);
+    }
+    emit stopped();
+}
+
+} // namespace ccpm::hub

@@ -1,0 +1,149 @@
+// ccpm-desk: the desktop control centre for the ccpm database, and its command line.
+#include "commands.h"
+#include "databaselocator.h"
+#include "desktopapp.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QSettings>
+#include <QTranslator>
+
+#include <cstdio>
+
+namespace {
+
+// Which mode before any QCoreApplication exists: the first word that is not an option value.
+bool wantsCommandLine(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QString arg = QString::fromLocal8Bit(argv[i]);
+        if (arg == QLatin1String("--database-url") || arg == QLatin1String("--hub-port") ||
+            arg == QLatin1String("--hub-address") || arg == QLatin1String("--token-name") ||
+            arg == QLatin1String("--screenshot") || arg == QLatin1String("--screenshot-tab")) {
+            ++i;
+            continue;
+        }
+        if (arg == QLatin1String("-h") || arg == QLatin1String("--help") || arg == QLatin1String("-v") ||
+            arg == QLatin1String("--version"))
+            return true;
+        if (!arg.startsWith(QLatin1Char('-')))
+            return ccpm::isCommand(arg);
+    }
+    return false;
+}
+
+bool hasDisplay()
+{
+    return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+}
+
+void setIdentity()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("CCPM"));
+    QCoreApplication::setApplicationName(QStringLiteral("ccpm-desk"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(CCPM_VERSION));
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    const bool commandLine = wantsCommandLine(argc, argv);
+    if (!commandLine && !hasDisplay()) {
+        std::fputs("ccpm-desk: there is no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset).\n"
+                   "Run it in a desktop session, or under a virtual X server:  xvfb-run -a ccpm-desk\n"
+                   "(Debian package xvfb; with scripts/run:  xvfb-run -a scripts/run). The command-line\n"
+                   "subcommands need no display: ccpm-desk --help\n",
+                   stderr);
+        return 2;
+    }
+
+    std::unique_ptr<QCoreApplication> app;
+    if (commandLine)
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    else
+        app = std::make_unique<QApplication>(argc, argv);
+    setIdentity();
+
+    QTranslator translator;
+    if (translator.load(QLocale(), QStringLiteral("ccpm-desk"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QCoreApplication::installTranslator(&translator);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "main", "CCPM Desk: the desktop control centre for the ccpm multi-agent collaboration database.\n\n"
+                "Commands (without one, the window opens):\n"
+                "  db status                     list applied and pending migrations\n"
+                "  db migrate                    apply pending migrations\n"
+                "  db seed --demo                write the demo data into an empty database\n"
+                "  db connect <url>|--embedded   save the database to use from now on\n"
+                "  agent token create <agent>    print a new access token for an agent (name or id)\n"
+                "  hub                           run the agent hub without a window"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption databaseUrl(
+        QStringLiteral("database-url"),
+        QCoreApplication::translate("main", "PostgreSQL URL (postgresql://user:password@host:5432/ccpm?schema=public). "
+                                            "Default: DATABASE_URL, the saved setting, the embedded database."),
+        QStringLiteral("url"));
+    const QCommandLineOption hubPort(QStringLiteral("hub-port"),
+                                     QCoreApplication::translate("main", "Agent hub port (default 8765, 0 turns it off)."),
+                                     QStringLiteral("port"), QStringLiteral("8765"));
+    const QCommandLineOption hubAddress(QStringLiteral("hub-address"),
+                                        QCoreApplication::translate("main", "Agent hub address (default 127.0.0.1)."),
+                                        QStringLiteral("address"), QStringLiteral("127.0.0.1"));
+    const QCommandLineOption demo(QStringLiteral("demo"), QCoreApplication::translate("main", "With 'db seed': the demo data."));
+    const QCommandLineOption embedded(QStringLiteral("embedded"),
+                                      QCoreApplication::translate("main", "With 'db connect': use the embedded database."));
+    const QCommandLineOption tokenName(QStringLiteral("token-name"),
+                                       QCoreApplication::translate("main", "With 'agent token create': a label for the token."),
+                                       QStringLiteral("name"));
+    QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save the main window as PNG, then quit."),
+                                  QStringLiteral("file"));
+    screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption screenshotTab(QStringLiteral("screenshot-tab"), QStringLiteral("Tab for --screenshot (0-3)."),
+                                     QStringLiteral("index"), QStringLiteral("1"));
+    screenshotTab.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({databaseUrl, hubPort, hubAddress, demo, embedded, tokenName, screenshot, screenshotTab});
+    parser.process(*app);
+
+    bool portOk = false;
+    const int port = parser.value(hubPort).toInt(&portOk);
+    if (!portOk || port < 0 || port > 65535) {
+        std::fprintf(stderr, "ccpm-desk: --hub-port must be a number from 0 to 65535 (0 turns the hub off).\n");
+        return 2;
+    }
+
+    if (commandLine) {
+        ccpm::CommandOptions options;
+        options.positional = parser.positionalArguments();
+        options.databaseUrl = parser.value(databaseUrl);
+        options.hubPort = port;
+        options.hubAddress = parser.value(hubAddress);
+        options.demo = parser.isSet(demo);
+        options.embedded = parser.isSet(embedded);
+        options.tokenName = parser.value(tokenName);
+        return ccpm::runCommand(options);
+    }
+
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/ccpm-desk-256.png")));
+    QSettings settings;
+    ccpm::Result<ccpm::DatabaseChoice> choice = ccpm::chooseDatabase(parser.value(databaseUrl), settings);
+    if (!choice) {
+        std::fprintf(stderr, "ccpm-desk: %s\n", qPrintable(choice.error().message));
+        return 2;
+    }
+    ccpm::DesktopApp::Options options;
+    options.database = *choice;
+    options.hubPort = port;
+    options.hubAddress = parser.value(hubAddress);
+    options.screenshotPath = parser.value(screenshot);
+    options.screenshotTab = qBound(0, parser.value(screenshotTab).toInt(), 3);
+    ccpm::DesktopApp desktop(options);
+    desktop.start();
+    return app->exec();
+}

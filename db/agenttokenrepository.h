@@ -1,0 +1,33 @@
+#pragma once
+
+#include "dbexecutor.h"
+#include "rows.h"
+
+namespace ccpm {
+
+/// Agent access tokens ("agent_tokens", migration 2). A token is shown once at creation; only
+/// its SHA-256 (AgentToken::hash) is stored and looked up, so a database leak does not leak
+/// tokens. Same threading rules as AgentRepository.
+class AgentTokenRepository {
+public:
+    explicit AgentTokenRepository(DbExecutor &executor) : m_executor(&executor) {}
+
+    struct Created {
+        AgentTokenRow row;
+        QString token; ///< the plain token: print it once, never store it
+    };
+
+    /// Creates a new random token for `agentId`.
+    QCoro::Task<Result<Created>> create(const QString &agentId, const QString &name) const;
+
+    /// The agent a token belongs to. Unknown tokens are Error::Kind::Auth "invalid", revoked ones
+    /// Error::Kind::Auth with detail "revoked". Marks the token used (lastUsedAt).
+    QCoro::Task<Result<AgentTokenRow>> authenticate(const QString &token) const;
+
+    QCoro::Task<Status> revoke(const QString &tokenId) const;
+
+private:
+    DbExecutor *m_executor;
+};
+
+} // namespace ccpm

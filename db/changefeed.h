@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+namespace ccpm {
+
+/// Announces "row `id` of table `table` changed", whoever changed it: this process's services,
+/// the agent hub, or (later) PostgreSQL NOTIFY. Models refresh that one row; the hub forwards
+/// assignments to connected agents.
+///
+/// Thread: publish() may be called from any thread; receivers get the signal in their own
+/// thread (queued across threads). One instance per database, owned by the app.
+class ChangeFeed : public QObject {
+    Q_OBJECT
+public:
+    enum class Op { Insert, Update, Delete };
+    Q_ENUM(Op)
+
+    using QObject::QObject;
+
+    void publish(const QString &table, const QString &id, Op op) { emit rowChanged(table, id, op); }
+
+signals:
+    void rowChanged(const QString &table, const QString &id, ccpm::ChangeFeed::Op op);
+};
+
+} // namespace ccpm

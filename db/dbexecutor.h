@@ -1,0 +1,82 @@
+#pragma once
+
+#include "connectionsettings.h"
+#include "result.h"
+
+#include <QFuture>
+#include <QObject>
+#include <QPromise>
+#include <QSqlDatabase>
+
+#include <QCoro/QCoroFuture>
+#include <QCoro/QCoroTask>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <vector>
+
+class QThread;
+
+namespace ccpm {
+
+class DbWorker;
+
+/// Runs database work on worker threads that own their connections.
+///
+/// Each of the `connections` workers is a QThread holding one QSqlDatabase (QPSQL), opened on
+/// first use and reopened after the server drops it. A job is a function `Result<T>(QSqlDatabase&)`
+/// that runs entirely in the worker's thread; `run()` returns a QCoro::Task that resumes in the
+/// calling thread (GUI, hub or test) when the job is done, so callers never block on the server.
+/// Jobs on one worker run in order; jobs are spread over the workers by load.
+///
+/// Every connection sets `TimeZone=UTC` (TIMESTAMP(3) columns hold UTC wall-clock time, see the
+/// schema contract) and `search_path` to the settings' schema.
+///
+/// Errors: a connection that cannot be opened yields Error::Kind::Connection with libpq's message
+/// (never the password). Thread: create and destroy in one thread; run() may be called from any
+/// thread that has an event loop.
+class DbExecutor : public QObject {
+    Q_OBJECT
+public:
+    explicit DbExecutor(ConnectionSettings settings, int connections = 2, QObject *parent = nullptr);
+    ~DbExecutor() override;
+
+    const ConnectionSettings &settings() const { return m_settings; }
+
+    /// Queues `work` on a worker and completes with what it returns.
+    template <typename T>
+    QCoro::Task<Result<T>> run(std::function<Result<T>(QSqlDatabase &)> work)
+    {
+        auto promise = std::make_shared<QPromise<Result<T>>>();
+        QFuture<Result<T>> future = promise->future();
+        promise->start();
+        post([promise, work = std::move(work)](QSqlDatabase *db, const Error *openError) {
+            if (openError)
+                promise->addResult(Result<T>(*openError));
+            else
+                promise->addResult(work(*db));
+            promise->finish();
+        });
+        co_return co_await future;
+    }
+
+    /// Same as run(), deducing T from the callable.
+    template <typename F>
+    auto exec(F work)
+    {
+        using R = std::invoke_result_t<F, QSqlDatabase &>;
+        using T = std::remove_cvref_t<decltype(std::declval<R>().value())>;
+        return run<T>(std::function<Result<T>(QSqlDatabase &)>(std::move(work)));
+    }
+
+private:
+    using Job = std::function<void(QSqlDatabase *db, const Error *openError)>;
+    void post(Job job);
+
+    ConnectionSettings m_settings;
+    std::vector<QThread *> m_threads;
+    std::vector<DbWorker *> m_workers;
+};
+
+} // namespace ccpm

@@ -1,0 +1,82 @@
+#include "dbworker.h"
+
+#include <QLoggingCategory>
+#include <QSqlDriver>
+#include <QSqlQuery>
+
+Q_LOGGING_CATEGORY(lcDb, "ccpm.db")
+
+namespace ccpm {
+
+DbWorker::DbWorker(ConnectionSettings settings, QString connectionName)
+    : m_settings(std::move(settings))
+    , m_connectionName(std::move(connectionName))
+{
+}
+
+std::optional<Error> DbWorker::ensureOpen()
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (db.isValid() && db.isOpen())
+        return std::nullopt;
+    if (!db.isValid()) {
+        db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_connectionName);
+        if (!db.isValid())
+            return Error{Error::Kind::Environment,
+                         QStringLiteral("The Qt PostgreSQL driver (QPSQL) is not installed."),
+                         QStringLiteral("Install the Debian package libqt6sql6-psql."), {}};
+        db.setHostName(m_settings.host);
+        db.setPort(m_settings.port);
+        db.setDatabaseName(m_settings.database);
+        db.setUserName(m_settings.user);
+        db.setPassword(m_settings.password);
+        db.setConnectOptions(m_settings.connectOptions(QStringLiteral("ccpm-desk")));
+    }
+    if (!db.open()) {
+        Error e = Error::fromSql(db.lastError());
+        e.kind = Error::Kind::Connection;
+        e.message = QStringLiteral("Cannot connect to %1: %2")
+                        .arg(m_settings.displayName(), db.lastError().databaseText().trimmed().isEmpty()
+                                                           ? db.lastError().driverText()
+                                                           : db.lastError().databaseText().trimmed());
+        qCWarning(lcDb).noquote() << e.message;
+        return e;
+    }
+    QSqlQuery q(db);
+    const QString schema = db.driver()->escapeIdentifier(m_settings.schema, QSqlDriver::TableName);
+    if (!q.exec(QStringLiteral("SET TIME ZONE 'UTC'")) || !q.exec(QStringLiteral("SET client_min_messages TO warning")) ||
+        !q.exec(QStringLiteral("SET search_path TO %1").arg(schema))) {
+        Error e = Error::fromSql(q.lastError(), QStringLiteral("Cannot prepare the session"));
+        db.close();
+        return e;
+    }
+    return std::nullopt;
+}
+
+void DbWorker::execute(const Job &job)
+{
+    std::optional<Error> openError = ensureOpen();
+    if (openError) {
+        job(nullptr, &*openError);
+    } else {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        job(&db, nullptr);
+        // A lost connection is reopened by the next job instead of failing forever.
+        if (db.lastError().type() == QSqlError::ConnectionError || !db.isOpen() ||
+            (db.driver() && db.driver()->lastError().type() == QSqlError::ConnectionError))
+            db.close();
+    }
+    --m_pending;
+}
+
+void DbWorker::shutdown()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        if (db.isValid())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+} // namespace ccpm

@@ -1,0 +1,3 @@
+#include "enums.h"
+
+// Header-only today; the translation unit keeps the target's file list stable.

@@ -1,0 +1,106 @@
+#include "sqlvalues.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QTimeZone>
+
+namespace ccpm::sql {
+
+QString timestampText(const QDateTime &utc)
+{
+    if (!utc.isValid())
+        return {};
+    return utc.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+}
+
+QDateTime timestampFromText(const QVariant &text)
+{
+    if (text.isNull())
+        return {};
+    // PostgreSQL prints "2026-11-29 15:14:20.85": trailing zeros of the fraction are dropped.
+    QString s = text.toString();
+    QString fraction;
+    const qsizetype dot = s.indexOf(QLatin1Char('.'));
+    if (dot >= 0) {
+        fraction = s.mid(dot + 1);
+        s.truncate(dot);
+    }
+    QDateTime dt = QDateTime::fromString(s, QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    if (!dt.isValid())
+        return {};
+    dt.setTimeZone(QTimeZone::utc());
+    const int ms = fraction.isEmpty() ? 0 : fraction.left(3).leftJustified(3, QLatin1Char('0')).toInt();
+    return dt.addMSecs(ms);
+}
+
+QString jsonText(const QJsonValue &value)
+{
+    // QJsonDocument holds only objects and arrays: wrap scalars in an array and unwrap the text.
+    const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    return QString::fromUtf8(wrapped.mid(1, wrapped.size() - 2));
+}
+
+Result<QJsonValue> jsonFromText(const QVariant &text)
+{
+    if (text.isNull())
+        return QJsonValue(QJsonValue::Null);
+    QJsonParseError error{};
+    const QJsonDocument doc =
+        QJsonDocument::fromJson(QByteArray("[") + text.toString().toUtf8() + QByteArray("]"), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isArray() || doc.array().size() != 1)
+        return Error{Error::Kind::Invalid, QStringLiteral("Invalid JSON value: %1").arg(error.errorString()), {}, {}};
+    return doc.array().first();
+}
+
+QVariant textArrayJson(const std::optional<QStringList> &list)
+{
+    if (!list)
+        return QVariant(QMetaType::fromType<QString>());
+    QJsonArray array;
+    for (const QString &element : *list)
+        array.append(element.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(element));
+    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
+}
+
+std::optional<QStringList> textArrayFromJson(const QVariant &text)
+{
+    if (text.isNull())
+        return std::nullopt;
+    const QJsonDocument doc = QJsonDocument::fromJson(text.toString().toUtf8());
+    QStringList list;
+    const QJsonArray array = doc.array();
+    list.reserve(array.size());
+    for (const QJsonValue &v : array) {
+        if (v.isNull()) {
+            list.append(QString());
+        } else {
+            QString s = v.toString();
+            if (s.isNull())
+                s = QStringLiteral(""); // keep '' distinct from NULL
+            list.append(s);
+        }
+    }
+    return list;
+}
+
+QString textArrayExpression(const QString &param)
+{
+    return QStringLiteral("CASE WHEN CAST(%1 AS jsonb) IS NULL THEN NULL ELSE ARRAY(SELECT e FROM "
+                          "jsonb_array_elements_text(CAST(%1 AS jsonb)) WITH ORDINALITY AS t(e, n) "
+                          "ORDER BY n)::text[] END")
+        .arg(param);
+}
+
+Status execPrepared(QSqlQuery &query, const QString &sql, const QVariantMap &bindings, const QString &what)
+{
+    if (!query.prepare(sql))
+        return Error::fromSql(query.lastError(), what);
+    for (auto it = bindings.cbegin(); it != bindings.cend(); ++it)
+        query.bindValue(it.key(), it.value());
+    if (!query.exec())
+        return Error::fromSql(query.lastError(), what);
+    return Done{};
+}
+
+} // namespace ccpm::sql

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QDateTime>
+#include <QJsonValue>
+#include <QSqlQuery>
+#include <QStringList>
+#include <QVariant>
+
+#include "result.h"
+
+#include <optional>
+
+namespace ccpm::sql {
+
+/// Conversions between Qt values and the exact text forms PostgreSQL uses for the schema's
+/// column types. Repositories select these columns as text and bind text, so no value passes
+/// through the driver's own (time-zone-dependent) conversions.
+///
+/// - TIMESTAMP(3): UTC wall-clock time without a zone (schema contract), millisecond precision.
+///   Select with `"col"::text`, bind with `CAST(:v AS timestamp(3))`.
+/// - jsonb: any JSON value, scalars included. Select with `"col"::text`, bind with
+///   `CAST(:v AS jsonb)`.
+/// - text[]: select with `array_to_json("col")::text` (NULL array stays NULL, NULL elements
+///   become JSON null), bind through textArrayExpression(). An empty array is not NULL.
+///   In a QStringList, a null QString is an SQL NULL element; an empty QString is ''.
+/// Pure functions, any thread.
+
+QString timestampText(const QDateTime &utc);      ///< "2026-11-29 15:14:20.850", or null QString
+QDateTime timestampFromText(const QVariant &text); ///< invalid QDateTime for NULL
+
+QString jsonText(const QJsonValue &value);        ///< compact JSON, scalars allowed
+Result<QJsonValue> jsonFromText(const QVariant &text);
+
+QVariant textArrayJson(const std::optional<QStringList> &list); ///< bind value for the expression below
+std::optional<QStringList> textArrayFromJson(const QVariant &text);
+/// SQL expression turning a bound JSON array (placeholder `param`, e.g. ":caps") into text[],
+/// keeping order, NULL elements and NULL itself.
+QString textArrayExpression(const QString &param);
+
+/// A bind value for a nullable text column: a null QString binds SQL NULL.
+inline QVariant nullableText(const QString &s)
+{
+    return s.isNull() ? QVariant(QMetaType::fromType<QString>()) : QVariant(s);
+}
+
+/// "true" or "false", bound as text and cast in SQL (`CAST(:v AS boolean)`) so that no driver
+/// formatting of booleans is relied on.
+inline QString boolText(bool value) { return value ? QStringLiteral("true") : QStringLiteral("false"); }
+
+/// Wraps QSqlQuery::prepare + bindValue + exec with a readable Error naming `what` on failure.
+Status execPrepared(QSqlQuery &query, const QString &sql, const QVariantMap &bindings, const QString &what);
+
+} // namespace ccpm::sql

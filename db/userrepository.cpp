@@ -1,0 +1,99 @@
+#include "userrepository.h"
+
+#include "cuid.h"
+#include "sqlvalues.h"
+
+#include <QSqlQuery>
+
+namespace ccpm {
+
+namespace {
+
+constexpr auto kSelect = R"sql(
+SELECT "id", "username", "email", "role"::text, "createdAt"::text, "updatedAt"::text
+FROM "users")sql";
+
+constexpr auto kInsert = R"sql(
+INSERT INTO "users" ("id", "username", "email", "password", "role", "createdAt", "updatedAt")
+VALUES (:id, :username, :email, :password, CAST(:role AS "Role"),
+        CAST(:createdAt AS timestamp(3)), CAST(:updatedAt AS timestamp(3))))sql";
+
+UserRow fromQuery(const QSqlQuery &q)
+{
+    UserRow row;
+    row.id = q.value(0).toString();
+    row.username = q.value(1).toString();
+    row.email = q.value(2).toString();
+    row.role = fromDb<Role>(q.value(3).toString()).value_or(Role::User);
+    row.createdAt = sql::timestampFromText(q.value(4));
+    row.updatedAt = sql::timestampFromText(q.value(5));
+    return row;
+}
+
+} // namespace
+
+Result<QList<UserRow>> UserRepository::select(QSqlDatabase &db, const QString &where, const QVariantMap &bindings)
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    const QString sqlText = QLatin1String(kSelect) + (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where) +
+                            QStringLiteral(" ORDER BY \"username\", \"id\"");
+    if (Status s = sql::execPrepared(q, sqlText, bindings, QStringLiteral("Cannot read users")); !s)
+        return s.error();
+    QList<UserRow> rows;
+    while (q.next())
+        rows.append(fromQuery(q));
+    return rows;
+}
+
+Result<UserRow> UserRepository::selectOne(QSqlDatabase &db, const QString &id)
+{
+    auto rows = select(db, QStringLiteral("\"id\" = :id"), {{QStringLiteral(":id"), id}});
+    if (!rows)
+        return rows.error();
+    if (rows->isEmpty())
+        return Error{Error::Kind::NotFound, QStringLiteral("No user has the id %1.").arg(id), {}, {}};
+    return rows->first();
+}
+
+Result<UserRow> UserRepository::insert(QSqlDatabase &db, UserRow row, const QString &passwordHash)
+{
+    if (row.id.isEmpty())
+        row.id = newCuid();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (!row.createdAt.isValid())
+        row.createdAt = now;
+    row.updatedAt = now;
+    QSqlQuery q(db);
+    Status s = sql::execPrepared(q, QLatin1String(kInsert),
+                                 {{QStringLiteral(":id"), row.id},
+                                  {QStringLiteral(":username"), row.username},
+                                  {QStringLiteral(":email"), row.email},
+                                  {QStringLiteral(":password"), passwordHash},
+                                  {QStringLiteral(":role"), toDb(row.role)},
+                                  {QStringLiteral(":createdAt"), sql::timestampText(row.createdAt)},
+                                  {QStringLiteral(":updatedAt"), sql::timestampText(row.updatedAt)}},
+                                 QStringLiteral("Cannot create user \"%1\"").arg(row.username));
+    if (!s) {
+        Error e = s.error();
+        if (e.kind == Error::Kind::Constraint) {
+            const bool email = e.message.contains(QLatin1String("users_email_key"));
+            e.message = email ? QStringLiteral("The e-mail address \"%1\" is already taken.").arg(row.email)
+                              : QStringLiteral("The username \"%1\" is already taken.").arg(row.username);
+        }
+        return e;
+    }
+    return selectOne(db, row.id);
+}
+
+QCoro::Task<Result<QList<UserRow>>> UserRepository::list() const
+{
+    return m_executor->exec([](QSqlDatabase &db) { return select(db, {}, {}); });
+}
+
+QCoro::Task<Result<UserRow>> UserRepository::get(const QString &id) const
+{
+    return m_executor->exec([id](QSqlDatabase &db) { return selectOne(db, id); });
+}
+
+} // namespace ccpm

@@ -1,0 +1,300 @@
+// The agent hub end to end: a real QWebSocket over loopback, the real hub thread, a real
+// PostgreSQL database loaded from the backend's fixture, and the agents model a view would show.
+#include "agentrepository.h"
+#include "agentsmodel.h"
+#include "agenttokenrepository.h"
+#include "changefeed.h"
+#include "dbexecutor.h"
+#include "hub/closecodes.h"
+#include "hub/hubhost.h"
+#include "migrator.h"
+#include "testdatabase.h"
+
+#include <QAbstractItemModelTester>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkRequest>
+#include <QSignalSpy>
+#include <QTest>
+#include <QWebSocket>
+
+#include <QCoro/QCoroTask>
+
+using namespace ccpm;
+
+namespace {
+
+const QString kBuildBotId = QStringLiteral("cmx1zcg8u00058e7dt2kazxzd");
+const QString kAssistantId = QStringLiteral("cmx1zcg8i00038e7d4rutgnst");
+
+struct Client {
+    std::unique_ptr<QWebSocket> socket = std::make_unique<QWebSocket>();
+    QList<QJsonObject> replies;
+    int closeCode = -1;
+
+    Client()
+    {
+        QObject::connect(socket.get(), &QWebSocket::textMessageReceived, [this](const QString &m) {
+            replies << QJsonDocument::fromJson(m.toUtf8()).object();
+        });
+        QObject::connect(socket.get(), &QWebSocket::disconnected,
+                         [this] { closeCode = int(socket->closeCode()); });
+    }
+
+    void open(const QUrl &url, const QString &token)
+    {
+        QNetworkRequest request(url);
+        if (!token.isNull())
+            request.setRawHeader("Authorization", "Bearer " + token.toLatin1());
+        socket->open(request);
+    }
+
+    void send(const QByteArray &frame) { socket->sendTextMessage(QString::fromUtf8(frame)); }
+    void call(int id, const QString &method, const QJsonObject &params)
+    {
+        send(QJsonDocument(QJsonObject{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}})
+                 .toJson(QJsonDocument::Compact));
+    }
+};
+
+} // namespace
+
+class TestHub : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void busyReachesDatabaseAndModelRow();
+    void badRequestsGetJsonRpcErrors_data();
+    void badRequestsGetJsonRpcErrors();
+    void wrongOrMissingTokenIsRefusedAndChangesNothing_data();
+    void wrongOrMissingTokenIsRefusedAndChangesNothing();
+    void revokedTokenIsRefused();
+    void closingMakesTheAgentInactive();
+    void newerConnectionReplacesOlder();
+
+private:
+    QString statusInDb(const QString &agentId) const
+    {
+        return m_db->scalar(QStringLiteral("SELECT status::text FROM agents WHERE id = '%1'").arg(agentId)).toString();
+    }
+    QString createToken(const QString &agentId)
+    {
+        auto created = QCoro::waitFor(AgentTokenRepository(*m_executor).create(agentId, "test"));
+        return created ? created->token : QString();
+    }
+
+    std::unique_ptr<TestDatabase> m_db;
+    std::unique_ptr<DbExecutor> m_executor;
+    std::unique_ptr<ChangeFeed> m_feed;
+    std::unique_ptr<hub::HubHost> m_hub;
+    std::unique_ptr<AgentsModel> m_model;
+    std::unique_ptr<QAbstractItemModelTester> m_tester;
+    QString m_botToken;
+};
+
+void TestHub::initTestCase()
+{
+    m_db = std::make_unique<TestDatabase>("hub");
+    QVERIFY2(m_db->error().isEmpty(), qPrintable(m_db->error()));
+    const QString loaded = m_db->loadSqlFile(TestDatabase::fixture("prisma-seeded-ccpm.sql"));
+    QVERIFY2(loaded.isEmpty(), qPrintable(loaded));
+    m_executor = std::make_unique<DbExecutor>(m_db->settings());
+    CCPM_VERIFY_OK(QCoro::waitFor(m_executor->exec([](QSqlDatabase &db) { return Migrator::migrate(db, "public"); })));
+    m_botToken = createToken(kBuildBotId);
+    QVERIFY(m_botToken.startsWith("ccpm_"));
+
+    m_feed = std::make_unique<ChangeFeed>();
+    m_hub = std::make_unique<hub::HubHost>(m_db->settings(), *m_feed);
+    CCPM_VERIFY_OK(m_hub->start(QHostAddress::LocalHost, 0));
+    QVERIFY(m_hub->url().isValid());
+
+    m_model = std::make_unique<AgentsModel>(*m_executor, *m_feed);
+    m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
+                                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_model->reload();
+    QTRY_COMPARE(m_model->rowCount(), 3);
+}
+
+void TestHub::cleanupTestCase()
+{
+    m_hub.reset();
+    m_tester.reset();
+    m_model.reset();
+    m_executor.reset();
+    m_db.reset();
+}
+
+void TestHub::busyReachesDatabaseAndModelRow()
+{
+    // Given Build Bot connected with its token, and the agents model loaded
+    Client client;
+    client.open(m_hub->url(), m_botToken);
+    QTRY_COMPARE(client.socket->state(), QAbstractSocket::ConnectedState);
+    QTRY_COMPARE(m_hub->connectedAgents(), 1);
+    const int row = m_model->rowOf(kBuildBotId);
+    QVERIFY(row >= 0);
+    QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
+    QSignalSpy reset(m_model.get(), &QAbstractItemModel::modelReset);
+
+    // When it reports BUSY
+    client.call(1, "agent.setStatus", {{"status", "BUSY"}});
+
+    // Then the hub answers with a JSON-RPC result
+    QTRY_COMPARE(client.replies.size(), 1);
+    const QJsonObject reply = client.replies.first();
+    QCOMPARE(reply.value("jsonrpc").toString(), "2.0");
+    QCOMPARE(reply.value("id").toInt(), 1);
+    QCOMPARE(reply.value("result").toObject().value("status").toString(), "BUSY");
+
+    // And the database row holds BUSY, with lastSeenAt and updatedAt set
+    QCOMPARE(statusInDb(kBuildBotId), "BUSY");
+    QVERIFY(!m_db->scalar(QStringLiteral("SELECT \"lastSeenAt\" FROM agents WHERE id = '%1'").arg(kBuildBotId)).isNull());
+
+    // And the model emitted dataChanged for exactly that row, without a reset
+    QTRY_VERIFY(!changed.isEmpty());
+    const auto args = changed.last();
+    QCOMPARE(args.at(0).toModelIndex().row(), row);
+    QCOMPARE(args.at(1).toModelIndex().row(), row);
+    QCOMPARE(reset.size(), 0);
+    QCOMPARE(m_model->index(row, AgentsModel::Status).data(Qt::EditRole).toString(), "BUSY");
+    QCOMPARE(m_model->index(row, AgentsModel::Status).data(Qt::DisplayRole).toString(), "Busy");
+
+    // And other agents' rows are untouched
+    QCOMPARE(statusInDb(kAssistantId), "ACTIVE");
+}
+
+void TestHub::badRequestsGetJsonRpcErrors_data()
+{
+    QTest::addColumn<QByteArray>("frame");
+    QTest::addColumn<int>("code");
+    QTest::newRow("not json") << QByteArray("{\"jsonrpc\": \"2.0\", ") << -32700;
+    QTest::newRow("no version") << QByteArray(R"({"id":1,"method":"agent.setStatus","params":{"status":"BUSY"}})")
+                                << -32600;
+    QTest::newRow("batch") << QByteArray(R"([{"jsonrpc":"2.0","id":1,"method":"agent.setStatus"}])") << -32600;
+    QTest::newRow("unknown method") << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":"agent.fly","params":{}})")
+                                    << -32601;
+    QTest::newRow("bad status")
+        << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":"agent.setStatus","params":{"status":"SLEEPING"}})") << -32602;
+    QTest::newRow("status not a string")
+        << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":"agent.setStatus","params":{"status":3}})") << -32602;
+    QTest::newRow("no params") << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":"agent.setStatus"})") << -32602;
+    QTest::newRow("lower case") << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":"agent.setStatus","params":{"status":"busy"}})")
+                                << -32602;
+}
+
+void TestHub::badRequestsGetJsonRpcErrors()
+{
+    QFETCH(QByteArray, frame);
+    QFETCH(int, code);
+    // Given a connected agent in a known state
+    Client client;
+    client.open(m_hub->url(), m_botToken);
+    QTRY_COMPARE(client.socket->state(), QAbstractSocket::ConnectedState);
+    client.call(0, "agent.setStatus", {{"status", "ACTIVE"}});
+    QTRY_COMPARE(client.replies.size(), 1);
+
+    // When it sends a broken request
+    client.send(frame);
+
+    // Then it gets the JSON-RPC error, stays connected, and the row is unchanged
+    QTRY_COMPARE(client.replies.size(), 2);
+    QCOMPARE(client.replies.at(1).value("error").toObject().value("code").toInt(), code);
+    QVERIFY(!client.replies.at(1).value("error").toObject().value("message").toString().isEmpty());
+    QCOMPARE(client.socket->state(), QAbstractSocket::ConnectedState);
+    QCOMPARE(statusInDb(kBuildBotId), "ACTIVE");
+}
+
+void TestHub::wrongOrMissingTokenIsRefusedAndChangesNothing_data()
+{
+    QTest::addColumn<QString>("token");
+    QTest::newRow("wrong") << QStringLiteral("ccpm_not-a-real-token");
+    QTest::newRow("missing") << QString();
+    QTest::newRow("empty") << QStringLiteral("");
+}
+
+void TestHub::wrongOrMissingTokenIsRefusedAndChangesNothing()
+{
+    QFETCH(QString, token);
+    // Given the agents table as it is
+    const QStringList before = m_db->dumpRows("agents", {"id", "status", "updatedAt", "lastSeenAt"});
+    const QStringList tokensBefore = m_db->dumpRows("agent_tokens", {"id", "lastUsedAt", "revokedAt"});
+
+    // When a client connects with a bad token and tries to set a status
+    Client client;
+    client.open(m_hub->url(), token);
+    QTRY_VERIFY(client.socket->state() == QAbstractSocket::ConnectedState || client.closeCode != -1);
+    if (client.socket->state() == QAbstractSocket::ConnectedState)
+        client.call(1, "agent.setStatus", {{"status", "BUSY"}});
+
+    // Then the hub closes the connection with 4401 and nothing in the database changed
+    QTRY_COMPARE(client.closeCode, int(hub::CloseCode::Unauthorized));
+    QVERIFY(client.replies.isEmpty());
+    QCOMPARE(m_db->dumpRows("agents", {"id", "status", "updatedAt", "lastSeenAt"}), before);
+    QCOMPARE(m_db->dumpRows("agent_tokens", {"id", "lastUsedAt", "revokedAt"}), tokensBefore);
+}
+
+void TestHub::revokedTokenIsRefused()
+{
+    // Given a token that an administrator revoked
+    const QString token = createToken(kAssistantId);
+    QVERIFY(!token.isEmpty());
+    const QString tokenId =
+        m_db->scalar("SELECT id FROM agent_tokens WHERE \"agentId\" = 'cmx1zcg8i00038e7d4rutgnst'").toString();
+    CCPM_VERIFY_OK(QCoro::waitFor(AgentTokenRepository(*m_executor).revoke(tokenId)));
+    const QStringList before = m_db->dumpRows("agents", {"id", "status", "updatedAt", "lastSeenAt"});
+
+    // When the agent connects with it
+    Client client;
+    client.open(m_hub->url(), token);
+
+    // Then it is refused with 4403 and nothing changes
+    QTRY_COMPARE(client.closeCode, int(hub::CloseCode::Revoked));
+    QCOMPARE(m_db->dumpRows("agents", {"id", "status", "updatedAt", "lastSeenAt"}), before);
+}
+
+void TestHub::closingMakesTheAgentInactive()
+{
+    // Given Build Bot connected and BUSY
+    Client client;
+    client.open(m_hub->url(), m_botToken);
+    QTRY_COMPARE(client.socket->state(), QAbstractSocket::ConnectedState);
+    client.call(1, "agent.setStatus", {{"status", "BUSY"}});
+    QTRY_COMPARE(client.replies.size(), 1);
+    QCOMPARE(statusInDb(kBuildBotId), "BUSY");
+    const int row = m_model->rowOf(kBuildBotId);
+
+    // When it closes the socket
+    client.socket->close();
+
+    // Then the agent becomes INACTIVE in the database and in the model, and the hub count drops
+    QTRY_COMPARE(statusInDb(kBuildBotId), QStringLiteral("INACTIVE"));
+    QTRY_COMPARE(m_model->index(row, AgentsModel::Status).data(Qt::EditRole).toString(), QStringLiteral("INACTIVE"));
+    QTRY_COMPARE(m_hub->connectedAgents(), 0);
+}
+
+void TestHub::newerConnectionReplacesOlder()
+{
+    // Given Build Bot connected
+    Client first;
+    first.open(m_hub->url(), m_botToken);
+    QTRY_COMPARE(first.socket->state(), QAbstractSocket::ConnectedState);
+    first.call(1, "agent.setStatus", {{"status", "ACTIVE"}});
+    QTRY_COMPARE(first.replies.size(), 1);
+
+    // When it connects again
+    Client second;
+    second.open(m_hub->url(), m_botToken);
+
+    // Then the older connection is closed with 4409, the agent stays ACTIVE and connected once
+    QTRY_COMPARE(first.closeCode, int(hub::CloseCode::Replaced));
+    second.call(2, "agent.setStatus", {{"status", "BUSY"}});
+    QTRY_COMPARE(second.replies.size(), 1);
+    QCOMPARE(statusInDb(kBuildBotId), "BUSY");
+    QCOMPARE(m_hub->connectedAgents(), 1);
+    second.socket->close();
+    QTRY_COMPARE(statusInDb(kBuildBotId), QStringLiteral("INACTIVE"));
+}
+
+QTEST_GUILESS_MAIN(TestHub)
+#include "tst_hub.moc"

@@ -1,0 +1,69 @@
+#include "statusbar.h"
+
+#include "serverinfo.h"
+
+#include <QLabel>
+
+namespace ccpm {
+
+StatusBar::StatusBar(DbExecutor &executor, const ConnectionSettings &settings, QWidget *parent)
+    : QStatusBar(parent)
+    , m_executor(&executor)
+    , m_database(new QLabel(this))
+    , m_server(new QLabel(this))
+    , m_ping(new QLabel(this))
+    , m_hub(new QLabel(this))
+{
+    m_database->setText(tr("Database: %1").arg(settings.displayName()));
+    m_database->setToolTip(settings.redactedUrl());
+    m_server->setText(tr("Server: …"));
+    m_ping->setText(tr("Round trip: …"));
+    m_hub->setText(tr("Hub: off"));
+    addPermanentWidget(m_database);
+    addPermanentWidget(m_server);
+    addPermanentWidget(m_ping);
+    addPermanentWidget(m_hub);
+
+    QCoro::connect(ServerInfo::version(executor), this, [this](Result<QString> version) {
+        m_server->setText(version ? *version : tr("Server: unreachable"));
+        if (!version)
+            m_server->setToolTip(version.error().toString());
+    });
+    connect(&m_timer, &QTimer::timeout, this, &StatusBar::ping);
+    m_timer.start(5000);
+    ping();
+}
+
+void StatusBar::ping()
+{
+    if (m_pinging)
+        return; // the previous ping has not come back: do not pile up
+    m_pinging = true;
+    QCoro::connect(ServerInfo::ping(*m_executor), this, [this](Result<double> ms) {
+        m_pinging = false;
+        if (ms) {
+            m_ping->setText(tr("Round trip: %1 ms").arg(*ms, 0, 'f', 1));
+            m_ping->setToolTip({});
+        } else {
+            m_ping->setText(tr("Database unreachable"));
+            m_ping->setToolTip(ms.error().toString());
+        }
+    });
+}
+
+void StatusBar::setHub(const QUrl &url, int connectedAgents)
+{
+    m_hub->setText(tr("Hub: %1 · %n agent(s) connected", nullptr, connectedAgents).arg(url.toString()));
+}
+
+void StatusBar::setHubOff()
+{
+    m_hub->setText(tr("Hub: off"));
+}
+
+QString StatusBar::databaseText() const { return m_database->text(); }
+QString StatusBar::serverText() const { return m_server->text(); }
+QString StatusBar::pingText() const { return m_ping->text(); }
+QString StatusBar::hubText() const { return m_hub->text(); }
+
+} // namespace ccpm

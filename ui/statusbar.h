@@ -1,0 +1,43 @@
+#pragma once
+
+#include "connectionsettings.h"
+#include "dbexecutor.h"
+
+#include <QStatusBar>
+#include <QTimer>
+#include <QUrl>
+
+class QLabel;
+
+namespace ccpm {
+
+/// The main window's status bar: which database (host and name, never the password), the
+/// server version, the round-trip time of a periodic `SELECT 1` (every 5 s, on a db worker),
+/// and the hub's address with the number of connected agents.
+/// Thread: GUI.
+class StatusBar : public QStatusBar {
+    Q_OBJECT
+public:
+    StatusBar(DbExecutor &executor, const ConnectionSettings &settings, QWidget *parent = nullptr);
+
+    void setHub(const QUrl &url, int connectedAgents);
+    void setHubOff();
+
+    QString databaseText() const;
+    QString serverText() const;
+    QString pingText() const;
+    QString hubText() const;
+
+private:
+    void ping();
+
+    DbExecutor *m_executor;
+    QLabel *m_database;
+    QLabel *m_server;
+    QLabel *m_ping;
+    QLabel *m_hub;
+    QTimer m_timer;
+    bool m_pinging = false;
+};
+
+} // namespace ccpm
