@@ -34,7 +34,8 @@ QCoro::Task<Result<AppCore::OpenReport>> AppCore::open(DatabaseChoice choice, Op
             m_embedded = std::make_unique<EmbeddedPostgres>();
         EmbeddedPostgres *embedded = m_embedded.get();
         // initdb and pg_ctl take seconds: never on the calling (GUI) thread.
-        Result<ConnectionSettings> started = co_await QtConcurrent::run([embedded] { return embedded->start(); });
+        Result<ConnectionSettings> started =
+            co_await QtConcurrent::run([embedded] { return embedded->start(); });
         if (!started)
             co_return started.error();
         m_settings = *started;
@@ -53,7 +54,8 @@ QCoro::Task<Result<AppCore::OpenReport>> AppCore::open(DatabaseChoice choice, Op
         report.migrations = *migrated;
     } else {
         // Still prove the server answers, so callers fail early with a clear message.
-        Result<bool> reachable = co_await m_executor->exec([](QSqlDatabase &) -> Result<bool> { return true; });
+        Result<bool> reachable =
+            co_await m_executor->exec([](QSqlDatabase &) -> Result<bool> { return true; });
         if (!reachable)
             co_return reachable.error();
     }
@@ -82,7 +84,8 @@ QCoro::Task<Result<AppCore::OpenReport>> AppCore::open(DatabaseChoice choice, Op
 Status AppCore::startHub(const QHostAddress &address, quint16 port)
 {
     if (!m_executor)
-        return Error{Error::Kind::Invalid, QStringLiteral("Open the database before starting the hub."), {}, {}};
+        return Error{
+            Error::Kind::Invalid, QStringLiteral("Open the database before starting the hub."), {}, {}};
     m_hub = std::make_unique<hub::HubHost>(m_settings, m_feed);
     Status s = m_hub->start(address, port);
     if (!s)

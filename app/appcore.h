@@ -27,7 +27,7 @@ class AppCore : public QObject {
     Q_OBJECT
 public:
     struct OpenOptions {
-        bool migrate = true;       ///< apply pending migrations
+        bool migrate = true;            ///< apply pending migrations
         bool seedDemoWhenEmpty = false; ///< write the demo data into an empty embedded database
     };
     struct OpenReport {

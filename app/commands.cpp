@@ -74,11 +74,12 @@ int dbStatus(const CommandOptions &options)
     auto core = openCore(options, false);
     if (!core)
         return 1;
-    auto status = QCoro::waitFor(core->executor().exec([](QSqlDatabase &db) { return Migrator::status(db); }));
+    auto status =
+        QCoro::waitFor(core->executor().exec([](QSqlDatabase &db) { return Migrator::status(db); }));
     if (!status)
         return fail(status.error());
-    out() << "database: " << core->settings().displayName() << " (" << DatabaseChoice::sourceName(core->source())
-          << ")" << Qt::endl;
+    out() << "database: " << core->settings().displayName() << " ("
+          << DatabaseChoice::sourceName(core->source()) << ")" << Qt::endl;
     int pending = 0;
     for (const Migrator::Entry &e : *status) {
         out() << QStringLiteral("%1  %2  %3  %4")
@@ -91,7 +92,9 @@ int dbStatus(const CommandOptions &options)
             ++pending;
         if (e.state == Migrator::State::Modified)
             return fail({Error::Kind::Schema,
-                         QStringLiteral("Migration %1 was changed after it was applied.").arg(e.version), {}, {}});
+                         QStringLiteral("Migration %1 was changed after it was applied.").arg(e.version),
+                         {},
+                         {}});
     }
     out() << (pending ? QStringLiteral("%1 pending: run 'ccpm-desk db migrate'").arg(pending)
                       : QStringLiteral("up to date"))
@@ -115,7 +118,8 @@ int dbSeed(const CommandOptions &options)
     auto core = openCore(options, true);
     if (!core)
         return 1;
-    auto report = QCoro::waitFor(core->executor().exec([](QSqlDatabase &db) { return DemoSeeder::seed(db); }));
+    auto report =
+        QCoro::waitFor(core->executor().exec([](QSqlDatabase &db) { return DemoSeeder::seed(db); }));
     if (!report)
         return fail(report.error());
     out() << QStringLiteral("wrote the demo data: %1 users, %2 agents, %3 tasks, %4 messages")
@@ -161,14 +165,15 @@ int agentTokenCreate(const CommandOptions &options)
     auto agent = QCoro::waitFor(AgentRepository(core->executor()).findByIdOrName(key));
     if (!agent)
         return fail(agent.error());
-    const QString name = options.tokenName.isEmpty()
-                             ? QStringLiteral("created %1").arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
-                             : options.tokenName;
+    const QString name =
+        options.tokenName.isEmpty()
+            ? QStringLiteral("created %1").arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
+            : options.tokenName;
     auto created = QCoro::waitFor(AgentTokenRepository(core->executor()).create(agent->id, name));
     if (!created)
         return fail(created.error());
-    err() << "Token for agent \"" << agent->name << "\" (" << agent->id << "), shown once; only its SHA-256 is stored."
-          << Qt::endl;
+    err() << "Token for agent \"" << agent->name << "\" (" << agent->id
+          << "), shown once; only its SHA-256 is stored." << Qt::endl;
     out() << created->token << Qt::endl;
     return 0;
 }
@@ -189,9 +194,8 @@ int runHub(const CommandOptions &options)
         return fail(s.error());
     out() << "agent hub listening on " << core->hub()->url().toString() << " (database "
           << core->settings().displayName() << "); Ctrl+C stops it" << Qt::endl;
-    QObject::connect(core->hub(), &hub::HubHost::connectedAgentsChanged, [](int count) {
-        err() << "connected agents: " << count << Qt::endl;
-    });
+    QObject::connect(core->hub(), &hub::HubHost::connectedAgentsChanged,
+                     [](int count) { err() << "connected agents: " << count << Qt::endl; });
     std::signal(SIGINT, [](int) { s_stopRequested = true; });
     std::signal(SIGTERM, [](int) { s_stopRequested = true; });
     QTimer poll;

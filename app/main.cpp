@@ -54,11 +54,12 @@ int main(int argc, char **argv)
 {
     const bool commandLine = wantsCommandLine(argc, argv);
     if (!commandLine && !hasDisplay()) {
-        std::fputs("ccpm-desk: there is no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset).\n"
-                   "Run it in a desktop session, or under a virtual X server:  xvfb-run -a ccpm-desk\n"
-                   "(Debian package xvfb; with scripts/run:  xvfb-run -a scripts/run). The command-line\n"
-                   "subcommands need no display: ccpm-desk --help\n",
-                   stderr);
+        std::fputs(
+            "ccpm-desk: there is no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset).\n"
+            "Run it in a desktop session, or under a virtual X server:  xvfb-run -a ccpm-desk\n"
+            "(Debian package xvfb; with scripts/run:  xvfb-run -a scripts/run). The command-line\n"
+            "subcommands need no display: ccpm-desk --help\n",
+            stderr);
         return 2;
     }
 
@@ -70,7 +71,8 @@ int main(int argc, char **argv)
     setIdentity();
 
     QTranslator translator;
-    if (translator.load(QLocale(), QStringLiteral("ccpm-desk"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+    if (translator.load(QLocale(), QStringLiteral("ccpm-desk"), QStringLiteral("_"),
+                        QStringLiteral(":/i18n")))
         QCoreApplication::installTranslator(&translator);
 
     QCommandLineParser parser;
@@ -87,34 +89,44 @@ int main(int argc, char **argv)
     parser.addVersionOption();
     const QCommandLineOption databaseUrl(
         QStringLiteral("database-url"),
-        QCoreApplication::translate("main", "PostgreSQL URL (postgresql://user:password@host:5432/ccpm?schema=public). "
-                                            "Default: DATABASE_URL, the saved setting, the embedded database."),
+        QCoreApplication::translate(
+            "main", "PostgreSQL URL (postgresql://user:password@host:5432/ccpm?schema=public). "
+                    "Default: DATABASE_URL, the saved setting, the embedded database."),
         QStringLiteral("url"));
-    const QCommandLineOption hubPort(QStringLiteral("hub-port"),
-                                     QCoreApplication::translate("main", "Agent hub port (default 8765, 0 turns it off)."),
-                                     QStringLiteral("port"), QStringLiteral("8765"));
-    const QCommandLineOption hubAddress(QStringLiteral("hub-address"),
-                                        QCoreApplication::translate("main", "Agent hub address (default 127.0.0.1)."),
-                                        QStringLiteral("address"), QStringLiteral("127.0.0.1"));
-    const QCommandLineOption demo(QStringLiteral("demo"), QCoreApplication::translate("main", "With 'db seed': the demo data."));
-    const QCommandLineOption embedded(QStringLiteral("embedded"),
-                                      QCoreApplication::translate("main", "With 'db connect': use the embedded database."));
-    const QCommandLineOption tokenName(QStringLiteral("token-name"),
-                                       QCoreApplication::translate("main", "With 'agent token create': a label for the token."),
-                                       QStringLiteral("name"));
-    QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save the main window as PNG, then quit."),
+    const QCommandLineOption hubPort(
+        QStringLiteral("hub-port"),
+        QCoreApplication::translate("main", "Agent hub port (default 8765, 0 turns it off)."),
+        QStringLiteral("port"), QStringLiteral("8765"));
+    const QCommandLineOption hubAddress(
+        QStringLiteral("hub-address"),
+        QCoreApplication::translate("main", "Agent hub address (default 127.0.0.1)."),
+        QStringLiteral("address"), QStringLiteral("127.0.0.1"));
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  QCoreApplication::translate("main", "With 'db seed': the demo data."));
+    const QCommandLineOption embedded(
+        QStringLiteral("embedded"),
+        QCoreApplication::translate("main", "With 'db connect': use the embedded database."));
+    const QCommandLineOption tokenName(
+        QStringLiteral("token-name"),
+        QCoreApplication::translate("main", "With 'agent token create': a label for the token."),
+        QStringLiteral("name"));
+    QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                  QStringLiteral("Save the main window as PNG, then quit."),
                                   QStringLiteral("file"));
     screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
-    QCommandLineOption screenshotTab(QStringLiteral("screenshot-tab"), QStringLiteral("Tab for --screenshot (0-3)."),
-                                     QStringLiteral("index"), QStringLiteral("1"));
+    QCommandLineOption screenshotTab(QStringLiteral("screenshot-tab"),
+                                     QStringLiteral("Tab for --screenshot (0-3)."), QStringLiteral("index"),
+                                     QStringLiteral("1"));
     screenshotTab.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({databaseUrl, hubPort, hubAddress, demo, embedded, tokenName, screenshot, screenshotTab});
+    parser.addOptions(
+        {databaseUrl, hubPort, hubAddress, demo, embedded, tokenName, screenshot, screenshotTab});
     parser.process(*app);
 
     bool portOk = false;
     const int port = parser.value(hubPort).toInt(&portOk);
     if (!portOk || port < 0 || port > 65535) {
-        std::fprintf(stderr, "ccpm-desk: --hub-port must be a number from 0 to 65535 (0 turns the hub off).\n");
+        std::fprintf(stderr,
+                     "ccpm-desk: --hub-port must be a number from 0 to 65535 (0 turns the hub off).\n");
         return 2;
     }
 

@@ -43,11 +43,13 @@ AgentRow fromQuery(const QSqlQuery &q)
 
 } // namespace
 
-Result<QList<AgentRow>> AgentRepository::select(QSqlDatabase &db, const QString &where, const QVariantMap &bindings)
+Result<QList<AgentRow>> AgentRepository::select(QSqlDatabase &db, const QString &where,
+                                                const QVariantMap &bindings)
 {
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    const QString sqlText = QLatin1String(kSelect) + (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where) +
+    const QString sqlText = QLatin1String(kSelect) +
+                            (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where) +
                             QStringLiteral(" ORDER BY \"name\", \"id\"");
     if (Status s = sql::execPrepared(q, sqlText, bindings, QStringLiteral("Cannot read agents")); !s)
         return s.error();
@@ -78,16 +80,17 @@ Result<AgentRow> AgentRepository::insert(QSqlDatabase &db, AgentRow row)
     if (row.metadata.isUndefined() || row.metadata.isNull())
         row.metadata = QJsonObject();
     QSqlQuery q(db);
-    Status s = sql::execPrepared(q, QString::fromLatin1(kInsert).arg(sql::textArrayExpression(QStringLiteral(":caps"))),
-                                 {{QStringLiteral(":id"), row.id},
-                                  {QStringLiteral(":name"), row.name},
-                                  {QStringLiteral(":type"), toDb(row.type)},
-                                  {QStringLiteral(":caps"), sql::textArrayJson(row.capabilities)},
-                                  {QStringLiteral(":status"), toDb(row.status)},
-                                  {QStringLiteral(":metadata"), sql::jsonText(row.metadata)},
-                                  {QStringLiteral(":createdAt"), sql::timestampText(row.createdAt)},
-                                  {QStringLiteral(":updatedAt"), sql::timestampText(row.updatedAt)}},
-                                 QStringLiteral("Cannot create agent \"%1\"").arg(row.name));
+    Status s = sql::execPrepared(
+        q, QString::fromLatin1(kInsert).arg(sql::textArrayExpression(QStringLiteral(":caps"))),
+        {{QStringLiteral(":id"), row.id},
+         {QStringLiteral(":name"), row.name},
+         {QStringLiteral(":type"), toDb(row.type)},
+         {QStringLiteral(":caps"), sql::textArrayJson(row.capabilities)},
+         {QStringLiteral(":status"), toDb(row.status)},
+         {QStringLiteral(":metadata"), sql::jsonText(row.metadata)},
+         {QStringLiteral(":createdAt"), sql::timestampText(row.createdAt)},
+         {QStringLiteral(":updatedAt"), sql::timestampText(row.updatedAt)}},
+        QStringLiteral("Cannot create agent \"%1\"").arg(row.name));
     if (!s)
         return s.error();
     return selectOne(db, row.id);
@@ -106,7 +109,8 @@ QCoro::Task<Result<AgentRow>> AgentRepository::get(const QString &id) const
 QCoro::Task<Result<AgentRow>> AgentRepository::findByIdOrName(const QString &idOrName) const
 {
     return m_executor->exec([idOrName](QSqlDatabase &db) -> Result<AgentRow> {
-        auto rows = select(db, QStringLiteral("\"id\" = :key OR \"name\" = :key"), {{QStringLiteral(":key"), idOrName}});
+        auto rows = select(db, QStringLiteral("\"id\" = :key OR \"name\" = :key"),
+                           {{QStringLiteral(":key"), idOrName}});
         if (!rows)
             return rows.error();
         for (const AgentRow &row : *rows) {
@@ -121,19 +125,24 @@ QCoro::Task<Result<AgentRow>> AgentRepository::findByIdOrName(const QString &idO
                          {},
                          {}};
         if (rows->isEmpty())
-            return Error{Error::Kind::NotFound, QStringLiteral("No agent has the id or name \"%1\".").arg(idOrName), {}, {}};
+            return Error{Error::Kind::NotFound,
+                         QStringLiteral("No agent has the id or name \"%1\".").arg(idOrName),
+                         {},
+                         {}};
         return rows->first();
     });
 }
 
-QCoro::Task<Result<AgentRow>> AgentRepository::setStatus(const QString &id, AgentStatus status, bool seen) const
+QCoro::Task<Result<AgentRow>> AgentRepository::setStatus(const QString &id, AgentStatus status,
+                                                         bool seen) const
 {
     return m_executor->exec([id, status, seen](QSqlDatabase &db) -> Result<AgentRow> {
         QSqlQuery q(db);
-        Status s = sql::execPrepared(
-            q, QLatin1String(kSetStatus),
-            {{QStringLiteral(":status"), toDb(status)}, {QStringLiteral(":seen"), sql::boolText(seen)}, {QStringLiteral(":id"), id}},
-            QStringLiteral("Cannot set the agent's status"));
+        Status s = sql::execPrepared(q, QLatin1String(kSetStatus),
+                                     {{QStringLiteral(":status"), toDb(status)},
+                                      {QStringLiteral(":seen"), sql::boolText(seen)},
+                                      {QStringLiteral(":id"), id}},
+                                     QStringLiteral("Cannot set the agent's status"));
         if (!s)
             return s.error();
         if (q.numRowsAffected() != 1)

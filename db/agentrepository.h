@@ -11,7 +11,10 @@ namespace ccpm {
 /// NULL (schema contract, seed-backend.md).
 class AgentRepository {
 public:
-    explicit AgentRepository(DbExecutor &executor) : m_executor(&executor) {}
+    explicit AgentRepository(DbExecutor &executor)
+        : m_executor(&executor)
+    {
+    }
 
     QCoro::Task<Result<QList<AgentRow>>> list() const;
     QCoro::Task<Result<AgentRow>> get(const QString &id) const;
@@ -20,7 +23,8 @@ public:
     /// Sets status and, when `seen`, lastSeenAt = now (both with updatedAt), in one statement.
     QCoro::Task<Result<AgentRow>> setStatus(const QString &id, AgentStatus status, bool seen) const;
 
-    static Result<QList<AgentRow>> select(QSqlDatabase &db, const QString &where, const QVariantMap &bindings);
+    static Result<QList<AgentRow>> select(QSqlDatabase &db, const QString &where,
+                                          const QVariantMap &bindings);
     static Result<AgentRow> selectOne(QSqlDatabase &db, const QString &id);
     static Result<AgentRow> insert(QSqlDatabase &db, AgentRow row);
 

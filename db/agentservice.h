@@ -11,7 +11,11 @@ namespace ccpm {
 /// Thread: any thread with an event loop; the feed delivers to receivers in their threads.
 class AgentService {
 public:
-    AgentService(DbExecutor &executor, ChangeFeed &feed) : m_executor(&executor), m_feed(&feed) {}
+    AgentService(DbExecutor &executor, ChangeFeed &feed)
+        : m_executor(&executor)
+        , m_feed(&feed)
+    {
+    }
 
     /// The agent reported `status`: writes status, updatedAt and lastSeenAt.
     QCoro::Task<Result<AgentRow>> reportStatus(QString agentId, AgentStatus status) const;

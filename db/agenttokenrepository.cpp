@@ -31,7 +31,7 @@ WHERE "id" = :id AND "revokedAt" IS NULL)sql";
 } // namespace
 
 QCoro::Task<Result<AgentTokenRepository::Created>> AgentTokenRepository::create(const QString &agentId,
-                                                                                 const QString &name) const
+                                                                                const QString &name) const
 {
     return m_executor->exec([agentId, name](QSqlDatabase &db) -> Result<Created> {
         Created created;
@@ -66,14 +66,20 @@ QCoro::Task<Result<AgentTokenRow>> AgentTokenRepository::authenticate(const QStr
             return s.error();
         if (!q.next()) {
             QSqlQuery revoked(db);
-            if (Status s = sql::execPrepared(revoked, QLatin1String(kIsRevoked), {{QStringLiteral(":hash"), hash}},
-                                             QStringLiteral("Cannot check the agent token"));
+            if (Status s =
+                    sql::execPrepared(revoked, QLatin1String(kIsRevoked), {{QStringLiteral(":hash"), hash}},
+                                      QStringLiteral("Cannot check the agent token"));
                 !s)
                 return s.error();
             if (revoked.next())
-                return Error{Error::Kind::Auth, QStringLiteral("The agent token has been revoked."),
-                             QStringLiteral("revoked"), {}};
-            return Error{Error::Kind::Auth, QStringLiteral("The agent token is not valid."), QStringLiteral("invalid"), {}};
+                return Error{Error::Kind::Auth,
+                             QStringLiteral("The agent token has been revoked."),
+                             QStringLiteral("revoked"),
+                             {}};
+            return Error{Error::Kind::Auth,
+                         QStringLiteral("The agent token is not valid."),
+                         QStringLiteral("invalid"),
+                         {}};
         }
         AgentTokenRow row;
         row.id = q.value(0).toString();

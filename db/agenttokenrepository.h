@@ -10,7 +10,10 @@ namespace ccpm {
 /// tokens. Same threading rules as AgentRepository.
 class AgentTokenRepository {
 public:
-    explicit AgentTokenRepository(DbExecutor &executor) : m_executor(&executor) {}
+    explicit AgentTokenRepository(DbExecutor &executor)
+        : m_executor(&executor)
+    {
+    }
 
     struct Created {
         AgentTokenRow row;

@@ -29,8 +29,9 @@ QCoro::Task<Result<UserRow>> AuthService::login(const QString &login, const QStr
 {
     return m_executor->exec([login = login.trimmed(), password](QSqlDatabase &db) -> Result<UserRow> {
         QSqlQuery q(db);
-        if (Status s = sql::execPrepared(q, QLatin1String(kSelectCredentials), {{QStringLiteral(":login"), login}},
-                                         QStringLiteral("Cannot check the login"));
+        if (Status s =
+                sql::execPrepared(q, QLatin1String(kSelectCredentials), {{QStringLiteral(":login"), login}},
+                                  QStringLiteral("Cannot check the login"));
             !s)
             return s.error();
         const Error invalid{Error::Kind::Auth, invalidCredentialsMessage(), {}, {}};

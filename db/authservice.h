@@ -13,7 +13,10 @@ namespace ccpm {
 /// Thread: the bcrypt work runs in the executor's worker, never in the caller's thread.
 class AuthService {
 public:
-    explicit AuthService(DbExecutor &executor) : m_executor(&executor) {}
+    explicit AuthService(DbExecutor &executor)
+        : m_executor(&executor)
+    {
+    }
 
     /// `login` is a username or an e-mail address.
     QCoro::Task<Result<UserRow>> login(const QString &login, const QString &password) const;

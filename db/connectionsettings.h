@@ -9,13 +9,13 @@ namespace ccpm {
 /// The password is held here only to open connections: displayName() and redactedUrl() never
 /// contain it, and nothing that logs or shows settings may use anything else.
 struct ConnectionSettings {
-    QString host;         ///< host name or address, or an absolute Unix-socket directory
-    int port = 5432;      ///< TCP port, also the number in the socket file name (.s.PGSQL.<port>)
-    QString database;     ///< database name
-    QString user;         ///< role name; empty means libpq's default (the OS user)
-    QString password;     ///< may be empty (trust, peer or .pgpass)
+    QString host;     ///< host name or address, or an absolute Unix-socket directory
+    int port = 5432;  ///< TCP port, also the number in the socket file name (.s.PGSQL.<port>)
+    QString database; ///< database name
+    QString user;     ///< role name; empty means libpq's default (the OS user)
+    QString password; ///< may be empty (trust, peer or .pgpass)
     QString schema = QStringLiteral("public"); ///< becomes the search_path
-    QString sslMode;      ///< libpq sslmode (disable, prefer, require, ...); empty: libpq default
+    QString sslMode;                ///< libpq sslmode (disable, prefer, require, ...); empty: libpq default
     int connectTimeoutSeconds = 10; ///< libpq connect_timeout, seconds
 
     bool isUnixSocket() const { return host.startsWith(QLatin1Char('/')); }

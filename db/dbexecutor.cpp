@@ -31,7 +31,8 @@ DbExecutor::~DbExecutor()
 {
     for (size_t i = 0; i < m_workers.size(); ++i) {
         DbWorker *worker = m_workers[i];
-        QMetaObject::invokeMethod(worker, [worker] { worker->shutdown(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            worker, [worker] { worker->shutdown(); }, Qt::QueuedConnection);
         m_threads[i]->quit();
     }
     for (QThread *thread : m_threads)
@@ -46,7 +47,8 @@ void DbExecutor::post(Job job)
             best = w;
     }
     ++best->pending();
-    QMetaObject::invokeMethod(best, [best, job = std::move(job)] { best->execute(job); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        best, [best, job = std::move(job)] { best->execute(job); }, Qt::QueuedConnection);
 }
 
 } // namespace ccpm

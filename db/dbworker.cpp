@@ -24,7 +24,8 @@ std::optional<Error> DbWorker::ensureOpen()
         if (!db.isValid())
             return Error{Error::Kind::Environment,
                          QStringLiteral("The Qt PostgreSQL driver (QPSQL) is not installed."),
-                         QStringLiteral("Install the Debian package libqt6sql6-psql."), {}};
+                         QStringLiteral("Install the Debian package libqt6sql6-psql."),
+                         {}};
         db.setHostName(m_settings.host);
         db.setPort(m_settings.port);
         db.setDatabaseName(m_settings.database);
@@ -44,7 +45,8 @@ std::optional<Error> DbWorker::ensureOpen()
     }
     QSqlQuery q(db);
     const QString schema = db.driver()->escapeIdentifier(m_settings.schema, QSqlDriver::TableName);
-    if (!q.exec(QStringLiteral("SET TIME ZONE 'UTC'")) || !q.exec(QStringLiteral("SET client_min_messages TO warning")) ||
+    if (!q.exec(QStringLiteral("SET TIME ZONE 'UTC'")) ||
+        !q.exec(QStringLiteral("SET client_min_messages TO warning")) ||
         !q.exec(QStringLiteral("SET search_path TO %1").arg(schema))) {
         Error e = Error::fromSql(q.lastError(), QStringLiteral("Cannot prepare the session"));
         db.close();

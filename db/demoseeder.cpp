@@ -49,7 +49,8 @@ Result<DemoSeeder::Report> seedAll(QSqlDatabase &db)
     if (auto developer = user("developer", "dev@example.com", Role::User, kDeveloperHash); !developer)
         return developer.error();
 
-    auto agent = [&](const char *name, AgentType type, QStringList caps, QJsonObject metadata) -> Result<AgentRow> {
+    auto agent = [&](const char *name, AgentType type, QStringList caps,
+                     QJsonObject metadata) -> Result<AgentRow> {
         AgentRow row;
         row.name = QLatin1String(name);
         row.type = type;
@@ -58,35 +59,38 @@ Result<DemoSeeder::Report> seedAll(QSqlDatabase &db)
         ++report.agents;
         return AgentRepository::insert(db, row);
     };
-    auto assistant = agent("AI Assistant", AgentType::Ai,
-                           {QStringLiteral("code-generation"), QStringLiteral("text-analysis"),
-                            QStringLiteral("problem-solving")},
-                           object({{QStringLiteral("model"), QStringLiteral("gpt-4")},
-                                   {QStringLiteral("version"), QStringLiteral("1.0.0")},
-                                   {QStringLiteral("description"), QStringLiteral("General purpose assistant")}}));
+    auto assistant =
+        agent("AI Assistant", AgentType::Ai,
+              {QStringLiteral("code-generation"), QStringLiteral("text-analysis"),
+               QStringLiteral("problem-solving")},
+              object({{QStringLiteral("model"), QStringLiteral("gpt-4")},
+                      {QStringLiteral("version"), QStringLiteral("1.0.0")},
+                      {QStringLiteral("description"), QStringLiteral("General purpose assistant")}}));
     if (!assistant)
         return assistant.error();
-    auto expert = agent("Human Expert", AgentType::Human,
-                        {QStringLiteral("code-review"), QStringLiteral("architecture-design"),
-                         QStringLiteral("mentoring")},
-                        object({{QStringLiteral("expertise"),
-                                 QJsonArray{QStringLiteral("backend"), QStringLiteral("security")}},
-                                {QStringLiteral("experience"), QStringLiteral("10+ years")},
-                                {QStringLiteral("description"), QStringLiteral("Senior reviewer")}}));
+    auto expert = agent(
+        "Human Expert", AgentType::Human,
+        {QStringLiteral("code-review"), QStringLiteral("architecture-design"), QStringLiteral("mentoring")},
+        object(
+            {{QStringLiteral("expertise"), QJsonArray{QStringLiteral("backend"), QStringLiteral("security")}},
+             {QStringLiteral("experience"), QStringLiteral("10+ years")},
+             {QStringLiteral("description"), QStringLiteral("Senior reviewer")}}));
     if (!expert)
         return expert.error();
-    auto bot = agent("Build Bot", AgentType::Bot,
-                     {QStringLiteral("build-automation"), QStringLiteral("testing"), QStringLiteral("deployment")},
-                     object({{QStringLiteral("version"), QStringLiteral("2.1.0")},
-                             {QStringLiteral("description"), QStringLiteral("CI helper")},
-                             {QStringLiteral("supportedPlatforms"),
-                              QJsonArray{QStringLiteral("github"), QStringLiteral("gitlab"),
-                                         QStringLiteral("bitbucket")}}}));
+    auto bot = agent(
+        "Build Bot", AgentType::Bot,
+        {QStringLiteral("build-automation"), QStringLiteral("testing"), QStringLiteral("deployment")},
+        object(
+            {{QStringLiteral("version"), QStringLiteral("2.1.0")},
+             {QStringLiteral("description"), QStringLiteral("CI helper")},
+             {QStringLiteral("supportedPlatforms"),
+              QJsonArray{QStringLiteral("github"), QStringLiteral("gitlab"), QStringLiteral("bitbucket")}}}));
     if (!bot)
         return bot.error();
 
     auto task = [&](const char *title, const char *description, TaskStatus status, Priority priority,
-                    const UserRow &creator, const AgentRow &assignee, QJsonObject metadata) -> Result<TaskRow> {
+                    const UserRow &creator, const AgentRow &assignee,
+                    QJsonObject metadata) -> Result<TaskRow> {
         TaskRow row;
         row.title = QLatin1String(title);
         row.description = QLatin1String(description);
@@ -113,14 +117,15 @@ Result<DemoSeeder::Report> seedAll(QSqlDatabase &db)
                        meta({QStringLiteral("review")}, "low", 3));
     if (!review)
         return review.error();
-    auto pipeline = task("Set up CI/CD pipeline", "Build, test and deploy on every push", TaskStatus::InProgress,
-                         Priority::High, *admin, *bot, meta({QStringLiteral("ci")}, "high", 5));
+    auto pipeline =
+        task("Set up CI/CD pipeline", "Build, test and deploy on every push", TaskStatus::InProgress,
+             Priority::High, *admin, *bot, meta({QStringLiteral("ci")}, "high", 5));
     if (!pipeline)
         return pipeline.error();
 
-    auto message = [&](const char *content, const QString &senderId, SenderType senderType, const QString &receiverId,
-                       std::optional<ReceiverType> receiverType, const TaskRow &task, const char *priority,
-                       const char *type) -> Status {
+    auto message = [&](const char *content, const QString &senderId, SenderType senderType,
+                       const QString &receiverId, std::optional<ReceiverType> receiverType,
+                       const TaskRow &task, const char *priority, const char *type) -> Status {
         MessageRow row;
         row.content = QLatin1String(content);
         row.senderId = senderId;
@@ -144,8 +149,8 @@ Result<DemoSeeder::Report> seedAll(QSqlDatabase &db)
                            ReceiverType::Agent, *review, "high", "requirement");
         !s)
         return s.error();
-    if (Status s = message("Pipeline 60% done.", bot->id, SenderType::Agent, QString(), std::nullopt, *pipeline,
-                           "normal", "progress-update");
+    if (Status s = message("Pipeline 60% done.", bot->id, SenderType::Agent, QString(), std::nullopt,
+                           *pipeline, "normal", "progress-update");
         !s)
         return s.error();
     return report;
@@ -167,17 +172,19 @@ Result<DemoSeeder::Report> DemoSeeder::seed(QSqlDatabase &db)
         return Error::fromSql(db.lastError(), QStringLiteral("Cannot start the seed transaction"));
     // Counted inside the transaction, so a concurrent seed cannot slip in between.
     QSqlQuery lock(db);
-    lock.exec(QStringLiteral("LOCK TABLE \"users\", \"agents\", \"tasks\", \"messages\" IN SHARE ROW EXCLUSIVE MODE"));
+    lock.exec(QStringLiteral(
+        "LOCK TABLE \"users\", \"agents\", \"tasks\", \"messages\" IN SHARE ROW EXCLUSIVE MODE"));
     auto empty = isEmpty(db);
     if (!empty || !*empty) {
         db.rollback();
         if (!empty)
             return empty.error();
-        return Error{Error::Kind::Invalid,
-                     QStringLiteral("The database already holds data (users, agents, tasks or messages); the demo "
-                                    "data is only written into an empty database. Nothing was changed."),
-                     {},
-                     {}};
+        return Error{
+            Error::Kind::Invalid,
+            QStringLiteral("The database already holds data (users, agents, tasks or messages); the demo "
+                           "data is only written into an empty database. Nothing was changed."),
+            {},
+            {}};
     }
     auto report = seedAll(db);
     if (!report) {

@@ -21,11 +21,11 @@ enum class ReceiverType { User, Agent };
 template <typename E>
 struct EnumInfo;
 
-#define CCPM_ENUM_INFO(E, pgName, ...)                                                                    \
-    template <>                                                                                          \
-    struct EnumInfo<E> {                                                                                 \
-        static constexpr const char *typeName = pgName;                                                  \
-        static constexpr auto labels = std::to_array<const char *>({__VA_ARGS__});                       \
+#define CCPM_ENUM_INFO(E, pgName, ...)                                                                       \
+    template <>                                                                                              \
+    struct EnumInfo<E> {                                                                                     \
+        static constexpr const char *typeName = pgName;                                                      \
+        static constexpr auto labels = std::to_array<const char *>({__VA_ARGS__});                           \
     };
 
 CCPM_ENUM_INFO(Role, "Role", "USER", "ADMIN")

@@ -49,7 +49,8 @@ Result<QList<MessageRow>> MessageRepository::select(QSqlDatabase &db, const QStr
 {
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    const QString sqlText = QLatin1String(kSelect) + (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where) +
+    const QString sqlText = QLatin1String(kSelect) +
+                            (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where) +
                             QStringLiteral(" ORDER BY \"createdAt\" DESC, \"id\"");
     if (Status s = sql::execPrepared(q, sqlText, bindings, QStringLiteral("Cannot read messages")); !s)
         return s.error();
@@ -87,8 +88,8 @@ Result<MessageRow> MessageRepository::insert(QSqlDatabase &db, MessageRow row)
          {QStringLiteral(":senderId"), row.senderId},
          {QStringLiteral(":senderType"), toDb(row.senderType)},
          {QStringLiteral(":receiverId"), sql::nullableText(row.receiverId)},
-         {QStringLiteral(":receiverType"), row.receiverType ? QVariant(toDb(*row.receiverType))
-                                                            : QVariant(QMetaType::fromType<QString>())},
+         {QStringLiteral(":receiverType"),
+          row.receiverType ? QVariant(toDb(*row.receiverType)) : QVariant(QMetaType::fromType<QString>())},
          {QStringLiteral(":taskId"), sql::nullableText(row.taskId)},
          {QStringLiteral(":createdAt"), sql::timestampText(row.createdAt)},
          {QStringLiteral(":updatedAt"), sql::timestampText(row.updatedAt)},

@@ -10,12 +10,16 @@ namespace ccpm {
 /// contract rules as AgentRepository.
 class MessageRepository {
 public:
-    explicit MessageRepository(DbExecutor &executor) : m_executor(&executor) {}
+    explicit MessageRepository(DbExecutor &executor)
+        : m_executor(&executor)
+    {
+    }
 
     QCoro::Task<Result<QList<MessageRow>>> list() const;
     QCoro::Task<Result<MessageRow>> get(const QString &id) const;
 
-    static Result<QList<MessageRow>> select(QSqlDatabase &db, const QString &where, const QVariantMap &bindings);
+    static Result<QList<MessageRow>> select(QSqlDatabase &db, const QString &where,
+                                            const QVariantMap &bindings);
     static Result<MessageRow> selectOne(QSqlDatabase &db, const QString &id);
     static Result<MessageRow> insert(QSqlDatabase &db, MessageRow row);
 

@@ -71,25 +71,26 @@ const QMap<QString, QStringList> &expectedTables()
 {
     static const QMap<QString, QStringList> tables{
         {QStringLiteral("users"),
-         {QStringLiteral("id"), QStringLiteral("username"), QStringLiteral("email"), QStringLiteral("password"),
-          QStringLiteral("role"), QStringLiteral("createdAt"), QStringLiteral("updatedAt")}},
-        {QStringLiteral("agents"),
-         {QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("type"), QStringLiteral("capabilities"),
-          QStringLiteral("status"), QStringLiteral("metadata"), QStringLiteral("createdAt"),
+         {QStringLiteral("id"), QStringLiteral("username"), QStringLiteral("email"),
+          QStringLiteral("password"), QStringLiteral("role"), QStringLiteral("createdAt"),
           QStringLiteral("updatedAt")}},
+        {QStringLiteral("agents"),
+         {QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("type"),
+          QStringLiteral("capabilities"), QStringLiteral("status"), QStringLiteral("metadata"),
+          QStringLiteral("createdAt"), QStringLiteral("updatedAt")}},
         {QStringLiteral("tasks"),
-         {QStringLiteral("id"), QStringLiteral("title"), QStringLiteral("description"), QStringLiteral("status"),
-          QStringLiteral("priority"), QStringLiteral("createdBy"), QStringLiteral("assignedTo"),
-          QStringLiteral("createdAt"), QStringLiteral("updatedAt"), QStringLiteral("completedAt"),
-          QStringLiteral("metadata")}},
+         {QStringLiteral("id"), QStringLiteral("title"), QStringLiteral("description"),
+          QStringLiteral("status"), QStringLiteral("priority"), QStringLiteral("createdBy"),
+          QStringLiteral("assignedTo"), QStringLiteral("createdAt"), QStringLiteral("updatedAt"),
+          QStringLiteral("completedAt"), QStringLiteral("metadata")}},
         {QStringLiteral("messages"),
          {QStringLiteral("id"), QStringLiteral("content"), QStringLiteral("senderId"),
           QStringLiteral("senderType"), QStringLiteral("receiverId"), QStringLiteral("receiverType"),
           QStringLiteral("taskId"), QStringLiteral("createdAt"), QStringLiteral("updatedAt"),
           QStringLiteral("metadata")}},
         {QStringLiteral("sessions"),
-         {QStringLiteral("id"), QStringLiteral("userId"), QStringLiteral("token"), QStringLiteral("expiresAt"),
-          QStringLiteral("createdAt")}},
+         {QStringLiteral("id"), QStringLiteral("userId"), QStringLiteral("token"),
+          QStringLiteral("expiresAt"), QStringLiteral("createdAt")}},
     };
     return tables;
 }
@@ -104,7 +105,8 @@ const QMap<QString, QStringList> &expectedEnums()
         {QStringLiteral("TaskStatus"),
          {QStringLiteral("PENDING"), QStringLiteral("ASSIGNED"), QStringLiteral("IN_PROGRESS"),
           QStringLiteral("COMPLETED"), QStringLiteral("FAILED")}},
-        {QStringLiteral("Priority"), {QStringLiteral("LOW"), QStringLiteral("MEDIUM"), QStringLiteral("HIGH")}},
+        {QStringLiteral("Priority"),
+         {QStringLiteral("LOW"), QStringLiteral("MEDIUM"), QStringLiteral("HIGH")}},
         {QStringLiteral("SenderType"), {QStringLiteral("USER"), QStringLiteral("AGENT")}},
         {QStringLiteral("ReceiverType"), {QStringLiteral("USER"), QStringLiteral("AGENT")}},
     };
@@ -252,14 +254,15 @@ Result<Migrator::Report> migrateLocked(QSqlDatabase &db, const QString &schema)
     const int newest = migrations.isEmpty() ? 0 : migrations.last().version;
     for (auto it = applied->cbegin(); it != applied->cend(); ++it) {
         if (it.key() > newest)
-            return Error{Error::Kind::Schema,
-                         QStringLiteral("This database was migrated by a newer CCPM Desk (migration %1 \"%2\"); "
-                                        "this version knows migrations up to %3. Update CCPM Desk.")
-                             .arg(it.key())
-                             .arg(it->name)
-                             .arg(newest),
-                         {},
-                         {}};
+            return Error{
+                Error::Kind::Schema,
+                QStringLiteral("This database was migrated by a newer CCPM Desk (migration %1 \"%2\"); "
+                               "this version knows migrations up to %3. Update CCPM Desk.")
+                    .arg(it.key())
+                    .arg(it->name)
+                    .arg(newest),
+                {},
+                {}};
     }
 
     Migrator::Report report;
@@ -267,14 +270,15 @@ Result<Migrator::Report> migrateLocked(QSqlDatabase &db, const QString &schema)
         if (applied->contains(m.version)) {
             const AppliedRow &row = applied->value(m.version);
             if (row.checksum != m.checksum)
-                return Error{Error::Kind::Schema,
-                             QStringLiteral("Migration %1 (%2) was changed after it was applied to this database: "
-                                            "its checksum was %3 and is now %4. Restore the original file; "
-                                            "schema changes go into a new migration.")
-                                 .arg(m.version)
-                                 .arg(m.name, row.checksum.left(12), m.checksum.left(12)),
-                             {},
-                             {}};
+                return Error{
+                    Error::Kind::Schema,
+                    QStringLiteral("Migration %1 (%2) was changed after it was applied to this database: "
+                                   "its checksum was %3 and is now %4. Restore the original file; "
+                                   "schema changes go into a new migration.")
+                        .arg(m.version)
+                        .arg(m.name, row.checksum.left(12), m.checksum.left(12)),
+                    {},
+                    {}};
             continue;
         }
         if (m.version == 1) {
@@ -311,9 +315,10 @@ QList<Migrator::Migration> Migrator::available()
         if (!f.open(QIODevice::ReadOnly))
             continue;
         const QByteArray bytes = f.readAll();
-        out.append(Migration{match.captured(1).toInt(), match.captured(2),
-                             QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex()),
-                             QString::fromUtf8(bytes)});
+        out.append(Migration{
+            match.captured(1).toInt(), match.captured(2),
+            QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex()),
+            QString::fromUtf8(bytes)});
     }
     return out;
 }

@@ -37,9 +37,18 @@ template <typename T>
 class [[nodiscard]] Result {
 public:
     /// An empty result reads as an error; it exists because QCoro::waitFor() default-constructs.
-    Result() : m_data(Error{Error::Kind::Invalid, QStringLiteral("No result."), {}, {}}) {}
-    Result(T value) : m_data(std::move(value)) {}
-    Result(Error error) : m_data(std::move(error)) {}
+    Result()
+        : m_data(Error{Error::Kind::Invalid, QStringLiteral("No result."), {}, {}})
+    {
+    }
+    Result(T value)
+        : m_data(std::move(value))
+    {
+    }
+    Result(Error error)
+        : m_data(std::move(error))
+    {
+    }
 
     bool ok() const { return std::holds_alternative<T>(m_data); }
     explicit operator bool() const { return ok(); }

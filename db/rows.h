@@ -50,7 +50,7 @@ struct TaskRow {
     QDateTime updatedAt;
     QDateTime completedAt;
     QJsonValue metadata = QJsonValue(QJsonObject());
-    int progress = 0; ///< percent, 0..100
+    int progress = 0;       ///< percent, 0..100
     QString createdByName;  ///< users.username, read-only
     QString assignedToName; ///< agents.name, read-only
 };

@@ -49,7 +49,8 @@ Result<QJsonValue> jsonFromText(const QVariant &text)
     const QJsonDocument doc =
         QJsonDocument::fromJson(QByteArray("[") + text.toString().toUtf8() + QByteArray("]"), &error);
     if (error.error != QJsonParseError::NoError || !doc.isArray() || doc.array().size() != 1)
-        return Error{Error::Kind::Invalid, QStringLiteral("Invalid JSON value: %1").arg(error.errorString()), {}, {}};
+        return Error{
+            Error::Kind::Invalid, QStringLiteral("Invalid JSON value: %1").arg(error.errorString()), {}, {}};
     return doc.array().first();
 }
 

@@ -25,10 +25,10 @@ namespace ccpm::sql {
 ///   In a QStringList, a null QString is an SQL NULL element; an empty QString is ''.
 /// Pure functions, any thread.
 
-QString timestampText(const QDateTime &utc);      ///< "2026-11-29 15:14:20.850", or null QString
+QString timestampText(const QDateTime &utc);       ///< "2026-11-29 15:14:20.850", or null QString
 QDateTime timestampFromText(const QVariant &text); ///< invalid QDateTime for NULL
 
-QString jsonText(const QJsonValue &value);        ///< compact JSON, scalars allowed
+QString jsonText(const QJsonValue &value); ///< compact JSON, scalars allowed
 Result<QJsonValue> jsonFromText(const QVariant &text);
 
 QVariant textArrayJson(const std::optional<QStringList> &list); ///< bind value for the expression below
@@ -45,7 +45,10 @@ inline QVariant nullableText(const QString &s)
 
 /// "true" or "false", bound as text and cast in SQL (`CAST(:v AS boolean)`) so that no driver
 /// formatting of booleans is relied on.
-inline QString boolText(bool value) { return value ? QStringLiteral("true") : QStringLiteral("false"); }
+inline QString boolText(bool value)
+{
+    return value ? QStringLiteral("true") : QStringLiteral("false");
+}
 
 /// Wraps QSqlQuery::prepare + bindValue + exec with a readable Error naming `what` on failure.
 Status execPrepared(QSqlQuery &query, const QString &sql, const QVariantMap &bindings, const QString &what);

@@ -46,11 +46,13 @@ TaskRow fromQuery(const QSqlQuery &q)
 
 } // namespace
 
-Result<QList<TaskRow>> TaskRepository::select(QSqlDatabase &db, const QString &where, const QVariantMap &bindings)
+Result<QList<TaskRow>> TaskRepository::select(QSqlDatabase &db, const QString &where,
+                                              const QVariantMap &bindings)
 {
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    const QString sqlText = QLatin1String(kSelect) + (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where) +
+    const QString sqlText = QLatin1String(kSelect) +
+                            (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where) +
                             QStringLiteral(" ORDER BY t.\"createdAt\" DESC, t.\"id\"");
     if (Status s = sql::execPrepared(q, sqlText, bindings, QStringLiteral("Cannot read tasks")); !s)
         return s.error();
@@ -81,20 +83,21 @@ Result<TaskRow> TaskRepository::insert(QSqlDatabase &db, TaskRow row)
     if (row.metadata.isUndefined() || row.metadata.isNull())
         row.metadata = QJsonObject();
     QSqlQuery q(db);
-    Status s = sql::execPrepared(q, QLatin1String(kInsert),
-                                 {{QStringLiteral(":id"), row.id},
-                                  {QStringLiteral(":title"), row.title},
-                                  {QStringLiteral(":description"), row.description},
-                                  {QStringLiteral(":status"), toDb(row.status)},
-                                  {QStringLiteral(":priority"), toDb(row.priority)},
-                                  {QStringLiteral(":createdBy"), row.createdBy},
-                                  {QStringLiteral(":assignedTo"), sql::nullableText(row.assignedTo)},
-                                  {QStringLiteral(":createdAt"), sql::timestampText(row.createdAt)},
-                                  {QStringLiteral(":updatedAt"), sql::timestampText(row.updatedAt)},
-                                  {QStringLiteral(":completedAt"), sql::nullableText(sql::timestampText(row.completedAt))},
-                                  {QStringLiteral(":metadata"), sql::jsonText(row.metadata)},
-                                  {QStringLiteral(":progress"), row.progress}},
-                                 QStringLiteral("Cannot create task \"%1\"").arg(row.title));
+    Status s = sql::execPrepared(
+        q, QLatin1String(kInsert),
+        {{QStringLiteral(":id"), row.id},
+         {QStringLiteral(":title"), row.title},
+         {QStringLiteral(":description"), row.description},
+         {QStringLiteral(":status"), toDb(row.status)},
+         {QStringLiteral(":priority"), toDb(row.priority)},
+         {QStringLiteral(":createdBy"), row.createdBy},
+         {QStringLiteral(":assignedTo"), sql::nullableText(row.assignedTo)},
+         {QStringLiteral(":createdAt"), sql::timestampText(row.createdAt)},
+         {QStringLiteral(":updatedAt"), sql::timestampText(row.updatedAt)},
+         {QStringLiteral(":completedAt"), sql::nullableText(sql::timestampText(row.completedAt))},
+         {QStringLiteral(":metadata"), sql::jsonText(row.metadata)},
+         {QStringLiteral(":progress"), row.progress}},
+        QStringLiteral("Cannot create task \"%1\"").arg(row.title));
     if (!s)
         return s.error();
     return selectOne(db, row.id);

@@ -9,7 +9,10 @@ namespace ccpm {
 /// name for display. Same threading and contract rules as AgentRepository.
 class TaskRepository {
 public:
-    explicit TaskRepository(DbExecutor &executor) : m_executor(&executor) {}
+    explicit TaskRepository(DbExecutor &executor)
+        : m_executor(&executor)
+    {
+    }
 
     QCoro::Task<Result<QList<TaskRow>>> list() const;
     QCoro::Task<Result<TaskRow>> get(const QString &id) const;

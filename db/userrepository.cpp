@@ -32,11 +32,13 @@ UserRow fromQuery(const QSqlQuery &q)
 
 } // namespace
 
-Result<QList<UserRow>> UserRepository::select(QSqlDatabase &db, const QString &where, const QVariantMap &bindings)
+Result<QList<UserRow>> UserRepository::select(QSqlDatabase &db, const QString &where,
+                                              const QVariantMap &bindings)
 {
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    const QString sqlText = QLatin1String(kSelect) + (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where) +
+    const QString sqlText = QLatin1String(kSelect) +
+                            (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where) +
                             QStringLiteral(" ORDER BY \"username\", \"id\"");
     if (Status s = sql::execPrepared(q, sqlText, bindings, QStringLiteral("Cannot read users")); !s)
         return s.error();

@@ -10,7 +10,10 @@ namespace ccpm {
 /// Same threading rules as AgentRepository.
 class UserRepository {
 public:
-    explicit UserRepository(DbExecutor &executor) : m_executor(&executor) {}
+    explicit UserRepository(DbExecutor &executor)
+        : m_executor(&executor)
+    {
+    }
 
     QCoro::Task<Result<QList<UserRow>>> list() const;
     QCoro::Task<Result<UserRow>> get(const QString &id) const;

@@ -46,8 +46,10 @@ AgentsModel::AgentsModel(DbExecutor &executor, ChangeFeed &feed, QObject *parent
                  return r.capabilities ? QVariant(*r.capabilities) : QVariant();
              return {};
          }},
-        {tr("Last seen"), [](const AgentRow &r, int role) { return display::timestampRole(r.lastSeenAt, role); }},
-        {tr("Updated"), [](const AgentRow &r, int role) { return display::timestampRole(r.updatedAt, role); }},
+        {tr("Last seen"),
+         [](const AgentRow &r, int role) { return display::timestampRole(r.lastSeenAt, role); }},
+        {tr("Updated"),
+         [](const AgentRow &r, int role) { return display::timestampRole(r.updatedAt, role); }},
     });
 }
 

@@ -11,8 +11,9 @@ namespace {
 QVariant party(const QString &id, const QString &type, int role)
 {
     if (id.isNull())
-        return role == Qt::DisplayRole ? QVariant(QCoreApplication::translate("ccpm::MessagesModel", "(everyone)"))
-                                       : QVariant();
+        return role == Qt::DisplayRole
+                   ? QVariant(QCoreApplication::translate("ccpm::MessagesModel", "(everyone)"))
+                   : QVariant();
     switch (role) {
     case Qt::DisplayRole:
         return QStringLiteral("%1 %2").arg(type, id);
@@ -31,7 +32,8 @@ MessagesModel::MessagesModel(DbExecutor &executor, ChangeFeed &feed, QObject *pa
     setColumns({
         {tr("Content"),
          [](const MessageRow &r, int role) -> QVariant {
-             return role == Qt::DisplayRole || role == Qt::ToolTipRole || role == Qt::EditRole || role == RawValueRole
+             return role == Qt::DisplayRole || role == Qt::ToolTipRole || role == Qt::EditRole ||
+                            role == RawValueRole
                         ? QVariant(r.content)
                         : QVariant();
          }},
@@ -43,16 +45,19 @@ MessagesModel::MessagesModel(DbExecutor &executor, ChangeFeed &feed, QObject *pa
          }},
         {tr("Task"),
          [](const MessageRow &r, int role) -> QVariant {
-             return role == Qt::DisplayRole || role == Qt::EditRole || role == RawValueRole ? QVariant(r.taskId)
-                                                                                            : QVariant();
+             return role == Qt::DisplayRole || role == Qt::EditRole || role == RawValueRole
+                        ? QVariant(r.taskId)
+                        : QVariant();
          }},
         {tr("Metadata"),
          [](const MessageRow &r, int role) -> QVariant {
              if (role == Qt::DisplayRole)
                  return display::jsonPreview(r.metadata);
-             return role == Qt::EditRole || role == RawValueRole ? QVariant(r.metadata.toVariant()) : QVariant();
+             return role == Qt::EditRole || role == RawValueRole ? QVariant(r.metadata.toVariant())
+                                                                 : QVariant();
          }},
-        {tr("Created"), [](const MessageRow &r, int role) { return display::timestampRole(r.createdAt, role); }},
+        {tr("Created"),
+         [](const MessageRow &r, int role) { return display::timestampRole(r.createdAt, role); }},
     });
 }
 

@@ -30,8 +30,9 @@ TasksModel::TasksModel(DbExecutor &executor, ChangeFeed &feed, QObject *parent)
          [](const TaskRow &r, int role) -> QVariant {
              if (role == Qt::ToolTipRole)
                  return r.description;
-             return role == Qt::DisplayRole || role == Qt::EditRole || role == RawValueRole ? QVariant(r.title)
-                                                                                            : QVariant();
+             return role == Qt::DisplayRole || role == Qt::EditRole || role == RawValueRole
+                        ? QVariant(r.title)
+                        : QVariant();
          }},
         {tr("Status"),
          [](const TaskRow &r, int role) -> QVariant {
@@ -45,8 +46,10 @@ TasksModel::TasksModel(DbExecutor &executor, ChangeFeed &feed, QObject *parent)
                  return display::label(r.priority);
              return role == Qt::EditRole || role == RawValueRole ? QVariant(toDb(r.priority)) : QVariant();
          }},
-        {tr("Assignee"), [](const TaskRow &r, int role) { return reference(r.assignedToName, r.assignedTo, role); }},
-        {tr("Created by"), [](const TaskRow &r, int role) { return reference(r.createdByName, r.createdBy, role); }},
+        {tr("Assignee"),
+         [](const TaskRow &r, int role) { return reference(r.assignedToName, r.assignedTo, role); }},
+        {tr("Created by"),
+         [](const TaskRow &r, int role) { return reference(r.createdByName, r.createdBy, role); }},
         {tr("Progress"),
          [](const TaskRow &r, int role) -> QVariant {
              if (role == Qt::DisplayRole)
@@ -56,7 +59,8 @@ TasksModel::TasksModel(DbExecutor &executor, ChangeFeed &feed, QObject *parent)
              return role == Qt::EditRole || role == RawValueRole ? QVariant(r.progress) : QVariant();
          }},
         {tr("Created"), [](const TaskRow &r, int role) { return display::timestampRole(r.createdAt, role); }},
-        {tr("Completed"), [](const TaskRow &r, int role) { return display::timestampRole(r.completedAt, role); }},
+        {tr("Completed"),
+         [](const TaskRow &r, int role) { return display::timestampRole(r.completedAt, role); }},
     });
 }
 

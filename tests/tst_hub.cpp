@@ -52,8 +52,9 @@ struct Client {
     void send(const QByteArray &frame) { socket->sendTextMessage(QString::fromUtf8(frame)); }
     void call(int id, const QString &method, const QJsonObject &params)
     {
-        send(QJsonDocument(QJsonObject{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}})
-                 .toJson(QJsonDocument::Compact));
+        send(
+            QJsonDocument(QJsonObject{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}})
+                .toJson(QJsonDocument::Compact));
     }
 };
 
@@ -76,7 +77,8 @@ private slots:
 private:
     QString statusInDb(const QString &agentId) const
     {
-        return m_db->scalar(QStringLiteral("SELECT status::text FROM agents WHERE id = '%1'").arg(agentId)).toString();
+        return m_db->scalar(QStringLiteral("SELECT status::text FROM agents WHERE id = '%1'").arg(agentId))
+            .toString();
     }
     QString createToken(const QString &agentId)
     {
@@ -100,7 +102,8 @@ void TestHub::initTestCase()
     const QString loaded = m_db->loadSqlFile(TestDatabase::fixture("prisma-seeded-ccpm.sql"));
     QVERIFY2(loaded.isEmpty(), qPrintable(loaded));
     m_executor = std::make_unique<DbExecutor>(m_db->settings());
-    CCPM_VERIFY_OK(QCoro::waitFor(m_executor->exec([](QSqlDatabase &db) { return Migrator::migrate(db, "public"); })));
+    CCPM_VERIFY_OK(
+        QCoro::waitFor(m_executor->exec([](QSqlDatabase &db) { return Migrator::migrate(db, "public"); })));
     m_botToken = createToken(kBuildBotId);
     QVERIFY(m_botToken.startsWith("ccpm_"));
 
@@ -110,8 +113,8 @@ void TestHub::initTestCase()
     QVERIFY(m_hub->url().isValid());
 
     m_model = std::make_unique<AgentsModel>(*m_executor, *m_feed);
-    m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
-                                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_tester = std::make_unique<QAbstractItemModelTester>(
+        m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     m_model->reload();
     QTRY_COMPARE(m_model->rowCount(), 3);
 }
@@ -149,7 +152,9 @@ void TestHub::busyReachesDatabaseAndModelRow()
 
     // And the database row holds BUSY, with lastSeenAt and updatedAt set
     QCOMPARE(statusInDb(kBuildBotId), "BUSY");
-    QVERIFY(!m_db->scalar(QStringLiteral("SELECT \"lastSeenAt\" FROM agents WHERE id = '%1'").arg(kBuildBotId)).isNull());
+    QVERIFY(
+        !m_db->scalar(QStringLiteral("SELECT \"lastSeenAt\" FROM agents WHERE id = '%1'").arg(kBuildBotId))
+             .isNull());
 
     // And the model emitted dataChanged for exactly that row, without a reset
     QTRY_VERIFY(!changed.isEmpty());
@@ -169,18 +174,25 @@ void TestHub::badRequestsGetJsonRpcErrors_data()
     QTest::addColumn<QByteArray>("frame");
     QTest::addColumn<int>("code");
     QTest::newRow("not json") << QByteArray("{\"jsonrpc\": \"2.0\", ") << -32700;
-    QTest::newRow("no version") << QByteArray(R"({"id":1,"method":"agent.setStatus","params":{"status":"BUSY"}})")
+    QTest::newRow("no version") << QByteArray(
+                                       R"({"id":1,"method":"agent.setStatus","params":{"status":"BUSY"}})")
                                 << -32600;
-    QTest::newRow("batch") << QByteArray(R"([{"jsonrpc":"2.0","id":1,"method":"agent.setStatus"}])") << -32600;
-    QTest::newRow("unknown method") << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":"agent.fly","params":{}})")
+    QTest::newRow("batch") << QByteArray(R"([{"jsonrpc":"2.0","id":1,"method":"agent.setStatus"}])")
+                           << -32600;
+    QTest::newRow("unknown method") << QByteArray(
+                                           R"({"jsonrpc":"2.0","id":1,"method":"agent.fly","params":{}})")
                                     << -32601;
     QTest::newRow("bad status")
-        << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":"agent.setStatus","params":{"status":"SLEEPING"}})") << -32602;
+        << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":"agent.setStatus","params":{"status":"SLEEPING"}})")
+        << -32602;
     QTest::newRow("status not a string")
-        << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":"agent.setStatus","params":{"status":3}})") << -32602;
-    QTest::newRow("no params") << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":"agent.setStatus"})") << -32602;
-    QTest::newRow("lower case") << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":"agent.setStatus","params":{"status":"busy"}})")
-                                << -32602;
+        << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":"agent.setStatus","params":{"status":3}})")
+        << -32602;
+    QTest::newRow("no params") << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":"agent.setStatus"})")
+                               << -32602;
+    QTest::newRow("lower case")
+        << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":"agent.setStatus","params":{"status":"busy"}})")
+        << -32602;
 }
 
 void TestHub::badRequestsGetJsonRpcErrors()
@@ -240,7 +252,8 @@ void TestHub::revokedTokenIsRefused()
     const QString token = createToken(kAssistantId);
     QVERIFY(!token.isEmpty());
     const QString tokenId =
-        m_db->scalar("SELECT id FROM agent_tokens WHERE \"agentId\" = 'cmx1zcg8i00038e7d4rutgnst'").toString();
+        m_db->scalar("SELECT id FROM agent_tokens WHERE \"agentId\" = 'cmx1zcg8i00038e7d4rutgnst'")
+            .toString();
     CCPM_VERIFY_OK(QCoro::waitFor(AgentTokenRepository(*m_executor).revoke(tokenId)));
     const QStringList before = m_db->dumpRows("agents", {"id", "status", "updatedAt", "lastSeenAt"});
 
@@ -269,7 +282,8 @@ void TestHub::closingMakesTheAgentInactive()
 
     // Then the agent becomes INACTIVE in the database and in the model, and the hub count drops
     QTRY_COMPARE(statusInDb(kBuildBotId), QStringLiteral("INACTIVE"));
-    QTRY_COMPARE(m_model->index(row, AgentsModel::Status).data(Qt::EditRole).toString(), QStringLiteral("INACTIVE"));
+    QTRY_COMPARE(m_model->index(row, AgentsModel::Status).data(Qt::EditRole).toString(),
+                 QStringLiteral("INACTIVE"));
     QTRY_COMPARE(m_hub->connectedAgents(), 0);
 }
 

@@ -38,7 +38,8 @@ QMap<QString, QStringList> dumpBackendTables(const TestDatabase &db)
 Result<Migrator::Report> migrate(DbExecutor &executor)
 {
     const QString schema = executor.settings().schema;
-    return QCoro::waitFor(executor.exec([schema](QSqlDatabase &db) { return Migrator::migrate(db, schema); }));
+    return QCoro::waitFor(
+        executor.exec([schema](QSqlDatabase &db) { return Migrator::migrate(db, schema); }));
 }
 
 } // namespace
@@ -76,11 +77,14 @@ void TestMigrator::seededBackendDatabaseIsBaselinedAndUnchanged()
     QCOMPARE(report->applied, QList<int>{2});
     QCOMPARE(dumpBackendTables(db), before);
     QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM \"_ccpm_migrations\"")).toInt(), 2);
-    QCOMPARE(db.scalar(QStringLiteral("SELECT \"baselined\" FROM \"_ccpm_migrations\" WHERE version = 1")).toBool(), true);
-    QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM pg_indexes WHERE indexname IN ('tasks_createdBy_idx', "
-                                      "'tasks_assignedTo_idx', 'messages_taskId_idx', 'sessions_userId_idx')"))
-                 .toInt(),
-             4);
+    QCOMPARE(db.scalar(QStringLiteral("SELECT \"baselined\" FROM \"_ccpm_migrations\" WHERE version = 1"))
+                 .toBool(),
+             true);
+    QCOMPARE(
+        db.scalar(QStringLiteral("SELECT count(*) FROM pg_indexes WHERE indexname IN ('tasks_createdBy_idx', "
+                                 "'tasks_assignedTo_idx', 'messages_taskId_idx', 'sessions_userId_idx')"))
+            .toInt(),
+        4);
     QCOMPARE(db.scalar(QStringLiteral("SELECT min(\"progress\") FROM \"tasks\"")).toInt(), 0);
 
     // And status reports both as done; a second run does nothing
@@ -125,20 +129,24 @@ void TestMigrator::emptyDatabaseGetsTheWholeSchema()
 
     // Then both migrations ran, and the backend's schema is there as the fixture's DDL makes it
     QCOMPARE(report->applied, (QList<int>{1, 2}));
-    QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM pg_type WHERE typname IN ('Role', 'AgentType', "
-                                      "'AgentStatus', 'TaskStatus', 'Priority', 'SenderType', 'ReceiverType')"))
-                 .toInt(),
-             7);
-    QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' "
-                                      "AND table_name IN ('users','agents','tasks','messages','sessions','agent_tokens')"))
-                 .toInt(),
-             6);
+    QCOMPARE(
+        db.scalar(QStringLiteral("SELECT count(*) FROM pg_type WHERE typname IN ('Role', 'AgentType', "
+                                 "'AgentStatus', 'TaskStatus', 'Priority', 'SenderType', 'ReceiverType')"))
+            .toInt(),
+        7);
+    QCOMPARE(
+        db.scalar(QStringLiteral(
+                      "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' "
+                      "AND table_name IN ('users','agents','tasks','messages','sessions','agent_tokens')"))
+            .toInt(),
+        6);
     // The progress check constraint holds (one statement per exec: QPSQL reports only the first
     // statement's outcome of a multi-statement string)
     QSqlQuery q(db.connection());
     QVERIFY(q.exec(QStringLiteral("INSERT INTO \"users\" VALUES ('u1','a','a@x','h','USER',now(),now())")));
     const QString insertTask = QStringLiteral(
-        "INSERT INTO \"tasks\" (\"id\",\"title\",\"description\",\"createdBy\",\"updatedAt\",\"metadata\",\"progress\") "
+        "INSERT INTO \"tasks\" "
+        "(\"id\",\"title\",\"description\",\"createdBy\",\"updatedAt\",\"metadata\",\"progress\") "
         "VALUES ('%1','tt','dddddddddd','u1',now(),'{}',%2)");
     QVERIFY(!q.exec(insertTask.arg("t1").arg(101)));
     QCOMPARE(q.lastError().nativeErrorCode(), QStringLiteral("23514")); // check_violation
@@ -154,7 +162,8 @@ void TestMigrator::changedMigrationStopsStartup()
     DbExecutor executor(db.settings());
     CCPM_VERIFY_OK(migrate(executor));
     QSqlQuery q(db.connection());
-    QVERIFY(q.exec(QStringLiteral("UPDATE \"_ccpm_migrations\" SET checksum = 'deadbeef' WHERE version = 2")));
+    QVERIFY(
+        q.exec(QStringLiteral("UPDATE \"_ccpm_migrations\" SET checksum = 'deadbeef' WHERE version = 2")));
 
     // When migrating again
     auto report = migrate(executor);
@@ -162,7 +171,8 @@ void TestMigrator::changedMigrationStopsStartup()
     // Then start-up stops with a message that says which migration changed
     QVERIFY(!report.ok());
     QCOMPARE(report.error().kind, Error::Kind::Schema);
-    QVERIFY2(report.error().message.contains(QLatin1String("Migration 2")), qPrintable(report.error().message));
+    QVERIFY2(report.error().message.contains(QLatin1String("Migration 2")),
+             qPrintable(report.error().message));
     QVERIFY(report.error().message.contains(QLatin1String("changed after it was applied")));
 }
 
@@ -185,7 +195,8 @@ void TestMigrator::partialSchemaIsRefusedWithDifferences()
     QCOMPARE(report.error().kind, Error::Kind::Schema);
     const QString message = report.error().message;
     QVERIFY2(message.contains(QLatin1String("table \"sessions\" is missing")), qPrintable(message));
-    QVERIFY2(message.contains(QLatin1String("column \"tasks\".\"completedAt\" is missing")), qPrintable(message));
+    QVERIFY2(message.contains(QLatin1String("column \"tasks\".\"completedAt\" is missing")),
+             qPrintable(message));
     QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM \"_ccpm_migrations\"")).toInt(), 0);
 }
 
@@ -221,9 +232,9 @@ void TestMigrator::splitStatementsRespectsQuotes_data()
                               << QStringList{"SELECT 1", "SELECT 2"};
     QTest::newRow("quotes") << QStringLiteral("SELECT ';'; SELECT \"a;b\"; SELECT 'it''s;'")
                             << QStringList{"SELECT ';'", "SELECT \"a;b\"", "SELECT 'it''s;'"};
-    QTest::newRow("dollar") << QStringLiteral("CREATE FUNCTION f() RETURNS int AS $fn$ SELECT 1; $fn$ LANGUAGE sql; SELECT $$;$$")
-                            << QStringList{"CREATE FUNCTION f() RETURNS int AS $fn$ SELECT 1; $fn$ LANGUAGE sql",
-                                           "SELECT $$;$$"};
+    QTest::newRow("dollar")
+        << QStringLiteral("CREATE FUNCTION f() RETURNS int AS $fn$ SELECT 1; $fn$ LANGUAGE sql; SELECT $$;$$")
+        << QStringList{"CREATE FUNCTION f() RETURNS int AS $fn$ SELECT 1; $fn$ LANGUAGE sql", "SELECT $$;$$"};
     QTest::newRow("empty") << QStringLiteral(" ; -- nothing\n") << QStringList{};
 }
 

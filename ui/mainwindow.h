@@ -24,8 +24,8 @@ class MainWindow : public QMainWindow {
 public:
     enum Tab { UsersTab, AgentsTab, TasksTab, MessagesTab };
 
-    MainWindow(DbExecutor &executor, ChangeFeed &feed, const ConnectionSettings &settings, const UserRow &user,
-               QWidget *parent = nullptr);
+    MainWindow(DbExecutor &executor, ChangeFeed &feed, const ConnectionSettings &settings,
+               const UserRow &user, QWidget *parent = nullptr);
 
     StatusBar *statusBarWidget() const { return m_statusBar; }
     QTableView *view(Tab tab) const;

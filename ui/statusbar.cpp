@@ -61,9 +61,21 @@ void StatusBar::setHubOff()
     m_hub->setText(tr("Hub: off"));
 }
 
-QString StatusBar::databaseText() const { return m_database->text(); }
-QString StatusBar::serverText() const { return m_server->text(); }
-QString StatusBar::pingText() const { return m_ping->text(); }
-QString StatusBar::hubText() const { return m_hub->text(); }
+QString StatusBar::databaseText() const
+{
+    return m_database->text();
+}
+QString StatusBar::serverText() const
+{
+    return m_server->text();
+}
+QString StatusBar::pingText() const
+{
+    return m_ping->text();
+}
+QString StatusBar::hubText() const
+{
+    return m_hub->text();
+}
 
 } // namespace ccpm

@@ -29,15 +29,18 @@ AgentConnection::AgentConnection(std::unique_ptr<QWebSocket> socket, DbExecutor 
     , m_feed(&feed)
     , m_peer(QStringLiteral("%1:%2").arg(m_socket->peerAddress().toString()).arg(m_socket->peerPort()))
 {
-    connect(m_socket.get(), &QWebSocket::textMessageReceived, this,
-            [this](const QString &message) { enqueue({Event::Frame, message.toUtf8()}); });
+    connect(m_socket.get(), &QWebSocket::textMessageReceived, this, [this](const QString &message) {
+        enqueue({Event::Frame, message.toUtf8()});
+    });
     connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &) {
-        m_socket->sendTextMessage(QString::fromUtf8(jsonrpc::error(
-            QJsonValue::Null, jsonrpc::InvalidRequest, QStringLiteral("Invalid Request: send JSON-RPC as text frames"))));
+        m_socket->sendTextMessage(QString::fromUtf8(
+            jsonrpc::error(QJsonValue::Null, jsonrpc::InvalidRequest,
+                           QStringLiteral("Invalid Request: send JSON-RPC as text frames"))));
     });
     connect(m_socket.get(), &QWebSocket::disconnected, this, [this] { enqueue({Event::Closed, {}}); });
     // Started from the event loop, so the owner has connected to our signals before any is emitted.
-    QMetaObject::invokeMethod(this, [this, token = bearerToken(*m_socket)] { run(token); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, token = bearerToken(*m_socket)] { run(token); }, Qt::QueuedConnection);
 }
 
 AgentConnection::~AgentConnection() = default;
@@ -79,7 +82,8 @@ QCoro::Task<> AgentConnection::run(QString token)
             closeWith(!authError ? CloseCode::InternalError
                       : revoked  ? CloseCode::Revoked
                                  : CloseCode::Unauthorized,
-                      !authError ? QStringLiteral("cannot check the token now") : auth.error().message, false);
+                      !authError ? QStringLiteral("cannot check the token now") : auth.error().message,
+                      false);
         } else {
             m_agentId = auth->agentId;
             qCInfo(lcHub).noquote() << "agent" << m_agentId << "connected from" << peer();
@@ -112,7 +116,8 @@ QCoro::Task<> AgentConnection::run(QString token)
     if (!m_agentId.isEmpty() && m_markInactive) {
         Result<AgentRow> row = co_await AgentService(*m_executor, *m_feed).disconnected(m_agentId);
         if (!row)
-            qCWarning(lcHub).noquote() << "could not mark agent" << m_agentId << "inactive:" << row.error().toString();
+            qCWarning(lcHub).noquote()
+                << "could not mark agent" << m_agentId << "inactive:" << row.error().toString();
     }
     qCInfo(lcHub).noquote() << "connection closed:" << (m_agentId.isEmpty() ? peer() : m_agentId);
     emit finished();
@@ -133,17 +138,17 @@ QCoro::Task<QByteArray> AgentConnection::setStatus(const jsonrpc::Request &reque
     const QJsonValue statusValue = request.params.toObject().value(QLatin1String("status"));
     const std::optional<AgentStatus> status = fromDb<AgentStatus>(statusValue.toString());
     if (!request.params.isObject() || !statusValue.isString() || !status)
-        co_return jsonrpc::error(id, jsonrpc::InvalidParams,
-                                 QStringLiteral("Invalid params: \"status\" must be one of ACTIVE, BUSY, INACTIVE"),
-                                 QJsonObject{{QStringLiteral("allowed"),
-                                              QJsonArray::fromStringList(enumLabels<AgentStatus>())}});
+        co_return jsonrpc::error(
+            id, jsonrpc::InvalidParams,
+            QStringLiteral("Invalid params: \"status\" must be one of ACTIVE, BUSY, INACTIVE"),
+            QJsonObject{{QStringLiteral("allowed"), QJsonArray::fromStringList(enumLabels<AgentStatus>())}});
     Result<AgentRow> row = co_await AgentService(*m_executor, *m_feed).reportStatus(m_agentId, *status);
     if (!row)
         co_return jsonrpc::error(id, jsonrpc::ServerError, row.error().message);
-    co_return jsonrpc::result(id, QJsonObject{{QStringLiteral("agentId"), row->id},
-                                              {QStringLiteral("status"), toDb(row->status)},
-                                              {QStringLiteral("lastSeenAt"),
-                                               row->lastSeenAt.toString(Qt::ISODateWithMs)}});
+    co_return jsonrpc::result(
+        id, QJsonObject{{QStringLiteral("agentId"), row->id},
+                        {QStringLiteral("status"), toDb(row->status)},
+                        {QStringLiteral("lastSeenAt"), row->lastSeenAt.toString(Qt::ISODateWithMs)}});
 }
 
 } // namespace ccpm::hub

@@ -29,17 +29,21 @@ Parsed parse(const QByteArray &frame)
     const bool idValid = id.isUndefined() || id.isString() || id.isDouble() || id.isNull();
     const QJsonValue replyId = idValid && !id.isUndefined() ? id : QJsonValue(QJsonValue::Null);
     if (object.value(QLatin1String("jsonrpc")).toString() != QLatin1String("2.0"))
-        return {std::nullopt, error(replyId, InvalidRequest, QStringLiteral("Invalid Request: \"jsonrpc\" must be \"2.0\""))};
+        return {std::nullopt, error(replyId, InvalidRequest,
+                                    QStringLiteral("Invalid Request: \"jsonrpc\" must be \"2.0\""))};
     if (!idValid)
         return {std::nullopt,
-                error(QJsonValue::Null, InvalidRequest, QStringLiteral("Invalid Request: \"id\" must be a string, number or null"))};
+                error(QJsonValue::Null, InvalidRequest,
+                      QStringLiteral("Invalid Request: \"id\" must be a string, number or null"))};
     const QJsonValue method = object.value(QLatin1String("method"));
     if (!method.isString() || method.toString().isEmpty())
-        return {std::nullopt, error(replyId, InvalidRequest, QStringLiteral("Invalid Request: \"method\" must be a string"))};
+        return {std::nullopt, error(replyId, InvalidRequest,
+                                    QStringLiteral("Invalid Request: \"method\" must be a string"))};
     const QJsonValue params = object.value(QLatin1String("params"));
     if (!params.isUndefined() && !params.isObject() && !params.isArray())
         return {std::nullopt,
-                error(replyId, InvalidRequest, QStringLiteral("Invalid Request: \"params\" must be an object or an array"))};
+                error(replyId, InvalidRequest,
+                      QStringLiteral("Invalid Request: \"params\" must be an object or an array"))};
     return {Request{id, method.toString(), params}, {}};
 }
 

@@ -20,14 +20,14 @@ enum ErrorCode {
     MethodNotFound = -32601,
     InvalidParams = -32602,
     InternalError = -32603,
-    ServerError = -32000,   ///< the database refused or could not be reached
-    NotPermitted = -32001,  ///< the agent may not do this
+    ServerError = -32000,  ///< the database refused or could not be reached
+    NotPermitted = -32001, ///< the agent may not do this
 };
 
 struct Request {
-    QJsonValue id;       ///< string, number or null; undefined for a notification
+    QJsonValue id; ///< string, number or null; undefined for a notification
     QString method;
-    QJsonValue params;   ///< object, array or undefined
+    QJsonValue params; ///< object, array or undefined
     bool isNotification() const { return id.isUndefined(); }
 };
 

@@ -41,8 +41,9 @@ TestDatabase::TestDatabase(const QString &purpose)
 {
     m_settings = serverSettings();
     if (m_settings.host.isEmpty() || m_settings.port == 0) {
-        m_error = QStringLiteral("CCPM_TEST_PGHOST/CCPM_TEST_PGPORT are not set: run the tests with scripts/test, "
-                                 "which starts a throwaway PostgreSQL server.");
+        m_error =
+            QStringLiteral("CCPM_TEST_PGHOST/CCPM_TEST_PGPORT are not set: run the tests with scripts/test, "
+                           "which starts a throwaway PostgreSQL server.");
         return;
     }
     m_settings.database = QStringLiteral("ccpm_test_%1_%2_%3")
@@ -95,10 +96,10 @@ QString TestDatabase::loadSqlFile(const QString &path) const
     const QString bin = qEnvironmentVariable("CCPM_TEST_PGBIN");
     QProcess psql;
     psql.start(bin.isEmpty() ? QStringLiteral("psql") : bin + QStringLiteral("/psql"),
-               {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1"),
-                QStringLiteral("-h"), m_settings.host, QStringLiteral("-p"), QString::number(m_settings.port),
-                QStringLiteral("-U"), m_settings.user, QStringLiteral("-d"), m_settings.database,
-                QStringLiteral("-f"), path});
+               {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"),
+                QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-h"), m_settings.host,
+                QStringLiteral("-p"), QString::number(m_settings.port), QStringLiteral("-U"), m_settings.user,
+                QStringLiteral("-d"), m_settings.database, QStringLiteral("-f"), path});
     if (!psql.waitForFinished(60000))
         return QStringLiteral("psql did not finish: %1").arg(psql.errorString());
     if (psql.exitStatus() != QProcess::NormalExit || psql.exitCode() != 0)

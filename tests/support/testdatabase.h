@@ -46,9 +46,10 @@ private:
 };
 
 /// QVERIFY for Result<T>: prints the error message when it fails.
-#define CCPM_VERIFY_OK(result)                                                                            \
-    do {                                                                                                 \
-        const auto &r_ = (result);                                                                       \
-        if (!r_.ok())                                                                                    \
-            QFAIL(qPrintable(QStringLiteral("%1 failed: %2").arg(QLatin1String(#result), r_.error().toString()))); \
+#define CCPM_VERIFY_OK(result)                                                                               \
+    do {                                                                                                     \
+        const auto &r_ = (result);                                                                           \
+        if (!r_.ok())                                                                                        \
+            QFAIL(qPrintable(                                                                                \
+                QStringLiteral("%1 failed: %2").arg(QLatin1String(#result), r_.error().toString())));        \
     } while (false)
