@@ -3,7 +3,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlError>
-#include <QTimeZone>
 
 namespace ccpm::sql {
 
@@ -26,10 +25,10 @@ QDateTime timestampFromText(const QVariant &text)
         fraction = s.mid(dot + 1);
         s.truncate(dot);
     }
-    QDateTime dt = QDateTime::fromString(s, QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-    if (!dt.isValid())
+    const QDateTime local = QDateTime::fromString(s, QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    if (!local.isValid())
         return {};
-    dt.setTimeZone(QTimeZone::utc());
+    const QDateTime dt(local.date(), local.time(), Qt::UTC);
     const int ms = fraction.isEmpty() ? 0 : fraction.left(3).leftJustified(3, QLatin1Char('0')).toInt();
     return dt.addMSecs(ms);
 }
