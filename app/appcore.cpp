@@ -47,8 +47,8 @@ QCoro::Task<Result<AppCore::OpenReport>> AppCore::open(DatabaseChoice choice, Op
     OpenReport report;
     if (options.migrate) {
         const QString schema = m_settings.schema;
-        Result<Migrator::Report> migrated =
-            co_await m_executor->exec([schema](QSqlDatabase &db) { return Migrator::migrate(db, schema); });
+        const auto migrate = [schema](QSqlDatabase &db) { return Migrator::migrate(db, schema); };
+        Result<Migrator::Report> migrated = co_await m_executor->exec(migrate);
         if (!migrated)
             co_return migrated.error();
         report.migrations = *migrated;

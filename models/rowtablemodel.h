@@ -6,6 +6,8 @@
 
 #include <QCoro/QCoroTask>
 
+#include <QSet>
+
 #include <functional>
 
 namespace ccpm {
@@ -104,8 +106,20 @@ private:
             removeById(id);
             return;
         }
+        // One fetch per row at a time: changes announced meanwhile are folded into one more fetch,
+        // so a burst of updates to a row costs two queries, not one per update.
+        if (m_fetching.contains(id)) {
+            m_stale.insert(id);
+            return;
+        }
+        m_fetching.insert(id);
         const quint64 generation = m_generation;
         QCoro::connect(fetchOne(id), this, [this, id, generation](Result<Row> result) {
+            m_fetching.remove(id);
+            if (m_stale.remove(id)) {
+                refreshRow(id, ChangeFeed::Op::Update);
+                return; // the newer fetch brings the newer row
+            }
             if (generation != m_generation)
                 return; // a reload since then brings the row anyway
             if (!result) {
@@ -142,6 +156,8 @@ private:
     QList<Column> m_columns;
     QList<Row> m_rows;
     quint64 m_generation = 0;
+    QSet<QString> m_fetching; ///< rows with a fetch under way
+    QSet<QString> m_stale;    ///< rows changed again while being fetched
 };
 
 } // namespace ccpm

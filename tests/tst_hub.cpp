@@ -64,6 +64,7 @@ class TestHub : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase();
+    void init();
     void cleanupTestCase();
     void busyReachesDatabaseAndModelRow();
     void badRequestsGetJsonRpcErrors_data();
@@ -117,6 +118,12 @@ void TestHub::initTestCase()
         m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     m_model->reload();
     QTRY_COMPARE(m_model->rowCount(), 3);
+}
+
+void TestHub::init()
+{
+    // The previous test's agents have gone, and their last writes (INACTIVE) are done.
+    QTRY_COMPARE(m_hub->connectedAgents(), 0);
 }
 
 void TestHub::cleanupTestCase()

@@ -29,6 +29,7 @@ private slots:
     void feedUpdateRefreshesOneRow();
     void feedInsertAndDeleteAddAndRemoveRows();
     void staleReloadIsDropped();
+    void burstOfChangesEndsWithTheLatestRow();
 
 private:
     std::unique_ptr<TestDatabase> m_db;
@@ -178,6 +179,36 @@ void TestModels::staleReloadIsDropped()
     QTRY_COMPARE(agents.rowCount(), 3);
     QTest::qWait(200);
     QCOMPARE(reset.size(), 1);
+}
+
+void TestModels::burstOfChangesEndsWithTheLatestRow()
+{
+    // Given the agents model loaded
+    AgentsModel agents(*m_executor, m_feed);
+    QAbstractItemModelTester tester(&agents, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    agents.reload();
+    QTRY_COMPARE(agents.rowCount(), 3);
+    const QString id = "cmx1zcg8p00048e7dw945wyv7";
+    const int row = agents.rowOf(id);
+    QSignalSpy changed(&agents, &QAbstractItemModel::dataChanged);
+
+    // When one row changes 30 times in a row, each change announced, without waiting
+    QSqlQuery q(m_db->connection());
+    const QStringList statuses{"BUSY", "ACTIVE", "INACTIVE"};
+    for (int i = 0; i < 30; ++i) {
+        QVERIFY(q.exec(
+            QStringLiteral("UPDATE agents SET status = '%1' WHERE id = '%2'").arg(statuses.at(i % 3), id)));
+        m_feed.publish("agents", id, ChangeFeed::Op::Update);
+    }
+    // (the 30th status, i = 29, is statuses[2])
+
+    // Then the row ends with the last value, fetched far fewer than 30 times
+    QTRY_COMPARE(agents.index(row, AgentsModel::Status).data(Qt::EditRole).toString(),
+                 QStringLiteral("INACTIVE"));
+    QTest::qWait(200);
+    QCOMPARE(agents.index(row, AgentsModel::Status).data(Qt::EditRole).toString(),
+             QStringLiteral("INACTIVE"));
+    QVERIFY2(changed.size() <= 3, qPrintable(QString::number(changed.size())));
 }
 
 QTEST_GUILESS_MAIN(TestModels)

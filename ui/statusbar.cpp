@@ -53,7 +53,8 @@ void StatusBar::ping()
 
 void StatusBar::setHub(const QUrl &url, int connectedAgents)
 {
-    const QString agents = connectedAgents == 1 ? tr("1 agent connected") : tr("%1 agents connected").arg(connectedAgents);
+    const QString agents =
+        connectedAgents == 1 ? tr("1 agent connected") : tr("%1 agents connected").arg(connectedAgents);
     m_hub->setText(tr("Hub: %1 · %2").arg(url.toString(), agents));
 }
 

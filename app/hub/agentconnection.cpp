@@ -21,12 +21,12 @@ QString bearerToken(const QWebSocket &socket)
 
 } // namespace
 
-AgentConnection::AgentConnection(std::unique_ptr<QWebSocket> socket, DbExecutor &executor, ChangeFeed &feed,
-                                 QObject *parent)
+AgentConnection::AgentConnection(std::unique_ptr<QWebSocket> socket, DbExecutor &executor,
+                                 AgentStatusWriter &statusWriter, QObject *parent)
     : QObject(parent)
     , m_socket(std::move(socket))
     , m_executor(&executor)
-    , m_feed(&feed)
+    , m_statusWriter(&statusWriter)
     , m_peer(QStringLiteral("%1:%2").arg(m_socket->peerAddress().toString()).arg(m_socket->peerPort()))
 {
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this, [this](const QString &message) {
@@ -114,7 +114,7 @@ QCoro::Task<> AgentConnection::run(QString token)
     }
 
     if (!m_agentId.isEmpty() && m_markInactive) {
-        Result<AgentRow> row = co_await AgentService(*m_executor, *m_feed).disconnected(m_agentId);
+        Result<AgentRow> row = co_await m_statusWriter->report(m_agentId, AgentStatus::Inactive);
         if (!row)
             qCWarning(lcHub).noquote()
                 << "could not mark agent" << m_agentId << "inactive:" << row.error().toString();
@@ -142,7 +142,7 @@ QCoro::Task<QByteArray> AgentConnection::setStatus(const jsonrpc::Request &reque
             id, jsonrpc::InvalidParams,
             QStringLiteral("Invalid params: \"status\" must be one of ACTIVE, BUSY, INACTIVE"),
             QJsonObject{{QStringLiteral("allowed"), QJsonArray::fromStringList(enumLabels<AgentStatus>())}});
-    Result<AgentRow> row = co_await AgentService(*m_executor, *m_feed).reportStatus(m_agentId, *status);
+    Result<AgentRow> row = co_await m_statusWriter->report(m_agentId, *status);
     if (!row)
         co_return jsonrpc::error(id, jsonrpc::ServerError, row.error().message);
     co_return jsonrpc::result(

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "agentservice.h"
+#include "agentstatuswriter.h"
 #include "agenttokenrepository.h"
 #include "hub/closecodes.h"
 #include "hub/jsonrpc.h"
@@ -26,7 +26,7 @@ namespace ccpm::hub {
 class AgentConnection : public QObject {
     Q_OBJECT
 public:
-    AgentConnection(std::unique_ptr<QWebSocket> socket, DbExecutor &executor, ChangeFeed &feed,
+    AgentConnection(std::unique_ptr<QWebSocket> socket, DbExecutor &executor, AgentStatusWriter &statusWriter,
                     QObject *parent = nullptr);
     ~AgentConnection() override;
 
@@ -57,7 +57,7 @@ private:
 
     std::unique_ptr<QWebSocket> m_socket;
     DbExecutor *m_executor;
-    ChangeFeed *m_feed;
+    AgentStatusWriter *m_statusWriter;
     QString m_peer; ///< "address:port", kept for logs after the socket closed
     QString m_agentId;
     QQueue<Event> m_events;

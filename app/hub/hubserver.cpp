@@ -10,7 +10,7 @@ HubServer::HubServer(DbExecutor &executor, ChangeFeed &feed, QObject *parent)
     : QObject(parent)
     , m_server(QStringLiteral("ccpm-desk hub"), QWebSocketServer::NonSecureMode)
     , m_executor(&executor)
-    , m_feed(&feed)
+    , m_statusWriter(executor, feed)
 {
     connect(&m_server, &QWebSocketServer::newConnection, this, &HubServer::onNewConnection);
 }
@@ -41,7 +41,8 @@ QUrl HubServer::url() const
 void HubServer::onNewConnection()
 {
     while (QWebSocket *raw = m_server.nextPendingConnection()) {
-        auto *connection = new AgentConnection(std::unique_ptr<QWebSocket>(raw), *m_executor, *m_feed, this);
+        auto *connection =
+            new AgentConnection(std::unique_ptr<QWebSocket>(raw), *m_executor, m_statusWriter, this);
         m_connections.insert(connection);
         connect(connection, &AgentConnection::authenticated, this,
                 [this, connection](const QString &agentId) { onAuthenticated(connection, agentId); });

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "agentstatuswriter.h"
 #include "changefeed.h"
 #include "dbexecutor.h"
 #include "result.h"
@@ -31,6 +32,7 @@ public:
     Status listen(const QHostAddress &address, quint16 port);
     QUrl url() const;
     int connectedAgents() const { return int(m_byAgent.size()); }
+    const AgentStatusWriter &statusWriter() const { return m_statusWriter; }
 
     /// Closes every connection (going away) and completes when their last writes are done.
     QCoro::Task<> shutdown();
@@ -47,7 +49,7 @@ private:
 
     QWebSocketServer m_server;
     DbExecutor *m_executor;
-    ChangeFeed *m_feed;
+    AgentStatusWriter m_statusWriter;
     QSet<AgentConnection *> m_connections;
     QHash<QString, AgentConnection *> m_byAgent;
 };
