@@ -278,6 +278,8 @@ Result<ConnectionSettings> EmbeddedPostgres::startLocked()
         if (Status status = startServer(); !status)
             return status.error();
     } else {
+        qCInfo(lcEmbeddedPostgres) << "Joined the running PostgreSQL on" << socketDir()
+                                   << "(shared with other CCPM Desk instances)";
         // Running, maybe still recovering after a crash: wait until it accepts connections.
         const ProcessResult ready =
             run(tool(QStringLiteral("pg_isready")),

@@ -55,6 +55,9 @@ QTableView *MainWindow::addTableTab(EntityTableModel *model, const QString &titl
     view->verticalHeader()->hide();
     view->horizontalHeader()->setStretchLastSection(true);
     view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    // Columns are sized to the loaded rows; a later value (Busy → Inactive) must still fit.
+    view->horizontalHeader()->setMinimumSectionSize(
+        view->fontMetrics().horizontalAdvance(QStringLiteral("Inactive")) + 24);
     connect(model, &QAbstractItemModel::modelReset, view, [view] { view->resizeColumnsToContents(); });
     connect(model, &EntityTableModel::errorOccurred, this,
             [this](const QString &message) { m_statusBar->showMessage(message, 10000); });
