@@ -74,6 +74,11 @@ private slots:
     void revokedTokenIsRefused();
     void closingMakesTheAgentInactive();
     void newerConnectionReplacesOlder();
+    void oversizedMessageClosesWith1009();
+    void burstOfRequestsIsAnsweredInOrder();
+    void laterConnectionWinsWhateverCheckFinishesFirst();
+    void connectionClosedBeforeItsCheckChangesNothing();
+    void refusesToListenBeyondLoopback();
 
 private:
     QString statusInDb(const QString &agentId) const
@@ -184,6 +189,9 @@ void TestHub::badRequestsGetJsonRpcErrors_data()
     QTest::newRow("no version") << QByteArray(
                                        R"({"id":1,"method":"agent.setStatus","params":{"status":"BUSY"}})")
                                 << -32600;
+    QTest::newRow("scalar") << QByteArray("1") << -32600;
+    QTest::newRow("null") << QByteArray("null") << -32600;
+    QTest::newRow("two values") << QByteArray("1, 2") << -32700;
     QTest::newRow("batch") << QByteArray(R"([{"jsonrpc":"2.0","id":1,"method":"agent.setStatus"}])")
                            << -32600;
     QTest::newRow("unknown method") << QByteArray(
@@ -220,6 +228,8 @@ void TestHub::badRequestsGetJsonRpcErrors()
     QTRY_COMPARE(client.replies.size(), 2);
     QCOMPARE(client.replies.at(1).value("error").toObject().value("code").toInt(), code);
     QVERIFY(!client.replies.at(1).value("error").toObject().value("message").toString().isEmpty());
+    QVERIFY(client.replies.at(1).contains("id"));
+    QVERIFY(!client.replies.at(1).contains("result"));
     QCOMPARE(client.socket->state(), QAbstractSocket::ConnectedState);
     QCOMPARE(statusInDb(kBuildBotId), "ACTIVE");
 }
@@ -315,6 +325,97 @@ void TestHub::newerConnectionReplacesOlder()
     QCOMPARE(m_hub->connectedAgents(), 1);
     second.socket->close();
     QTRY_COMPARE(statusInDb(kBuildBotId), QStringLiteral("INACTIVE"));
+}
+
+void TestHub::oversizedMessageClosesWith1009()
+{
+    // Given a connected agent
+    Client client;
+    client.open(m_hub->url(), m_botToken);
+    QTRY_COMPARE(client.socket->state(), QAbstractSocket::ConnectedState);
+    // When it sends a 2 MiB frame
+    client.send(QByteArray(2 * 1024 * 1024, 'x'));
+    // Then the hub closes with "message too big" and is still there for the next agent
+    QTRY_COMPARE(client.closeCode, int(QWebSocketProtocol::CloseCodeTooMuchData));
+    Client next;
+    next.open(m_hub->url(), m_botToken);
+    QTRY_COMPARE(next.socket->state(), QAbstractSocket::ConnectedState);
+    next.call(1, "agent.setStatus", {{"status", "ACTIVE"}});
+    QTRY_COMPARE(next.replies.size(), 1);
+}
+
+void TestHub::refusesToListenBeyondLoopback()
+{
+    hub::HubHost host(m_db->settings(), *m_feed);
+    Status s = host.start(QHostAddress::AnyIPv4, 0);
+    QVERIFY(!s.ok());
+    QVERIFY2(s.error().message.contains("loopback"), qPrintable(s.error().message));
+    CCPM_VERIFY_OK(host.start(QHostAddress::LocalHostIPv6, 0));
+    QCOMPARE(QHostAddress(host.url().host()), QHostAddress(QHostAddress::LocalHostIPv6));
+}
+
+void TestHub::burstOfRequestsIsAnsweredInOrder()
+{
+    // Given a connected agent
+    Client client;
+    client.open(m_hub->url(), m_botToken);
+    QTRY_COMPARE(client.socket->state(), QAbstractSocket::ConnectedState);
+
+    // When it sends 1000 status reports without waiting for any answer
+    const QStringList statuses{"ACTIVE", "BUSY", "INACTIVE"};
+    for (int i = 1; i <= 1000; ++i)
+        client.call(i, "agent.setStatus", {{"status", statuses.at(i % 3)}});
+
+    // Then every one is answered, in order, and the last one is what the database holds
+    QTRY_COMPARE_WITH_TIMEOUT(client.replies.size(), 1000, 60000);
+    for (int i = 0; i < 1000; ++i)
+        QCOMPARE(client.replies.at(i).value("id").toInt(), i + 1);
+    QCOMPARE(statusInDb(kBuildBotId), statuses.at(1000 % 3));
+    QCOMPARE(client.socket->state(), QAbstractSocket::ConnectedState);
+}
+
+void TestHub::laterConnectionWinsWhateverCheckFinishesFirst()
+{
+    for (int round = 0; round < 15; ++round) {
+        // Given two connections of one agent opened back to back (their token checks race)
+        Client first;
+        Client second;
+        first.open(m_hub->url(), m_botToken);
+        second.open(m_hub->url(), m_botToken);
+
+        // Then the one that arrived later stays and the earlier one is replaced
+        QTRY_COMPARE(first.closeCode, int(hub::CloseCode::Replaced));
+        second.call(1, "agent.setStatus", {{"status", "BUSY"}});
+        QTRY_COMPARE(second.replies.size(), 1);
+        QCOMPARE(second.closeCode, -1);
+        QCOMPARE(statusInDb(kBuildBotId), QStringLiteral("BUSY"));
+        second.socket->close();
+        QTRY_COMPARE(m_hub->connectedAgents(), 0);
+    }
+}
+
+void TestHub::connectionClosedBeforeItsCheckChangesNothing()
+{
+    for (int round = 0; round < 15; ++round) {
+        // Given a connection that closes at once, then another of the same agent
+        Client gone;
+        gone.open(m_hub->url(), m_botToken);
+        QTRY_COMPARE(gone.socket->state(), QAbstractSocket::ConnectedState);
+        gone.socket->close();
+        Client live;
+        live.open(m_hub->url(), m_botToken);
+        QTRY_COMPARE(live.socket->state(), QAbstractSocket::ConnectedState);
+        live.call(1, "agent.setStatus", {{"status", "BUSY"}});
+        QTRY_COMPARE(live.replies.size(), 1);
+
+        // Then the live one is never replaced and the agent stays BUSY
+        QTest::qWait(50);
+        QCOMPARE(live.closeCode, -1);
+        QCOMPARE(statusInDb(kBuildBotId), QStringLiteral("BUSY"));
+        live.socket->close();
+        QTRY_COMPARE(statusInDb(kBuildBotId), QStringLiteral("INACTIVE"));
+        QTRY_COMPARE(m_hub->connectedAgents(), 0);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestHub)

@@ -1,14 +1,17 @@
 #include "hub/agentconnection.h"
 
-#include <QCoro/QCoroSignal>
 #include <QJsonArray>
 #include <QLoggingCategory>
+#include <QTimer>
 
 Q_LOGGING_CATEGORY(lcHub, "ccpm.hub")
 
 namespace ccpm::hub {
 
 namespace {
+
+// A peer that ignores our close frame is cut off after this long.
+constexpr int kCloseGraceMs = 5000;
 
 QString bearerToken(const QWebSocket &socket)
 {
@@ -21,10 +24,11 @@ QString bearerToken(const QWebSocket &socket)
 
 } // namespace
 
-AgentConnection::AgentConnection(std::unique_ptr<QWebSocket> socket, DbExecutor &executor,
+AgentConnection::AgentConnection(std::unique_ptr<QWebSocket> socket, quint64 sequence, DbExecutor &executor,
                                  AgentStatusWriter &statusWriter, QObject *parent)
     : QObject(parent)
     , m_socket(std::move(socket))
+    , m_sequence(sequence)
     , m_executor(&executor)
     , m_statusWriter(&statusWriter)
     , m_peer(QStringLiteral("%1:%2").arg(m_socket->peerAddress().toString()).arg(m_socket->peerPort()))
@@ -33,52 +37,55 @@ AgentConnection::AgentConnection(std::unique_ptr<QWebSocket> socket, DbExecutor 
         enqueue({Event::Frame, message.toUtf8()});
     });
     connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &) {
-        m_socket->sendTextMessage(QString::fromUtf8(
-            jsonrpc::error(QJsonValue::Null, jsonrpc::InvalidRequest,
-                           QStringLiteral("Invalid Request: send JSON-RPC as text frames"))));
+        if (m_authenticated && !m_closing)
+            m_socket->sendTextMessage(QString::fromUtf8(
+                jsonrpc::error(QJsonValue::Null, jsonrpc::InvalidRequest,
+                               QStringLiteral("Invalid Request: send JSON-RPC as text frames"))));
     });
     connect(m_socket.get(), &QWebSocket::disconnected, this, [this] { enqueue({Event::Closed, {}}); });
     // Started from the event loop, so the owner has connected to our signals before any is emitted.
     QMetaObject::invokeMethod(
-        this, [this, token = bearerToken(*m_socket)] { run(token); }, Qt::QueuedConnection);
+        this, [this, token = bearerToken(*m_socket)] { authenticate(token); }, Qt::QueuedConnection);
 }
 
 AgentConnection::~AgentConnection() = default;
 
-QString AgentConnection::peer() const
-{
-    return m_peer;
-}
-
 void AgentConnection::closeWith(CloseCode code, const QString &reason, bool markInactive)
 {
-    m_markInactive = markInactive;
-    if (m_socket->state() == QAbstractSocket::ConnectedState)
-        m_socket->close(toQt(code), reason);
+    m_closing = true;
+    m_markInactive = m_markInactive && markInactive;
+    if (m_socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    m_socket->close(toQt(code), reason);
+    QTimer::singleShot(kCloseGraceMs, this, [this] { m_socket->abort(); });
 }
 
 void AgentConnection::enqueue(Event event)
 {
-    if (m_closed)
+    if (m_closeQueued)
         return;
     if (event.kind == Event::Closed)
-        m_closed = true;
+        m_closeQueued = true;
     m_events.enqueue(std::move(event));
-    emit eventQueued();
+    if (m_checked && !m_draining)
+        drain();
 }
 
-QCoro::Task<> AgentConnection::run(QString token)
+QCoro::Task<> AgentConnection::authenticate(QString token)
 {
-    // Authenticate first; frames that arrive meanwhile wait in m_events.
     if (token.isEmpty()) {
-        qCInfo(lcHub).noquote() << "refused" << peer() << ": no bearer token";
+        qCInfo(lcHub).noquote() << "refused" << m_peer << ": no bearer token";
         closeWith(CloseCode::Unauthorized, QStringLiteral("missing bearer token"), false);
     } else {
         Result<AgentTokenRow> auth = co_await AgentTokenRepository(*m_executor).authenticate(token);
-        if (!auth) {
-            const bool revoked = auth.error().detail == QLatin1String("revoked");
+        if (m_closeQueued) {
+            // Gone before the check finished: it never counts as connected and writes nothing.
+            m_closing = true;
+            m_markInactive = false;
+        } else if (!auth) {
             const bool authError = auth.error().kind == Error::Kind::Auth;
-            qCInfo(lcHub).noquote() << "refused" << peer() << ":" << auth.error().message;
+            const bool revoked = auth.error().detail == QLatin1String("revoked");
+            qCInfo(lcHub).noquote() << "refused" << m_peer << ":" << auth.error().message;
             closeWith(!authError ? CloseCode::InternalError
                       : revoked  ? CloseCode::Revoked
                                  : CloseCode::Unauthorized,
@@ -86,22 +93,33 @@ QCoro::Task<> AgentConnection::run(QString token)
                       false);
         } else {
             m_agentId = auth->agentId;
-            qCInfo(lcHub).noquote() << "agent" << m_agentId << "connected from" << peer();
-            emit authenticated(m_agentId);
+            m_authenticated = true;
+            qCInfo(lcHub).noquote() << "agent" << m_agentId << "connected from" << m_peer;
+            emit authenticated(m_agentId); // may closeWith(Replaced) right away
         }
     }
+    m_checked = true;
+    if (!m_draining && !m_events.isEmpty())
+        drain();
+}
 
-    for (;;) {
-        if (m_events.isEmpty()) {
-            // Wait for the next frame or the close, without blocking the hub thread.
-            co_await qCoro(this, &AgentConnection::eventQueued);
-            continue;
+QCoro::Task<> AgentConnection::drain()
+{
+    m_draining = true;
+    while (!m_events.isEmpty()) {
+        const Event event = m_events.dequeue();
+        if (event.kind == Event::Closed) {
+            if (m_authenticated && m_markInactive) {
+                Result<AgentRow> row = co_await m_statusWriter->report(m_agentId, AgentStatus::Inactive);
+                if (!row)
+                    qCWarning(lcHub).noquote()
+                        << "could not mark agent" << m_agentId << "inactive:" << row.error().toString();
+            }
+            finish();
+            co_return;
         }
-        Event event = m_events.dequeue();
-        if (event.kind == Event::Closed)
-            break;
-        if (m_agentId.isEmpty())
-            continue; // not authenticated: the socket is closing, frames are ignored
+        if (!m_authenticated || m_closing)
+            continue; // refused or closing: requests are not answered
         const jsonrpc::Parsed parsed = jsonrpc::parse(event.payload);
         QByteArray reply = parsed.errorResponse;
         if (parsed.request) {
@@ -112,19 +130,17 @@ QCoro::Task<> AgentConnection::run(QString token)
         if (!reply.isEmpty() && m_socket->state() == QAbstractSocket::ConnectedState)
             m_socket->sendTextMessage(QString::fromUtf8(reply));
     }
+    m_draining = false;
+}
 
-    if (!m_agentId.isEmpty() && m_markInactive) {
-        Result<AgentRow> row = co_await m_statusWriter->report(m_agentId, AgentStatus::Inactive);
-        if (!row)
-            qCWarning(lcHub).noquote()
-                << "could not mark agent" << m_agentId << "inactive:" << row.error().toString();
-    }
-    qCInfo(lcHub).noquote() << "connection closed:" << (m_agentId.isEmpty() ? peer() : m_agentId);
+void AgentConnection::finish()
+{
+    qCInfo(lcHub).noquote() << "connection closed:" << (m_agentId.isEmpty() ? m_peer : m_agentId);
     emit finished();
     deleteLater();
 }
 
-QCoro::Task<QByteArray> AgentConnection::handle(const jsonrpc::Request &request)
+QCoro::Task<QByteArray> AgentConnection::handle(jsonrpc::Request request)
 {
     if (request.method == QLatin1String("agent.setStatus"))
         co_return co_await setStatus(request);
@@ -132,23 +148,22 @@ QCoro::Task<QByteArray> AgentConnection::handle(const jsonrpc::Request &request)
                              QStringLiteral("Method not found: %1").arg(request.method));
 }
 
-QCoro::Task<QByteArray> AgentConnection::setStatus(const jsonrpc::Request &request)
+QCoro::Task<QByteArray> AgentConnection::setStatus(jsonrpc::Request request)
 {
-    const QJsonValue id = request.id;
     const QJsonValue statusValue = request.params.toObject().value(QLatin1String("status"));
     const std::optional<AgentStatus> status = fromDb<AgentStatus>(statusValue.toString());
     if (!request.params.isObject() || !statusValue.isString() || !status)
         co_return jsonrpc::error(
-            id, jsonrpc::InvalidParams,
+            request.id, jsonrpc::InvalidParams,
             QStringLiteral("Invalid params: \"status\" must be one of ACTIVE, BUSY, INACTIVE"),
             QJsonObject{{QStringLiteral("allowed"), QJsonArray::fromStringList(enumLabels<AgentStatus>())}});
     Result<AgentRow> row = co_await m_statusWriter->report(m_agentId, *status);
     if (!row)
-        co_return jsonrpc::error(id, jsonrpc::ServerError, row.error().message);
+        co_return jsonrpc::error(request.id, jsonrpc::ServerError, row.error().message);
     co_return jsonrpc::result(
-        id, QJsonObject{{QStringLiteral("agentId"), row->id},
-                        {QStringLiteral("status"), toDb(row->status)},
-                        {QStringLiteral("lastSeenAt"), row->lastSeenAt.toString(Qt::ISODateWithMs)}});
+        request.id, QJsonObject{{QStringLiteral("agentId"), row->id},
+                                {QStringLiteral("status"), toDb(row->status)},
+                                {QStringLiteral("lastSeenAt"), row->lastSeenAt.toString(Qt::ISODateWithMs)}});
 }
 
 } // namespace ccpm::hub

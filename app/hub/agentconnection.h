@@ -6,7 +6,6 @@
 #include "hub/jsonrpc.h"
 
 #include <QObject>
-#include <QPointer>
 #include <QQueue>
 #include <QWebSocket>
 
@@ -15,34 +14,39 @@
 namespace ccpm::hub {
 
 /// One agent's WebSocket connection to the hub: authenticates the bearer token sent in the
-/// handshake, then answers the agent's JSON-RPC requests in the order they arrive (each one's
-/// database write completes before the next starts, so a later status always wins).
-/// When the socket closes, the agent becomes INACTIVE; then the object deletes itself.
+/// handshake, then answers the agent's JSON-RPC requests strictly in the order they arrive (each
+/// request's database write completes before the next request starts, so a later status always
+/// wins). When the socket closes, the agent becomes INACTIVE; then the object deletes itself.
+///
+/// Frames are queued as they arrive and drained by one coroutine at a time; nothing waits on a
+/// signal, so a burst of frames cannot resume anything twice.
 ///
 /// Errors: a missing or unknown token closes with CloseCode::Unauthorized, a revoked one with
 /// CloseCode::Revoked, a database failure during authentication with CloseCode::InternalError;
-/// none of them writes anything. Request errors are JSON-RPC error responses.
+/// none of them writes anything, and neither does a connection that closed before its token was
+/// checked. Request errors are JSON-RPC error responses.
 /// Thread: the hub thread (the socket's thread).
 class AgentConnection : public QObject {
     Q_OBJECT
 public:
-    AgentConnection(std::unique_ptr<QWebSocket> socket, DbExecutor &executor, AgentStatusWriter &statusWriter,
-                    QObject *parent = nullptr);
+    /// `sequence` orders connections by arrival: of two connections of one agent, the later
+    /// one wins, whichever token check finishes first.
+    AgentConnection(std::unique_ptr<QWebSocket> socket, quint64 sequence, DbExecutor &executor,
+                    AgentStatusWriter &statusWriter, QObject *parent = nullptr);
     ~AgentConnection() override;
 
     QString agentId() const { return m_agentId; }
-    QString peer() const;
-    /// Closes the socket with `code`; the INACTIVE write follows as for any close unless
-    /// `markInactive` is false (the agent is still connected elsewhere).
-    void closeWith(CloseCode code, const QString &reason, bool markInactive = true);
+    quint64 sequence() const { return m_sequence; }
+    QString peer() const { return m_peer; }
+    /// Stops answering requests and closes the socket with `code`. When the socket has closed,
+    /// the agent is marked INACTIVE unless `markInactive` is false (it is connected elsewhere).
+    void closeWith(CloseCode code, const QString &reason, bool markInactive);
 
 signals:
-    /// The token was accepted; the agent is `agentId`.
+    /// The token was accepted; the agent is `agentId`. A receiver may closeWith() at once.
     void authenticated(const QString &agentId);
     /// The connection is over and its last write is done; the object deletes itself next.
     void finished();
-    /// Internal: a frame or the close was queued for run().
-    void eventQueued();
 
 private:
     struct Event {
@@ -50,19 +54,26 @@ private:
         QByteArray payload;
     };
 
-    QCoro::Task<> run(QString token);
-    QCoro::Task<QByteArray> handle(const jsonrpc::Request &request);
-    QCoro::Task<QByteArray> setStatus(const jsonrpc::Request &request);
+    QCoro::Task<> authenticate(QString token);
+    QCoro::Task<> drain();
+    QCoro::Task<QByteArray> handle(jsonrpc::Request request);
+    QCoro::Task<QByteArray> setStatus(jsonrpc::Request request);
     void enqueue(Event event);
+    void finish();
 
     std::unique_ptr<QWebSocket> m_socket;
+    quint64 m_sequence;
     DbExecutor *m_executor;
     AgentStatusWriter *m_statusWriter;
     QString m_peer; ///< "address:port", kept for logs after the socket closed
     QString m_agentId;
     QQueue<Event> m_events;
+    bool m_checked = false;       ///< the token check is over (accepted or not)
+    bool m_authenticated = false; ///< the token was accepted
+    bool m_closing = false;       ///< closeWith() was called: no more requests are answered
+    bool m_closeQueued = false;   ///< the socket's close is in m_events
+    bool m_draining = false;      ///< drain() is running
     bool m_markInactive = true;
-    bool m_closed = false;
 };
 
 } // namespace ccpm::hub

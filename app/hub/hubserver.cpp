@@ -6,6 +6,10 @@
 
 namespace ccpm::hub {
 
+namespace {
+constexpr quint64 kMaxMessageBytes = 1024 * 1024;
+} // namespace
+
 HubServer::HubServer(DbExecutor &executor, ChangeFeed &feed, QObject *parent)
     : QObject(parent)
     , m_server(QStringLiteral("ccpm-desk hub"), QWebSocketServer::NonSecureMode)
@@ -22,6 +26,15 @@ HubServer::~HubServer()
 
 Status HubServer::listen(const QHostAddress &address, quint16 port)
 {
+    // Tokens travel in clear over ws://: until the hub speaks TLS, it serves this machine only.
+    if (!address.isLoopback())
+        return Error{
+            Error::Kind::Invalid,
+            QStringLiteral("The agent hub only listens on a loopback address (127.0.0.1 or ::1); %1 would "
+                           "send agent tokens over the network unencrypted.")
+                .arg(address.toString()),
+            QStringLiteral("TLS for remote agents is planned; until then run the agents on this machine."),
+            {}};
     if (!m_server.listen(address, port))
         return Error{Error::Kind::Environment,
                      QStringLiteral("The agent hub cannot listen on %1:%2: %3")
@@ -41,8 +54,11 @@ QUrl HubServer::url() const
 void HubServer::onNewConnection()
 {
     while (QWebSocket *raw = m_server.nextPendingConnection()) {
-        auto *connection =
-            new AgentConnection(std::unique_ptr<QWebSocket>(raw), *m_executor, m_statusWriter, this);
+        // One JSON-RPC request is small; a larger frame is closed with 1009 (RFC 6455 7.4.1).
+        raw->setMaxAllowedIncomingFrameSize(kMaxMessageBytes);
+        raw->setMaxAllowedIncomingMessageSize(kMaxMessageBytes);
+        auto *connection = new AgentConnection(std::unique_ptr<QWebSocket>(raw), ++m_accepted, *m_executor,
+                                               m_statusWriter, this);
         m_connections.insert(connection);
         connect(connection, &AgentConnection::authenticated, this,
                 [this, connection](const QString &agentId) { onAuthenticated(connection, agentId); });
@@ -53,7 +69,13 @@ void HubServer::onNewConnection()
 void HubServer::onAuthenticated(AgentConnection *connection, const QString &agentId)
 {
     if (AgentConnection *previous = m_byAgent.value(agentId); previous && previous != connection) {
-        // The newer connection wins; the older one must not mark the agent INACTIVE on its way out.
+        // The connection that arrived last wins, whichever token check finished first; the loser
+        // must not mark the agent INACTIVE on its way out.
+        if (previous->sequence() > connection->sequence()) {
+            connection->closeWith(CloseCode::Replaced,
+                                  QStringLiteral("a newer connection of this agent is open"), false);
+            return;
+        }
         previous->closeWith(CloseCode::Replaced, QStringLiteral("replaced by a newer connection"), false);
     }
     m_byAgent.insert(agentId, connection);
@@ -75,7 +97,7 @@ QCoro::Task<> HubServer::shutdown()
     m_server.close();
     const auto connections = m_connections;
     for (AgentConnection *connection : connections)
-        connection->closeWith(CloseCode::GoingAway, QStringLiteral("the hub is shutting down"));
+        connection->closeWith(CloseCode::GoingAway, QStringLiteral("the hub is shutting down"), true);
     while (!m_connections.isEmpty()) {
         AgentConnection *connection = *m_connections.begin();
         co_await qCoro(connection, &AgentConnection::finished);

@@ -52,6 +52,7 @@ private:
     AgentStatusWriter m_statusWriter;
     QSet<AgentConnection *> m_connections;
     QHash<QString, AgentConnection *> m_byAgent;
+    quint64 m_accepted = 0; ///< connections accepted so far: each one's sequence number
 };
 
 } // namespace ccpm::hub

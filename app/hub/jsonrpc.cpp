@@ -1,5 +1,6 @@
 #include "jsonrpc.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 
 namespace ccpm::jsonrpc {
@@ -15,11 +16,21 @@ Parsed parse(const QByteArray &frame)
 {
     QJsonParseError parseError{};
     const QJsonDocument doc = QJsonDocument::fromJson(frame, &parseError);
-    if (parseError.error != QJsonParseError::NoError)
+    if (parseError.error != QJsonParseError::NoError) {
+        // QJsonDocument takes only objects and arrays: valid JSON of another kind (1, "x", null)
+        // is not a request (-32600), not unparseable (-32700).
+        const QJsonDocument wrapped = QJsonDocument::fromJson("[" + frame + "]");
+        if (wrapped.isArray() && wrapped.array().size() == 1)
+            return {std::nullopt, error(QJsonValue::Null, InvalidRequest,
+                                        QStringLiteral("Invalid Request: a request is a JSON object"))};
         return {std::nullopt, error(QJsonValue::Null, ParseError,
                                     QStringLiteral("Parse error: %1 at offset %2")
                                         .arg(parseError.errorString())
                                         .arg(parseError.offset))};
+    }
+    if (!doc.isArray() && !doc.isObject())
+        return {std::nullopt, error(QJsonValue::Null, InvalidRequest,
+                                    QStringLiteral("Invalid Request: a request is a JSON object"))};
     if (doc.isArray())
         return {std::nullopt, error(QJsonValue::Null, InvalidRequest,
                                     QStringLiteral("Invalid Request: batch requests are not supported"))};

@@ -40,6 +40,8 @@ struct Parsed {
 Parsed parse(const QByteArray &frame);
 
 QByteArray result(const QJsonValue &id, const QJsonValue &result);
-QByteArray error(const QJsonValue &id, int code, const QString &message, const QJsonValue &data = {});
+/// `data` is left out of the error object when undefined (the default).
+QByteArray error(const QJsonValue &id, int code, const QString &message,
+                 const QJsonValue &data = QJsonValue(QJsonValue::Undefined));
 
 } // namespace ccpm::jsonrpc
