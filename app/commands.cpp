@@ -47,13 +47,16 @@ int usage(const QString &message)
     return 2;
 }
 
-// Opens the chosen database; returns nullptr after printing the error.
-std::unique_ptr<AppCore> openCore(const CommandOptions &options, bool migrate)
+// Opens the chosen database; returns nullptr after printing the error. A malformed URL is a
+// usage error (exit 2), anything else a failure (exit 1): `*exitCode` says which.
+std::unique_ptr<AppCore> openCore(const CommandOptions &options, bool migrate, int *exitCode)
 {
     QSettings settings;
     Result<DatabaseChoice> choice = chooseDatabase(options.databaseUrl, settings);
+    *exitCode = 1;
     if (!choice) {
         fail(choice.error());
+        *exitCode = 2;
         return nullptr;
     }
     auto core = std::make_unique<AppCore>();
@@ -71,9 +74,10 @@ std::unique_ptr<AppCore> openCore(const CommandOptions &options, bool migrate)
 
 int dbStatus(const CommandOptions &options)
 {
-    auto core = openCore(options, false);
+    int exitCode = 0;
+    auto core = openCore(options, false, &exitCode);
     if (!core)
-        return 1;
+        return exitCode;
     auto status =
         QCoro::waitFor(core->executor().exec([](QSqlDatabase &db) { return Migrator::status(db); }));
     if (!status)
@@ -104,9 +108,10 @@ int dbStatus(const CommandOptions &options)
 
 int dbMigrate(const CommandOptions &options)
 {
-    auto core = openCore(options, true);
+    int exitCode = 0;
+    auto core = openCore(options, true, &exitCode);
     if (!core)
-        return 1;
+        return exitCode;
     out() << "database " << core->settings().displayName() << " is up to date" << Qt::endl;
     return 0;
 }
@@ -115,9 +120,10 @@ int dbSeed(const CommandOptions &options)
 {
     if (!options.demo)
         return usage(QStringLiteral("'db seed' needs --demo (the only data set there is)."));
-    auto core = openCore(options, true);
+    int exitCode = 0;
+    auto core = openCore(options, true, &exitCode);
     if (!core)
-        return 1;
+        return exitCode;
     auto report =
         QCoro::waitFor(core->executor().exec([](QSqlDatabase &db) { return DemoSeeder::seed(db); }));
     if (!report)
@@ -158,9 +164,10 @@ int agentTokenCreate(const CommandOptions &options)
 {
     if (options.positional.size() != 4)
         return usage(QStringLiteral("'agent token create' takes one agent name or id."));
-    auto core = openCore(options, true);
+    int exitCode = 0;
+    auto core = openCore(options, true, &exitCode);
     if (!core)
-        return 1;
+        return exitCode;
     const QString key = options.positional.at(3);
     auto agent = QCoro::waitFor(AgentRepository(core->executor()).findByIdOrName(key));
     if (!agent)
@@ -184,12 +191,17 @@ int runHub(const CommandOptions &options)
 {
     if (options.hubPort <= 0)
         return usage(QStringLiteral("'hub' needs a port: --hub-port must be 1..65535."));
-    auto core = openCore(options, true);
-    if (!core)
-        return 1;
     QHostAddress address;
     if (!address.setAddress(options.hubAddress))
         return usage(QStringLiteral("--hub-address \"%1\" is not an IP address.").arg(options.hubAddress));
+    if (!address.isLoopback())
+        return usage(
+            QStringLiteral("--hub-address must be a loopback address (127.0.0.1 or ::1) until the hub "
+                           "speaks TLS: agent tokens would cross the network unencrypted."));
+    int exitCode = 0;
+    auto core = openCore(options, true, &exitCode);
+    if (!core)
+        return exitCode;
     if (Status s = core->startHub(address, quint16(options.hubPort)); !s)
         return fail(s.error());
     out() << "agent hub listening on " << core->hub()->url().toString() << " (database "

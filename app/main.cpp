@@ -15,26 +15,6 @@
 
 namespace {
 
-// Which mode before any QCoreApplication exists: the first word that is not an option value.
-bool wantsCommandLine(int argc, char **argv)
-{
-    for (int i = 1; i < argc; ++i) {
-        const QString arg = QString::fromLocal8Bit(argv[i]);
-        if (arg == QLatin1String("--database-url") || arg == QLatin1String("--hub-port") ||
-            arg == QLatin1String("--hub-address") || arg == QLatin1String("--token-name") ||
-            arg == QLatin1String("--screenshot") || arg == QLatin1String("--screenshot-tab")) {
-            ++i;
-            continue;
-        }
-        if (arg == QLatin1String("-h") || arg == QLatin1String("--help") || arg == QLatin1String("-v") ||
-            arg == QLatin1String("--version"))
-            return true;
-        if (!arg.startsWith(QLatin1Char('-')))
-            return ccpm::isCommand(arg);
-    }
-    return false;
-}
-
 bool hasDisplay()
 {
     return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") ||
@@ -52,28 +32,10 @@ void setIdentity()
 
 int main(int argc, char **argv)
 {
-    const bool commandLine = wantsCommandLine(argc, argv);
-    if (!commandLine && !hasDisplay()) {
-        std::fputs(
-            "ccpm-desk: there is no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset).\n"
-            "Run it in a desktop session, or under a virtual X server:  xvfb-run -a ccpm-desk\n"
-            "(Debian package xvfb; with scripts/run:  xvfb-run -a scripts/run). The command-line\n"
-            "subcommands need no display: ccpm-desk --help\n",
-            stderr);
-        return 2;
-    }
-
-    std::unique_ptr<QCoreApplication> app;
-    if (commandLine)
-        app = std::make_unique<QCoreApplication>(argc, argv);
-    else
-        app = std::make_unique<QApplication>(argc, argv);
     setIdentity();
-
-    QTranslator translator;
-    if (translator.load(QLocale(), QStringLiteral("ccpm-desk"), QStringLiteral("_"),
-                        QStringLiteral(":/i18n")))
-        QCoreApplication::installTranslator(&translator);
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate(
@@ -85,8 +47,8 @@ int main(int argc, char **argv)
                 "  db connect <url>|--embedded   save the database to use from now on\n"
                 "  agent token create <agent>    print a new access token for an agent (name or id)\n"
                 "  hub                           run the agent hub without a window"));
-    parser.addHelpOption();
-    parser.addVersionOption();
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption version = parser.addVersionOption();
     const QCommandLineOption databaseUrl(
         QStringLiteral("database-url"),
         QCoreApplication::translate(
@@ -120,7 +82,38 @@ int main(int argc, char **argv)
     screenshotTab.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions(
         {databaseUrl, hubPort, hubAddress, demo, embedded, tokenName, screenshot, screenshotTab});
-    parser.process(*app);
+    // Parsed before any QCoreApplication exists, so a bad command line is a usage error (exit 2)
+    // with or without a display.
+    if (!parser.parse(arguments)) {
+        std::fprintf(stderr, "ccpm-desk: %s\nRun 'ccpm-desk --help' for the commands.\n",
+                     qPrintable(parser.errorText()));
+        return 2;
+    }
+    if (parser.isSet(help) || parser.isSet(version)) {
+        QCoreApplication app(argc, argv);
+        parser.isSet(help) ? parser.showHelp(0) : parser.showVersion();
+    }
+    const bool commandLine = !parser.positionalArguments().isEmpty();
+    if (!commandLine && !hasDisplay()) {
+        std::fputs(
+            "ccpm-desk: there is no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset).\n"
+            "Run it in a desktop session, or under a virtual X server:  xvfb-run -a ccpm-desk\n"
+            "(Debian package xvfb; with scripts/run:  xvfb-run -a scripts/run). The command-line\n"
+            "subcommands need no display: ccpm-desk --help\n",
+            stderr);
+        return 2;
+    }
+
+    std::unique_ptr<QCoreApplication> app;
+    if (commandLine)
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    else
+        app = std::make_unique<QApplication>(argc, argv);
+
+    QTranslator translator;
+    if (translator.load(QLocale(), QStringLiteral("ccpm-desk"), QStringLiteral("_"),
+                        QStringLiteral(":/i18n")))
+        QCoreApplication::installTranslator(&translator);
 
     bool portOk = false;
     const int port = parser.value(hubPort).toInt(&portOk);
@@ -147,7 +140,7 @@ int main(int argc, char **argv)
     ccpm::Result<ccpm::DatabaseChoice> choice = ccpm::chooseDatabase(parser.value(databaseUrl), settings);
     if (!choice) {
         std::fprintf(stderr, "ccpm-desk: %s\n", qPrintable(choice.error().message));
-        return 2;
+        return 2; // as on the command line: a malformed URL is a usage error
     }
     ccpm::DesktopApp::Options options;
     options.database = *choice;

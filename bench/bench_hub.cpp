@@ -150,10 +150,12 @@ int main(int argc, char **argv)
     auto sendNext = [&](int i) {
         const char *status = remaining[size_t(i)] % 2 ? "BUSY" : "ACTIVE";
         sentAt[size_t(i)].start();
-        sockets[size_t(i)]->sendTextMessage(QString::fromUtf8(
-            QJsonDocument(QJsonObject{{"jsonrpc", "2.0"}, {"id", remaining[size_t(i)]}, {"method", "agent.setStatus"},
-                                      {"params", QJsonObject{{"status", status}}}})
-                .toJson(QJsonDocument::Compact)));
+        sockets[size_t(i)]->sendTextMessage(
+            QString::fromUtf8(QJsonDocument(QJsonObject{{"jsonrpc", "2.0"},
+                                                        {"id", remaining[size_t(i)]},
+                                                        {"method", "agent.setStatus"},
+                                                        {"params", QJsonObject{{"status", status}}}})
+                                  .toJson(QJsonDocument::Compact)));
     };
 
     int modelUpdates = 0;
@@ -211,7 +213,8 @@ int main(int argc, char **argv)
                 expected, errors.load(), seconds, double(replies.load()) / seconds);
     std::printf("  reply latency ms     p50 %.2f  p95 %.2f  p99 %.2f  max %.2f\n", percentile(latencies, 0.5),
                 percentile(latencies, 0.95), percentile(latencies, 0.99), percentile(latencies, 1.0));
-    std::printf("  model row refreshes  %d dataChanged (no resets) for %d writes\n", modelUpdates, replies.load());
+    std::printf("  model row refreshes  %d dataChanged (no resets) for %d writes\n", modelUpdates,
+                replies.load());
     std::printf("  worst event-loop stall on the model's (GUI) thread: %lld ms\n", worstStall);
 
     core.stopHub();

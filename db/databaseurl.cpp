@@ -19,7 +19,11 @@ Error invalid(const QString &message)
 
 QString quoted(const QString &text)
 {
-    return QLatin1Char('"') + text + QLatin1Char('"');
+    // Control characters (a decoded %00, a newline) would garble a terminal or a log line.
+    QString shown;
+    for (const QChar c : text)
+        shown += c.category() == QChar::Other_Control ? QChar(0xFFFD) : c;
+    return QLatin1Char('"') + shown + QLatin1Char('"');
 }
 
 bool isAsciiDigits(QStringView text)
@@ -123,9 +127,16 @@ QString diagnoseRejectedUrl(QStringView rest)
         host = hostPort.left(portColon);
         port = hostPort.mid(portColon + 1);
     }
+    // Without an '@', "user:password/db" looks like "host:port/db": then neither part may be
+    // quoted, because either may be the password.
+    const bool mayHoldPassword = at < 0 && !port.isNull();
     if (!port.isEmpty()) {
         bool ok = false;
         const int number = isAsciiDigits(port) ? port.toInt(&ok) : 0;
+        if (mayHoldPassword && (!ok || number < 1 || number > 65535))
+            return QStringLiteral(
+                "The database URL has an invalid port: expected a number from 1 to 65535. If "
+                "the part after ':' is a password, write user:password@host.");
         if (!ok || number < 1 || number > 65535)
             return QStringLiteral(
                        "The database URL has an invalid port %1: expected a number from 1 to 65535.")
@@ -134,9 +145,14 @@ QString diagnoseRejectedUrl(QStringView rest)
     // The host is after the last '@', so it holds no part of the password: let QUrl judge it alone.
     const bool ipv6 = hostPort.startsWith(QLatin1Char('['));
     const QString hostOnly = ipv6 ? QLatin1Char('[') + host.toString() + QLatin1Char(']') : host.toString();
-    if (!QUrl(QStringLiteral("postgresql://") + hostOnly + QLatin1Char('/'), QUrl::StrictMode).isValid())
+    if (!QUrl(QStringLiteral("postgresql://") + hostOnly + QLatin1Char('/'), QUrl::StrictMode).isValid()) {
+        if (mayHoldPassword)
+            return QStringLiteral(
+                "The database URL has an invalid host name. If it holds user:password, write "
+                "user:password@host.");
         return QStringLiteral("The database URL has an invalid %1 %2.")
             .arg(ipv6 ? QStringLiteral("IPv6 host") : QStringLiteral("host name"), quoted(host.toString()));
+    }
 
     QStringView tail = rest.mid(authorityEnd);
     const qsizetype queryStart = tail.indexOf(QLatin1Char('?'));

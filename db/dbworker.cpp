@@ -40,7 +40,7 @@ std::optional<Error> DbWorker::ensureOpen()
                         .arg(m_settings.displayName(), db.lastError().databaseText().trimmed().isEmpty()
                                                            ? db.lastError().driverText()
                                                            : db.lastError().databaseText().trimmed());
-        qCWarning(lcDb).noquote() << e.message;
+        qCDebug(lcDb).noquote() << e.message; // the caller reports it
         return e;
     }
     QSqlQuery q(db);

@@ -210,6 +210,13 @@ void TestDatabaseUrl::rejectsMalformedUrls_data()
                                   << QStringLiteral("empty schema");
     QTest::newRow("fragment") << QStringLiteral("postgresql://u:%1@host/db#x").arg(pw)
                               << QStringLiteral("'#'");
+    // Without '@' the password sits where host and port belong: found by an attack session.
+    QTest::newRow("no @, password as port")
+        << QStringLiteral("postgresql://u:%1/ccpm").arg(pw) << QStringLiteral("invalid port");
+    QTest::newRow("no @, password in host")
+        << QStringLiteral("postgresql://u:%1:5432/ccpm").arg(pw) << QStringLiteral("invalid host name");
+    QTest::newRow("no @, numeric password")
+        << QStringLiteral("postgresql://u:1234567/ccpm") << QStringLiteral("user:password@host");
 }
 
 void TestDatabaseUrl::rejectsMalformedUrls()
