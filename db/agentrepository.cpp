@@ -1,7 +1,6 @@
 #include "agentrepository.h"
 
-#include "cuid.h"
-#include "sqlvalues.h"
+#include "repositorysupport.h"
 
 #include <QSqlQuery>
 
@@ -46,39 +45,19 @@ AgentRow fromQuery(const QSqlQuery &q)
 Result<QList<AgentRow>> AgentRepository::select(QSqlDatabase &db, const QString &where,
                                                 const QVariantMap &bindings)
 {
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    const QString sqlText = QLatin1String(kSelect) +
-                            (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where) +
-                            QStringLiteral(" ORDER BY \"name\", \"id\"");
-    if (Status s = sql::execPrepared(q, sqlText, bindings, QStringLiteral("Cannot read agents")); !s)
-        return s.error();
-    QList<AgentRow> rows;
-    while (q.next())
-        rows.append(fromQuery(q));
-    return rows;
+    return sql::selectRows<AgentRow>(db, QLatin1String(kSelect), where, QLatin1String("\"name\", \"id\""),
+                                     bindings, QStringLiteral("Cannot read agents"), fromQuery);
 }
 
 Result<AgentRow> AgentRepository::selectOne(QSqlDatabase &db, const QString &id)
 {
-    auto rows = select(db, QStringLiteral("\"id\" = :id"), {{QStringLiteral(":id"), id}});
-    if (!rows)
-        return rows.error();
-    if (rows->isEmpty())
-        return Error{Error::Kind::NotFound, QStringLiteral("No agent has the id %1.").arg(id), {}, {}};
-    return rows->first();
+    return sql::onlyRow(select(db, QStringLiteral("\"id\" = :id"), {{QStringLiteral(":id"), id}}),
+                        QStringLiteral("agent"), id);
 }
 
 Result<AgentRow> AgentRepository::insert(QSqlDatabase &db, AgentRow row)
 {
-    if (row.id.isEmpty())
-        row.id = newCuid();
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    if (!row.createdAt.isValid())
-        row.createdAt = now;
-    row.updatedAt = now;
-    if (row.metadata.isUndefined() || row.metadata.isNull())
-        row.metadata = QJsonObject();
+    sql::stampNewRow(row);
     QSqlQuery q(db);
     Status s = sql::execPrepared(
         q, QString::fromLatin1(kInsert).arg(sql::textArrayExpression(QStringLiteral(":caps"))),

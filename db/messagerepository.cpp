@@ -1,7 +1,6 @@
 #include "messagerepository.h"
 
-#include "cuid.h"
-#include "sqlvalues.h"
+#include "repositorysupport.h"
 
 #include <QSqlQuery>
 
@@ -47,39 +46,20 @@ MessageRow fromQuery(const QSqlQuery &q)
 Result<QList<MessageRow>> MessageRepository::select(QSqlDatabase &db, const QString &where,
                                                     const QVariantMap &bindings)
 {
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    const QString sqlText = QLatin1String(kSelect) +
-                            (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where) +
-                            QStringLiteral(" ORDER BY \"createdAt\" DESC, \"id\"");
-    if (Status s = sql::execPrepared(q, sqlText, bindings, QStringLiteral("Cannot read messages")); !s)
-        return s.error();
-    QList<MessageRow> rows;
-    while (q.next())
-        rows.append(fromQuery(q));
-    return rows;
+    return sql::selectRows<MessageRow>(db, QLatin1String(kSelect), where,
+                                       QLatin1String("\"createdAt\" DESC, \"id\""), bindings,
+                                       QStringLiteral("Cannot read messages"), fromQuery);
 }
 
 Result<MessageRow> MessageRepository::selectOne(QSqlDatabase &db, const QString &id)
 {
-    auto rows = select(db, QStringLiteral("\"id\" = :id"), {{QStringLiteral(":id"), id}});
-    if (!rows)
-        return rows.error();
-    if (rows->isEmpty())
-        return Error{Error::Kind::NotFound, QStringLiteral("No message has the id %1.").arg(id), {}, {}};
-    return rows->first();
+    return sql::onlyRow(select(db, QStringLiteral("\"id\" = :id"), {{QStringLiteral(":id"), id}}),
+                        QStringLiteral("message"), id);
 }
 
 Result<MessageRow> MessageRepository::insert(QSqlDatabase &db, MessageRow row)
 {
-    if (row.id.isEmpty())
-        row.id = newCuid();
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    if (!row.createdAt.isValid())
-        row.createdAt = now;
-    row.updatedAt = now;
-    if (row.metadata.isUndefined() || row.metadata.isNull())
-        row.metadata = QJsonObject();
+    sql::stampNewRow(row);
     QSqlQuery q(db);
     Status s = sql::execPrepared(
         q, QLatin1String(kInsert),

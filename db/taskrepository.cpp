@@ -1,7 +1,6 @@
 #include "taskrepository.h"
 
-#include "cuid.h"
-#include "sqlvalues.h"
+#include "repositorysupport.h"
 
 #include <QSqlQuery>
 
@@ -49,39 +48,20 @@ TaskRow fromQuery(const QSqlQuery &q)
 Result<QList<TaskRow>> TaskRepository::select(QSqlDatabase &db, const QString &where,
                                               const QVariantMap &bindings)
 {
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    const QString sqlText = QLatin1String(kSelect) +
-                            (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where) +
-                            QStringLiteral(" ORDER BY t.\"createdAt\" DESC, t.\"id\"");
-    if (Status s = sql::execPrepared(q, sqlText, bindings, QStringLiteral("Cannot read tasks")); !s)
-        return s.error();
-    QList<TaskRow> rows;
-    while (q.next())
-        rows.append(fromQuery(q));
-    return rows;
+    return sql::selectRows<TaskRow>(db, QLatin1String(kSelect), where,
+                                    QLatin1String("t.\"createdAt\" DESC, t.\"id\""), bindings,
+                                    QStringLiteral("Cannot read tasks"), fromQuery);
 }
 
 Result<TaskRow> TaskRepository::selectOne(QSqlDatabase &db, const QString &id)
 {
-    auto rows = select(db, QStringLiteral("t.\"id\" = :id"), {{QStringLiteral(":id"), id}});
-    if (!rows)
-        return rows.error();
-    if (rows->isEmpty())
-        return Error{Error::Kind::NotFound, QStringLiteral("No task has the id %1.").arg(id), {}, {}};
-    return rows->first();
+    return sql::onlyRow(select(db, QStringLiteral("t.\"id\" = :id"), {{QStringLiteral(":id"), id}}),
+                        QStringLiteral("task"), id);
 }
 
 Result<TaskRow> TaskRepository::insert(QSqlDatabase &db, TaskRow row)
 {
-    if (row.id.isEmpty())
-        row.id = newCuid();
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    if (!row.createdAt.isValid())
-        row.createdAt = now;
-    row.updatedAt = now;
-    if (row.metadata.isUndefined() || row.metadata.isNull())
-        row.metadata = QJsonObject();
+    sql::stampNewRow(row);
     QSqlQuery q(db);
     Status s = sql::execPrepared(
         q, QLatin1String(kInsert),

@@ -1,7 +1,6 @@
 #include "userrepository.h"
 
-#include "cuid.h"
-#include "sqlvalues.h"
+#include "repositorysupport.h"
 
 #include <QSqlQuery>
 
@@ -35,37 +34,19 @@ UserRow fromQuery(const QSqlQuery &q)
 Result<QList<UserRow>> UserRepository::select(QSqlDatabase &db, const QString &where,
                                               const QVariantMap &bindings)
 {
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    const QString sqlText = QLatin1String(kSelect) +
-                            (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where) +
-                            QStringLiteral(" ORDER BY \"username\", \"id\"");
-    if (Status s = sql::execPrepared(q, sqlText, bindings, QStringLiteral("Cannot read users")); !s)
-        return s.error();
-    QList<UserRow> rows;
-    while (q.next())
-        rows.append(fromQuery(q));
-    return rows;
+    return sql::selectRows<UserRow>(db, QLatin1String(kSelect), where, QLatin1String("\"username\", \"id\""),
+                                    bindings, QStringLiteral("Cannot read users"), fromQuery);
 }
 
 Result<UserRow> UserRepository::selectOne(QSqlDatabase &db, const QString &id)
 {
-    auto rows = select(db, QStringLiteral("\"id\" = :id"), {{QStringLiteral(":id"), id}});
-    if (!rows)
-        return rows.error();
-    if (rows->isEmpty())
-        return Error{Error::Kind::NotFound, QStringLiteral("No user has the id %1.").arg(id), {}, {}};
-    return rows->first();
+    return sql::onlyRow(select(db, QStringLiteral("\"id\" = :id"), {{QStringLiteral(":id"), id}}),
+                        QStringLiteral("user"), id);
 }
 
 Result<UserRow> UserRepository::insert(QSqlDatabase &db, UserRow row, const QString &passwordHash)
 {
-    if (row.id.isEmpty())
-        row.id = newCuid();
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    if (!row.createdAt.isValid())
-        row.createdAt = now;
-    row.updatedAt = now;
+    sql::stampNewRow(row);
     QSqlQuery q(db);
     Status s = sql::execPrepared(q, QLatin1String(kInsert),
                                  {{QStringLiteral(":id"), row.id},

@@ -105,11 +105,10 @@ void TestHub::initTestCase()
 {
     m_db = std::make_unique<TestDatabase>("hub");
     QVERIFY2(m_db->error().isEmpty(), qPrintable(m_db->error()));
-    const QString loaded = m_db->loadSqlFile(TestDatabase::fixture("prisma-seeded-ccpm.sql"));
+    const QString loaded = m_db->loadBackendFixture();
     QVERIFY2(loaded.isEmpty(), qPrintable(loaded));
     m_executor = std::make_unique<DbExecutor>(m_db->settings());
-    CCPM_VERIFY_OK(
-        QCoro::waitFor(m_executor->exec([](QSqlDatabase &db) { return Migrator::migrate(db, "public"); })));
+    CCPM_VERIFY_OK(TestDatabase::migrate(*m_executor));
     m_botToken = createToken(kBuildBotId);
     QVERIFY(m_botToken.startsWith("ccpm_"));
 

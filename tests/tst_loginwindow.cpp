@@ -40,15 +40,14 @@ void TestLoginWindow::initTestCase()
 {
     m_db = std::make_unique<TestDatabase>("gui");
     QVERIFY2(m_db->error().isEmpty(), qPrintable(m_db->error()));
-    const QString loaded = m_db->loadSqlFile(TestDatabase::fixture("prisma-seeded-ccpm.sql"));
+    const QString loaded = m_db->loadBackendFixture();
     QVERIFY2(loaded.isEmpty(), qPrintable(loaded));
     // A password in the settings (the test server trusts the socket, so it is not checked):
     // it must never reach a window title, label or tooltip.
     ConnectionSettings settings = m_db->settings();
     settings.password = "S3cret-Pa55word";
     m_executor = std::make_unique<DbExecutor>(settings);
-    CCPM_VERIFY_OK(
-        QCoro::waitFor(m_executor->exec([](QSqlDatabase &db) { return Migrator::migrate(db, "public"); })));
+    CCPM_VERIFY_OK(TestDatabase::migrate(*m_executor));
 }
 
 void TestLoginWindow::cleanupTestCase()

@@ -41,11 +41,10 @@ void TestModels::initTestCase()
 {
     m_db = std::make_unique<TestDatabase>("models");
     QVERIFY2(m_db->error().isEmpty(), qPrintable(m_db->error()));
-    const QString loaded = m_db->loadSqlFile(TestDatabase::fixture("prisma-seeded-ccpm.sql"));
+    const QString loaded = m_db->loadBackendFixture();
     QVERIFY2(loaded.isEmpty(), qPrintable(loaded));
     m_executor = std::make_unique<DbExecutor>(m_db->settings());
-    CCPM_VERIFY_OK(
-        QCoro::waitFor(m_executor->exec([](QSqlDatabase &db) { return Migrator::migrate(db, "public"); })));
+    CCPM_VERIFY_OK(TestDatabase::migrate(*m_executor));
 }
 
 void TestModels::cleanupTestCase()

@@ -236,8 +236,7 @@ void TestRepositories::seederFillsEmptyAndRefusesNonEmpty()
     TestDatabase empty("seed");
     QVERIFY2(empty.error().isEmpty(), qPrintable(empty.error()));
     DbExecutor executor(empty.settings());
-    CCPM_VERIFY_OK(
-        QCoro::waitFor(executor.exec([](QSqlDatabase &db) { return Migrator::migrate(db, "public"); })));
+    CCPM_VERIFY_OK(TestDatabase::migrate(executor));
 
     // When seeded
     auto report = QCoro::waitFor(executor.exec([](QSqlDatabase &db) { return DemoSeeder::seed(db); }));

@@ -1,6 +1,8 @@
 #include "testdatabase.h"
 
 #include <QCoreApplication>
+
+#include <QCoro/QCoroTask>
 #include <QProcess>
 #include <QSqlDriver>
 #include <QSqlError>
@@ -142,4 +144,11 @@ QVariant TestDatabase::scalar(const QString &sql) const
     if (!q.exec(sql) || !q.next())
         return QVariant(QStringLiteral("ERROR: ") + q.lastError().text());
     return q.value(0);
+}
+
+ccpm::Result<ccpm::Migrator::Report> TestDatabase::migrate(ccpm::DbExecutor &executor)
+{
+    const QString schema = executor.settings().schema;
+    return QCoro::waitFor(
+        executor.exec([schema](QSqlDatabase &db) { return ccpm::Migrator::migrate(db, schema); }));
 }

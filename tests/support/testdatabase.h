@@ -1,6 +1,8 @@
 #pragma once
 
 #include "connectionsettings.h"
+#include "dbexecutor.h"
+#include "migrator.h"
 
 #include <QSqlDatabase>
 #include <QString>
@@ -25,6 +27,13 @@ public:
     QString loadSqlFile(const QString &path) const;
     /// tests/fixtures/<name>
     static QString fixture(const QString &name);
+    /// Loads tests/fixtures/prisma-seeded-ccpm.sql: the database exactly as the backend leaves it.
+    QString loadBackendFixture() const
+    {
+        return loadSqlFile(fixture(QStringLiteral("prisma-seeded-ccpm.sql")));
+    }
+    /// Runs the app's migrations through `executor` (waits).
+    static ccpm::Result<ccpm::Migrator::Report> migrate(ccpm::DbExecutor &executor);
 
     /// A connection owned by the calling thread, for checks.
     QSqlDatabase connection() const;
