@@ -22,6 +22,10 @@ namespace ccpm {
 
 class DbWorker;
 
+/// True when the connection's socket to the server is gone (libpq's PQstatus is CONNECTION_BAD),
+/// as opposed to a statement that failed on a live connection.
+bool connectionLost(const QSqlDatabase &db);
+
 /// Runs database work on worker threads that own their connections.
 ///
 /// Each of the `connections` workers is a QThread holding one QSqlDatabase (QPSQL), opened on
@@ -52,10 +56,19 @@ public:
         QFuture<Result<T>> future = promise->future();
         promise->start();
         post([promise, work = std::move(work)](QSqlDatabase *db, const Error *openError) {
-            if (openError)
+            if (openError) {
                 promise->addResult(Result<T>(*openError));
-            else
-                promise->addResult(work(*db));
+            } else {
+                Result<T> result = work(*db);
+                if (!result && result.error().kind != Error::Kind::Connection && connectionLost(*db)) {
+                    Error lost = result.error();
+                    lost.kind = Error::Kind::Connection;
+                    lost.message =
+                        QStringLiteral("The connection to the database was lost. %1").arg(lost.message);
+                    result = lost;
+                }
+                promise->addResult(std::move(result));
+            }
             promise->finish();
         });
         co_return co_await future;

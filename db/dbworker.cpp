@@ -4,9 +4,23 @@
 #include <QSqlDriver>
 #include <QSqlQuery>
 
+#include <libpq-fe.h>
+
 Q_LOGGING_CATEGORY(lcDb, "ccpm.db")
 
 namespace ccpm {
+
+bool connectionLost(const QSqlDatabase &db)
+{
+    if (!db.isOpen() || !db.driver())
+        return true;
+    const QVariant handle = db.driver()->handle();
+    // QPSQL's handle is a PGconn* (qsql_psql.cpp: QVariant::fromValue<PGconn *>).
+    if (qstrcmp(handle.typeName(), "PGconn*") != 0)
+        return false;
+    auto *connection = *static_cast<PGconn *const *>(handle.constData());
+    return !connection || PQstatus(connection) == CONNECTION_BAD;
+}
 
 DbWorker::DbWorker(ConnectionSettings settings, QString connectionName)
     : m_settings(std::move(settings))
@@ -64,8 +78,7 @@ void DbWorker::execute(const Job &job)
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
         job(&db, nullptr);
         // A lost connection is reopened by the next job instead of failing forever.
-        if (db.lastError().type() == QSqlError::ConnectionError || !db.isOpen() ||
-            (db.driver() && db.driver()->lastError().type() == QSqlError::ConnectionError))
+        if (connectionLost(db))
             db.close();
     }
     --m_pending;

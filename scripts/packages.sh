@@ -18,6 +18,7 @@ CCPM_BUILD_PACKAGES=(
     qt6-tools-dev-tools
     qcoro-qt6-dev
     libcrypt-dev
+    libpq-dev
     libgl1-mesa-dev
     postgresql
 )

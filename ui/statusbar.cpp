@@ -24,14 +24,16 @@ StatusBar::StatusBar(DbExecutor &executor, const ConnectionSettings &settings, Q
     addPermanentWidget(m_ping);
     addPermanentWidget(m_hub);
 
+    // The first ping waits for the version query, so it measures a round trip and not the
+    // opening of a connection.
     QCoro::connect(ServerInfo::version(executor), this, [this](Result<QString> version) {
         m_server->setText(version ? *version : tr("Server: unreachable"));
         if (!version)
             m_server->setToolTip(version.error().toString());
+        ping();
     });
     connect(&m_timer, &QTimer::timeout, this, &StatusBar::ping);
     m_timer.start(5000);
-    ping();
 }
 
 void StatusBar::ping()
