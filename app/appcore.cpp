@@ -81,6 +81,13 @@ QCoro::Task<Result<AppCore::OpenReport>> AppCore::open(DatabaseChoice choice, Op
     co_return report;
 }
 
+QString AppCore::databaseLabel() const
+{
+    if (m_source == DatabaseChoice::Source::Embedded)
+        return tr("embedded database (%1)").arg(m_settings.database);
+    return m_settings.displayName();
+}
+
 Status AppCore::startHub(const QHostAddress &address, quint16 port)
 {
     if (!m_executor)

@@ -51,6 +51,8 @@ public:
     ChangeFeed &feed() { return m_feed; }
     const ConnectionSettings &settings() const { return m_settings; }
     DatabaseChoice::Source source() const { return m_source; }
+    /// The database as people call it: "embedded database (ccpm)" or the settings' display name.
+    QString databaseLabel() const;
     hub::HubHost *hub() const { return m_hub.get(); }
 
 private:

@@ -57,7 +57,7 @@ QCoro::Task<> DesktopApp::run()
         co_return;
     }
 
-    m_login = std::make_unique<LoginDialog>(m_core.executor(), m_core.settings().displayName());
+    m_login = std::make_unique<LoginDialog>(m_core.executor(), m_core.databaseLabel());
     connect(m_login.get(), &QDialog::accepted, this, [this] { showMainWindow(m_login->user()); });
     connect(m_login.get(), &QDialog::rejected, qApp, &QApplication::quit);
     m_login->show();
@@ -68,7 +68,8 @@ QCoro::Task<> DesktopApp::run()
 
 void DesktopApp::showMainWindow(const UserRow &user)
 {
-    m_window = std::make_unique<MainWindow>(m_core.executor(), m_core.feed(), m_core.settings(), user);
+    m_window = std::make_unique<MainWindow>(m_core.executor(), m_core.feed(), m_core.settings(),
+                                            m_core.databaseLabel(), user);
     m_window->showTab(MainWindow::Tab(m_options.screenshotTab));
     StatusBar *status = m_window->statusBarWidget();
     if (m_options.hubPort > 0) {

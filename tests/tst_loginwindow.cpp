@@ -108,7 +108,7 @@ void TestLoginWindow::mainWindowShowsTablesWithoutSecrets()
     UserRow admin;
     admin.username = "admin";
     ConnectionSettings settings = m_executor->settings();
-    MainWindow window(*m_executor, m_feed, settings, admin);
+    MainWindow window(*m_executor, m_feed, settings, settings.displayName(), admin);
     window.show();
     for (auto tab :
          {MainWindow::UsersTab, MainWindow::AgentsTab, MainWindow::TasksTab, MainWindow::MessagesTab})

@@ -35,6 +35,14 @@
     </message>
 </context>
 <context>
+    <name>ccpm::AppCore</name>
+    <message>
+        <location filename="../app/appcore.cpp" line="87"/>
+        <source>embedded database (%1)</source>
+        <translation>内置数据库（%1）</translation>
+    </message>
+</context>
+<context>
     <name>ccpm::DesktopApp</name>
     <message>
         <location filename="../app/desktopapp.cpp" line="46"/>
@@ -57,7 +65,7 @@
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="79"/>
+        <location filename="../app/desktopapp.cpp" line="80"/>
         <source>Agent hub not started</source>
         <translation>代理中心未启动</translation>
     </message>
@@ -220,53 +228,53 @@
 <context>
     <name>ccpm::StatusBar</name>
     <message>
-        <location filename="../ui/statusbar.cpp" line="17"/>
+        <location filename="../ui/statusbar.cpp" line="18"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../ui/statusbar.cpp" line="19"/>
+        <location filename="../ui/statusbar.cpp" line="20"/>
         <source>Server: …</source>
         <translation>服务器：…</translation>
     </message>
     <message>
-        <location filename="../ui/statusbar.cpp" line="20"/>
+        <location filename="../ui/statusbar.cpp" line="21"/>
         <source>Round trip: …</source>
         <translation>往返：…</translation>
     </message>
     <message>
-        <location filename="../ui/statusbar.cpp" line="21"/>
-        <location filename="../ui/statusbar.cpp" line="63"/>
+        <location filename="../ui/statusbar.cpp" line="22"/>
+        <location filename="../ui/statusbar.cpp" line="66"/>
         <source>Hub: off</source>
         <translation>代理中心：关闭</translation>
     </message>
     <message>
-        <location filename="../ui/statusbar.cpp" line="28"/>
+        <location filename="../ui/statusbar.cpp" line="31"/>
         <source>Server: unreachable</source>
         <translation>服务器：无法访问</translation>
     </message>
     <message>
-        <location filename="../ui/statusbar.cpp" line="45"/>
+        <location filename="../ui/statusbar.cpp" line="48"/>
         <source>Round trip: %1 ms</source>
         <translation>往返：%1 毫秒</translation>
     </message>
     <message>
-        <location filename="../ui/statusbar.cpp" line="48"/>
+        <location filename="../ui/statusbar.cpp" line="51"/>
         <source>Database unreachable</source>
         <translation>数据库无法访问</translation>
     </message>
     <message>
-        <location filename="../ui/statusbar.cpp" line="57"/>
+        <location filename="../ui/statusbar.cpp" line="60"/>
         <source>1 agent connected</source>
         <translation>1 个代理已连接</translation>
     </message>
     <message>
-        <location filename="../ui/statusbar.cpp" line="57"/>
+        <location filename="../ui/statusbar.cpp" line="60"/>
         <source>%1 agents connected</source>
         <translation>%1 个代理已连接</translation>
     </message>
     <message>
-        <location filename="../ui/statusbar.cpp" line="58"/>
+        <location filename="../ui/statusbar.cpp" line="61"/>
         <source>Hub: %1 · %2</source>
         <translation>代理中心：%1 · %2</translation>
     </message>
@@ -436,7 +444,7 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/main.cpp" line="79"/>
+        <location filename="../app/main.cpp" line="41"/>
         <source>CCPM Desk: the desktop control centre for the ccpm multi-agent collaboration database.
 
 Commands (without one, the window opens):
@@ -449,32 +457,32 @@ Commands (without one, the window opens):
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="92"/>
+        <location filename="../app/main.cpp" line="54"/>
         <source>PostgreSQL URL (postgresql://user:password@host:5432/ccpm?schema=public). Default: DATABASE_URL, the saved setting, the embedded database.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="98"/>
+        <location filename="../app/main.cpp" line="60"/>
         <source>Agent hub port (default 8765, 0 turns it off).</source>
         <translation>代理中心端口（默认 8765，0 表示关闭）。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="102"/>
+        <location filename="../app/main.cpp" line="64"/>
         <source>Agent hub address (default 127.0.0.1).</source>
         <translation>代理中心地址（默认 127.0.0.1）。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="105"/>
+        <location filename="../app/main.cpp" line="67"/>
         <source>With &apos;db seed&apos;: the demo data.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="108"/>
+        <location filename="../app/main.cpp" line="70"/>
         <source>With &apos;db connect&apos;: use the embedded database.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="111"/>
+        <location filename="../app/main.cpp" line="73"/>
         <source>With &apos;agent token create&apos;: a label for the token.</source>
         <translation type="unfinished"></translation>
     </message>

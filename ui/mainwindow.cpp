@@ -16,12 +16,12 @@
 namespace ccpm {
 
 MainWindow::MainWindow(DbExecutor &executor, ChangeFeed &feed, const ConnectionSettings &settings,
-                       const UserRow &user, QWidget *parent)
+                       const QString &databaseLabel, const UserRow &user, QWidget *parent)
     : QMainWindow(parent)
     , m_tabs(new QTabWidget(this))
-    , m_statusBar(new StatusBar(executor, settings, this))
+    , m_statusBar(new StatusBar(executor, settings, databaseLabel, this))
 {
-    setWindowTitle(tr("CCPM Desk — %1 @ %2").arg(user.username, settings.displayName()));
+    setWindowTitle(tr("CCPM Desk — %1 @ %2").arg(user.username, databaseLabel));
     setCentralWidget(m_tabs);
     setStatusBar(m_statusBar);
 

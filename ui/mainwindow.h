@@ -24,8 +24,10 @@ class MainWindow : public QMainWindow {
 public:
     enum Tab { UsersTab, AgentsTab, TasksTab, MessagesTab };
 
+    /// `databaseLabel` names the database for people ("embedded database (ccpm)",
+    /// "db.example.com:5432/ccpm").
     MainWindow(DbExecutor &executor, ChangeFeed &feed, const ConnectionSettings &settings,
-               const UserRow &user, QWidget *parent = nullptr);
+               const QString &databaseLabel, const UserRow &user, QWidget *parent = nullptr);
 
     StatusBar *statusBarWidget() const { return m_statusBar; }
     QTableView *view(Tab tab) const;

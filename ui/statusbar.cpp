@@ -6,7 +6,8 @@
 
 namespace ccpm {
 
-StatusBar::StatusBar(DbExecutor &executor, const ConnectionSettings &settings, QWidget *parent)
+StatusBar::StatusBar(DbExecutor &executor, const ConnectionSettings &settings, const QString &databaseLabel,
+                     QWidget *parent)
     : QStatusBar(parent)
     , m_executor(&executor)
     , m_database(new QLabel(this))
@@ -14,8 +15,8 @@ StatusBar::StatusBar(DbExecutor &executor, const ConnectionSettings &settings, Q
     , m_ping(new QLabel(this))
     , m_hub(new QLabel(this))
 {
-    m_database->setText(tr("Database: %1").arg(settings.displayName()));
-    m_database->setToolTip(settings.redactedUrl());
+    m_database->setText(tr("Database: %1").arg(databaseLabel));
+    m_database->setToolTip(settings.redactedUrl()); // never the password
     m_server->setText(tr("Server: …"));
     m_ping->setText(tr("Round trip: …"));
     m_hub->setText(tr("Hub: off"));

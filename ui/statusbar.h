@@ -18,7 +18,8 @@ namespace ccpm {
 class StatusBar : public QStatusBar {
     Q_OBJECT
 public:
-    StatusBar(DbExecutor &executor, const ConnectionSettings &settings, QWidget *parent = nullptr);
+    StatusBar(DbExecutor &executor, const ConnectionSettings &settings, const QString &databaseLabel,
+              QWidget *parent = nullptr);
 
     void setHub(const QUrl &url, int connectedAgents);
     void setHubOff();
