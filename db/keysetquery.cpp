@@ -1,0 +1,190 @@
+#include "keysetquery.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace ccpm {
+
+KeysetQuery::KeysetQuery(Source source, QList<SortColumn> sort, QList<Filter> filters, QString quickSearch,
+                         QStringList quickSearchColumns)
+    : m_source(std::move(source))
+    , m_sort(std::move(sort))
+    , m_filters(std::move(filters))
+    , m_quickSearch(std::move(quickSearch))
+    , m_quickSearchColumns(std::move(quickSearchColumns))
+{
+    // The id ends every order, in the first key's direction, so ties are stable.
+    const bool idAscending = m_sort.isEmpty() || m_sort.first().ascending;
+    m_sort.append(SortColumn{m_source.id, idAscending, false});
+}
+
+QString KeysetQuery::escapeLike(const QString &text)
+{
+    QString out;
+    out.reserve(text.size());
+    for (const QChar c : text) {
+        if (c == QLatin1Char('\\') || c == QLatin1Char('%') || c == QLatin1Char('_'))
+            out += QLatin1Char('\\');
+        out += c;
+    }
+    return out;
+}
+
+QString KeysetQuery::whereClause(QVariantMap &bindings) const
+{
+    QStringList conditions;
+    int n = 0;
+    auto bind = [&](const QVariant &value) {
+        const QString name = QStringLiteral(":f%1").arg(n++);
+        bindings.insert(name, value);
+        return name;
+    };
+    for (const Filter &f : m_filters) {
+        switch (f.op) {
+        case Filter::Op::Contains:
+            conditions << QStringLiteral("%1 ILIKE %2 ESCAPE '\\'")
+                              .arg(f.expression,
+                                   bind(QString(QLatin1Char('%') + escapeLike(f.value.toString()) +
+                                                QLatin1Char('%'))));
+            break;
+        case Filter::Op::StartsWith:
+            conditions << QStringLiteral("%1 ILIKE %2 ESCAPE '\\'")
+                              .arg(f.expression,
+                                   bind(QString(escapeLike(f.value.toString()) + QLatin1Char('%'))));
+            break;
+        case Filter::Op::Equals:
+            conditions << QStringLiteral("%1 = %2").arg(f.expression, bind(f.value));
+            break;
+        case Filter::Op::InSet: {
+            const QString set =
+                QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(f.value.toStringList()))
+                                      .toJson(QJsonDocument::Compact));
+            conditions << QStringLiteral(
+                              "CAST(%1 AS text) IN (SELECT jsonb_array_elements_text(CAST(%2 AS jsonb)))")
+                              .arg(f.expression, bind(set));
+            break;
+        }
+        case Filter::Op::AtLeast:
+            conditions << QStringLiteral("%1 >= %2").arg(f.expression, bind(f.value));
+            break;
+        case Filter::Op::Below:
+            conditions << QStringLiteral("%1 < %2").arg(f.expression, bind(f.value));
+            break;
+        case Filter::Op::IsNull:
+            conditions << QStringLiteral("%1 IS NULL").arg(f.expression);
+            break;
+        case Filter::Op::IsNotNull:
+            conditions << QStringLiteral("%1 IS NOT NULL").arg(f.expression);
+            break;
+        }
+    }
+    if (!m_quickSearch.isEmpty() && !m_quickSearchColumns.isEmpty()) {
+        const QString pattern =
+            bind(QString(QLatin1Char('%') + escapeLike(m_quickSearch) + QLatin1Char('%')));
+        QStringList any;
+        for (const QString &column : m_quickSearchColumns)
+            any << QStringLiteral("%1 ILIKE %2 ESCAPE '\\'").arg(column, pattern);
+        conditions << QLatin1Char('(') + any.join(QStringLiteral(" OR ")) + QLatin1Char(')');
+    }
+    return conditions.join(QStringLiteral(" AND "));
+}
+
+QString KeysetQuery::orderBy(bool forward) const
+{
+    QStringList parts;
+    for (const SortColumn &s : m_sort) {
+        const bool ascending = s.ascending == forward;
+        parts << s.expression +
+                     (ascending ? QStringLiteral(" ASC NULLS LAST") : QStringLiteral(" DESC NULLS FIRST"));
+    }
+    return parts.join(QStringLiteral(", "));
+}
+
+// Rows strictly after the cursor in the page's order: OR over i of (keys before i equal AND key i
+// after). NULL sorts as the largest value, which decides each part's form.
+QString KeysetQuery::afterCursor(bool forward, const QVariantList &cursor, QVariantMap &bindings) const
+{
+    QStringList alternatives;
+    QStringList equalSoFar;
+    for (int i = 0; i < m_sort.size() && i < cursor.size(); ++i) {
+        const SortColumn &s = m_sort.at(i);
+        const bool ascending = s.ascending == forward;
+        const QVariant value = cursor.at(i);
+        QString after;
+        QString equal;
+        if (value.isNull()) {
+            after = ascending ? QString() : QStringLiteral("%1 IS NOT NULL").arg(s.expression);
+            equal = QStringLiteral("%1 IS NULL").arg(s.expression);
+        } else {
+            const QString name = QStringLiteral(":k%1").arg(i);
+            bindings.insert(name, value);
+            after = ascending
+                        ? (s.nullable ? QStringLiteral("(%1 > %2 OR %1 IS NULL)") : QStringLiteral("%1 > %2"))
+                              .arg(s.expression, name)
+                        : QStringLiteral("%1 < %2").arg(s.expression, name);
+            equal = QStringLiteral("%1 = %2").arg(s.expression, name);
+        }
+        if (!after.isEmpty()) {
+            QStringList terms = equalSoFar;
+            terms << after;
+            alternatives << QLatin1Char('(') + terms.join(QStringLiteral(" AND ")) + QLatin1Char(')');
+        }
+        equalSoFar << equal;
+    }
+    if (alternatives.isEmpty())
+        return QStringLiteral("false");
+    QString predicate = QLatin1Char('(') + alternatives.join(QStringLiteral(" OR ")) + QLatin1Char(')');
+    // A sargable bound on the first key lets PostgreSQL start from an index instead of scanning.
+    const SortColumn &first = m_sort.first();
+    if (!first.nullable && !cursor.value(0).isNull()) {
+        const bool ascending = first.ascending == forward;
+        predicate += QStringLiteral(" AND %1 %2 :k0")
+                         .arg(first.expression, ascending ? QStringLiteral(">=") : QStringLiteral("<="));
+    }
+    return predicate;
+}
+
+KeysetQuery::Sql KeysetQuery::page(Direction direction, const std::optional<QVariantList> &cursor,
+                                   int limit) const
+{
+    Sql sql;
+    const bool forward = direction == Direction::Forward;
+    QStringList select = m_source.columns;
+    // Aliased: PostgreSQL names a cast after its column, which would make ORDER BY ambiguous.
+    for (int i = 0; i < m_sort.size(); ++i)
+        select << QStringLiteral("CAST(%1 AS text) AS \"_ccpm_key%2\"").arg(m_sort.at(i).expression).arg(i);
+    QStringList where;
+    if (const QString filters = whereClause(sql.bindings); !filters.isEmpty())
+        where << filters;
+    if (cursor)
+        where << afterCursor(forward, *cursor, sql.bindings);
+    sql.text = QStringLiteral("SELECT %1 FROM %2").arg(select.join(QStringLiteral(", ")), m_source.from);
+    if (!where.isEmpty())
+        sql.text += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
+    sql.text += QStringLiteral(" ORDER BY ") + orderBy(forward) + QStringLiteral(" LIMIT :limit");
+    sql.bindings.insert(QStringLiteral(":limit"), limit);
+    return sql;
+}
+
+KeysetQuery::Sql KeysetQuery::count() const
+{
+    Sql sql;
+    const QString filters = whereClause(sql.bindings);
+    sql.text = QStringLiteral("SELECT count(*) FROM %1").arg(m_source.from);
+    if (!filters.isEmpty())
+        sql.text += QStringLiteral(" WHERE ") + filters;
+    return sql;
+}
+
+std::optional<KeysetQuery::Sql> KeysetQuery::estimate() const
+{
+    // The planner's row estimate for the whole table (kept current by autovacuum's ANALYZE);
+    // -1 or 0 before the first ANALYZE. EXPLAIN cannot be prepared, so filtered queries have none.
+    if (!m_filters.isEmpty() || !m_quickSearch.isEmpty() || m_source.table.isEmpty())
+        return std::nullopt;
+    return Sql{
+        QStringLiteral("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass(:table)"),
+        {{QStringLiteral(":table"), m_source.table}}};
+}
+
+} // namespace ccpm

@@ -1,0 +1,83 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QVariant>
+
+#include <optional>
+
+namespace ccpm {
+
+/// Builds the SQL that pages through a table with keyset pagination (no OFFSET): each page
+/// starts after (or before) the sort-key values of a boundary row, so reaching row 900,000 costs
+/// the same as reaching row 1. The sort always ends with the id, so ties are stable and every
+/// row has exactly one place.
+///
+/// Ordering: an ascending key sorts NULLs last, a descending one NULLs first (PostgreSQL's
+/// defaults), so a backward page is the forward order with every direction flipped.
+///
+/// Safety: column expressions (`TableSource`, `SortColumn::expression`, `Filter::expression`) are
+/// code, never user input; every value (cursor, filter) is a bound parameter. Text filters escape
+/// `%`, `_` and `\` for ILIKE. Cursor values travel as text and PostgreSQL casts them to the
+/// column's type (each page selects the keys as `::text`), so timestamps, enums and numerics
+/// compare exactly.
+/// Pure value type, any thread; run the SQL inside a DbExecutor job.
+class KeysetQuery {
+public:
+    struct Source {
+        QString from;        ///< FROM clause, e.g. `"tasks" t LEFT JOIN "agents" a ON ...`
+        QStringList columns; ///< select expressions, shown in this order
+        QString id;          ///< the unique key expression, e.g. `t."id"`
+        QString table;       ///< the table counted by estimate(), e.g. `"tasks"` (optional)
+    };
+    struct SortColumn {
+        QString expression;
+        bool ascending = true;
+        bool nullable = true; ///< false lets the first key use an index range
+    };
+    struct Filter {
+        enum class Op { Contains, StartsWith, Equals, InSet, AtLeast, Below, IsNull, IsNotNull };
+        QString expression;
+        Op op = Op::Equals;
+        QVariant value; ///< the text for Contains/StartsWith, the set (QStringList) for InSet
+    };
+    struct Sql {
+        QString text;
+        QVariantMap bindings;
+    };
+    enum class Direction { Forward, Backward };
+
+    KeysetQuery(Source source, QList<SortColumn> sort, QList<Filter> filters = {}, QString quickSearch = {},
+                QStringList quickSearchColumns = {});
+
+    /// A page of at most `limit` rows. Without a cursor: the first page (Forward) or the last
+    /// page (Backward). With one: the rows after (Forward) or before (Backward) the cursor row.
+    /// Backward pages come in reverse order. Each row holds the `Source::columns`, then one text
+    /// column per sort key and the id as text: cursorFromRecord() takes them back.
+    Sql page(Direction direction, const std::optional<QVariantList> &cursor, int limit) const;
+    /// Exact number of rows matching the filters.
+    Sql count() const;
+    /// PostgreSQL's estimate of the table's rows (instant on any size), when there is no filter.
+    std::optional<Sql> estimate() const;
+
+    int columnCount() const { return int(m_source.columns.size()); }
+    /// The number of trailing cursor columns in a page row (sort keys + id).
+    int cursorColumnCount() const { return int(m_sort.size()) + 1; }
+
+    /// `%`, `_` and `\` escaped for `ILIKE ... ESCAPE '\'`.
+    static QString escapeLike(const QString &text);
+
+private:
+    QString whereClause(QVariantMap &bindings) const;
+    QString orderBy(bool forward) const;
+    QString afterCursor(bool forward, const QVariantList &cursor, QVariantMap &bindings) const;
+
+    Source m_source;
+    QList<SortColumn> m_sort; ///< ends with the id
+    QList<Filter> m_filters;
+    QString m_quickSearch;
+    QStringList m_quickSearchColumns;
+};
+
+} // namespace ccpm
