@@ -6,16 +6,13 @@
 #include "databaseurl.h"
 #include "demoseeder.h"
 #include "hub/hubhost.h"
+#include "quitonsignal.h"
 
 #include <QCoreApplication>
 #include <QSettings>
 #include <QTextStream>
-#include <QTimer>
 
 #include <QCoro/QCoroTask>
-
-#include <atomic>
-#include <csignal>
 
 namespace ccpm {
 
@@ -185,8 +182,6 @@ int agentTokenCreate(const CommandOptions &options)
     return 0;
 }
 
-std::atomic<bool> s_stopRequested{false};
-
 int runHub(const CommandOptions &options)
 {
     if (options.hubPort <= 0)
@@ -208,14 +203,7 @@ int runHub(const CommandOptions &options)
           << core->settings().displayName() << "); Ctrl+C stops it" << Qt::endl;
     QObject::connect(core->hub(), &hub::HubHost::connectedAgentsChanged,
                      [](int count) { err() << "connected agents: " << count << Qt::endl; });
-    std::signal(SIGINT, [](int) { s_stopRequested = true; });
-    std::signal(SIGTERM, [](int) { s_stopRequested = true; });
-    QTimer poll;
-    QObject::connect(&poll, &QTimer::timeout, [] {
-        if (s_stopRequested)
-            QCoreApplication::quit();
-    });
-    poll.start(100);
+    QuitOnSignal quitOnSignal;
     QCoreApplication::exec();
     err() << "stopping the hub" << Qt::endl;
     core.reset();

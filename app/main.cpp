@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "databaselocator.h"
 #include "desktopapp.h"
+#include "quitonsignal.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -148,6 +149,7 @@ int main(int argc, char **argv)
     options.hubAddress = parser.value(hubAddress);
     options.screenshotPath = parser.value(screenshot);
     options.screenshotTab = qBound(0, parser.value(screenshotTab).toInt(), 3);
+    ccpm::QuitOnSignal quitOnSignal; // `kill` and logout shut down cleanly, like File > Quit
     ccpm::DesktopApp desktop(options);
     desktop.start();
     return app->exec();
