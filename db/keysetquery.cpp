@@ -166,6 +166,25 @@ KeysetQuery::Sql KeysetQuery::page(Direction direction, const std::optional<QVar
     return sql;
 }
 
+KeysetQuery::Sql KeysetQuery::anchors(int every) const
+{
+    Sql sql;
+    QStringList keys;
+    QStringList outer;
+    for (int i = 0; i < m_sort.size(); ++i) {
+        keys << QStringLiteral("CAST(%1 AS text) AS \"_ccpm_key%2\"").arg(m_sort.at(i).expression).arg(i);
+        outer << QStringLiteral("\"_ccpm_key%1\"").arg(i);
+    }
+    const QString filters = whereClause(sql.bindings);
+    sql.text = QStringLiteral(
+                   "SELECT \"_ccpm_rn\", %1 FROM (SELECT row_number() OVER (ORDER BY %2) AS \"_ccpm_rn\", %3 "
+                   "FROM %4%5) AS numbered WHERE \"_ccpm_rn\" % :every = 0 ORDER BY \"_ccpm_rn\"")
+                   .arg(outer.join(QStringLiteral(", ")), orderBy(true), keys.join(QStringLiteral(", ")),
+                        m_source.from, filters.isEmpty() ? QString() : QStringLiteral(" WHERE ") + filters);
+    sql.bindings.insert(QStringLiteral(":every"), every);
+    return sql;
+}
+
 KeysetQuery::Sql KeysetQuery::count() const
 {
     Sql sql;

@@ -58,12 +58,16 @@ public:
     Sql page(Direction direction, const std::optional<QVariantList> &cursor, int limit) const;
     /// Exact number of rows matching the filters.
     Sql count() const;
+    /// Every `every`-th row's cursor (row numbers every, 2*every, ...; first column the 1-based
+    /// row number, then the cursor columns): with them, row N is reached by a keyset page from the
+    /// nearest anchor, never by OFFSET. One pass over the matching rows.
+    Sql anchors(int every) const;
     /// PostgreSQL's estimate of the table's rows (instant on any size), when there is no filter.
     std::optional<Sql> estimate() const;
 
     int columnCount() const { return int(m_source.columns.size()); }
     /// The number of trailing cursor columns in a page row (sort keys + id).
-    int cursorColumnCount() const { return int(m_sort.size()) + 1; }
+    int cursorColumnCount() const { return int(m_sort.size()); }
 
     /// `%`, `_` and `\` escaped for `ILIKE ... ESCAPE '\'`.
     static QString escapeLike(const QString &text);

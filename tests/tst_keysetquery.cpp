@@ -78,26 +78,8 @@ void TestKeysetQuery::initTestCase()
 {
     m_db = std::make_unique<TestDatabase>("keyset");
     QVERIFY2(m_db->error().isEmpty(), qPrintable(m_db->error()));
-    QSqlQuery q(m_db->connection());
-    QVERIFY(q.exec("CREATE TYPE prio AS ENUM ('LOW', 'MEDIUM', 'HIGH')"));
-    QVERIFY(q.exec(
-        "CREATE TABLE items (id text PRIMARY KEY, grp int, name text, created timestamp(3), prio prio)"));
-    // Ties everywhere (7 groups, 100 names, 1000 distinct milliseconds, 3 priorities) and NULLs
-    // in every sortable column at different strides.
-    QVERIFY2(
-        q.exec(
-            QStringLiteral(
-                "INSERT INTO items SELECT 'i' || lpad(g::text, 6, '0'), "
-                "CASE WHEN g %% 11 = 0 THEN NULL ELSE g %% 7 END, "
-                "CASE WHEN g %% 13 = 0 THEN NULL ELSE 'name ' || (g %% 100) END, "
-                "CASE WHEN g %% 17 = 0 THEN NULL ELSE timestamp '2026-01-01' + (g %% 1000) * interval '1 ms' "
-                "END, "
-                "CASE WHEN g %% 19 = 0 THEN NULL ELSE (ARRAY['LOW','MEDIUM','HIGH'])[g %% 3 + 1]::prio END "
-                "FROM generate_series(1, %1) g")
-                .arg(kRows)
-                .replace("%%", "%")),
-        qPrintable(q.lastError().text()));
-    QVERIFY(q.exec("ANALYZE items"));
+    const QString created = m_db->createItemsTable(kRows);
+    QVERIFY2(created.isEmpty(), qPrintable(created));
 }
 
 void TestKeysetQuery::cleanupTestCase()

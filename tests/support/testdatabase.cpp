@@ -146,6 +146,29 @@ QVariant TestDatabase::scalar(const QString &sql) const
     return q.value(0);
 }
 
+QString TestDatabase::createItemsTable(int rows) const
+{
+    QSqlQuery q(connection());
+    const QStringList statements{
+        QStringLiteral("CREATE TYPE prio AS ENUM ('LOW', 'MEDIUM', 'HIGH')"),
+        QStringLiteral(
+            "CREATE TABLE items (id text PRIMARY KEY, grp int, name text, created timestamp(3), prio prio)"),
+        QStringLiteral(
+            "INSERT INTO items SELECT 'i' || lpad(g::text, 7, '0'), "
+            "CASE WHEN g % 11 = 0 THEN NULL ELSE g % 7 END, "
+            "CASE WHEN g % 13 = 0 THEN NULL ELSE 'name ' || (g % 100) END, "
+            "CASE WHEN g % 17 = 0 THEN NULL ELSE timestamp '2026-01-01' + (g % 1000) * interval '1 ms' END, "
+            "CASE WHEN g % 19 = 0 THEN NULL ELSE (ARRAY['LOW','MEDIUM','HIGH'])[g % 3 + 1]::prio END "
+            "FROM generate_series(1, %1) g")
+            .arg(rows),
+        QStringLiteral("ANALYZE items")};
+    for (const QString &statement : statements) {
+        if (!q.exec(statement))
+            return q.lastError().text();
+    }
+    return {};
+}
+
 ccpm::Result<ccpm::Migrator::Report> TestDatabase::migrate(ccpm::DbExecutor &executor)
 {
     const QString schema = executor.settings().schema;

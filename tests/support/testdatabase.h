@@ -32,6 +32,10 @@ public:
     {
         return loadSqlFile(fixture(QStringLiteral("prisma-seeded-ccpm.sql")));
     }
+    /// Creates `items(id text pk, grp int, name text, created timestamp(3), prio enum)` with `rows`
+    /// rows full of ties and NULLs (7 groups, 100 names, 1,000 distinct milliseconds, 3
+    /// priorities; NULLs every 11th, 13th, 17th, 19th row), then ANALYZEs it. Empty or an error.
+    QString createItemsTable(int rows) const;
     /// Runs the app's migrations through `executor` (waits).
     static ccpm::Result<ccpm::Migrator::Report> migrate(ccpm::DbExecutor &executor);
 

@@ -1,0 +1,308 @@
+#include "pagedtablemodel.h"
+
+#include "sqlvalues.h"
+
+#include <QLocale>
+#include <QSqlQuery>
+
+#include <algorithm>
+
+namespace ccpm {
+
+namespace {
+
+using Rows = QList<QVariantList>;
+
+struct CountAndAnchors {
+    int count = 0;
+    QList<QVariantList> anchors;
+};
+
+Result<Rows> runPage(QSqlDatabase &db, const KeysetQuery::Sql &sql, int width)
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (Status s = sql::execPrepared(q, sql.text, sql.bindings, QStringLiteral("Cannot read rows")); !s)
+        return s.error();
+    Rows rows;
+    while (q.next()) {
+        QVariantList row;
+        row.reserve(width);
+        for (int i = 0; i < width; ++i)
+            row << q.value(i);
+        rows << row;
+    }
+    return rows;
+}
+
+} // namespace
+
+PagedTableModel::PagedTableModel(DbExecutor &executor, QStringList headers, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_executor(&executor)
+    , m_headers(std::move(headers))
+{
+}
+
+void PagedTableModel::setQuery(const KeysetQuery &query)
+{
+    beginResetModel();
+    ++m_generation;
+    m_query = query;
+    m_pages.clear();
+    m_requested.clear();
+    m_inFlight.clear();
+    m_anchors.clear();
+    m_anchorsReady = false;
+    m_count = 0;
+    m_countExact = false;
+    endResetModel();
+
+    const quint64 generation = m_generation;
+    if (const std::optional<KeysetQuery::Sql> estimate = query.estimate()) {
+        const KeysetQuery::Sql sql = *estimate;
+        auto job = [sql](QSqlDatabase &db) -> Result<int> {
+            QSqlQuery q(db);
+            if (Status s =
+                    sql::execPrepared(q, sql.text, sql.bindings, QStringLiteral("Cannot estimate the rows"));
+                !s)
+                return s.error();
+            return q.next() ? int(std::min<qint64>(q.value(0).toLongLong(), INT_MAX)) : 0;
+        };
+        QCoro::connect(m_executor->exec(job), this, [this, generation](Result<int> estimated) {
+            if (generation != m_generation || m_countExact || !estimated)
+                return;
+            setCount(std::max(*estimated, m_count), false);
+        });
+    }
+    fetchPage(0, KeysetQuery::Direction::Forward, std::nullopt, kPageSize, 0);
+    startCounting();
+}
+
+int PagedTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : m_count;
+}
+
+int PagedTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() || !m_query ? 0 : int(m_headers.size());
+}
+
+QVariant PagedTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation == Qt::Horizontal && role == Qt::DisplayRole && section >= 0 &&
+        section < m_headers.size())
+        return m_headers.at(section);
+    return QAbstractTableModel::headerData(section, orientation, role);
+}
+
+bool PagedTableModel::isLoaded(int row) const
+{
+    const auto it = m_pages.constFind(row / kPageSize);
+    return it != m_pages.cend() && row % kPageSize < it->rows.size();
+}
+
+QVariant PagedTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const int page = index.row() / kPageSize;
+    const auto it = m_pages.constFind(page);
+    if (it == m_pages.cend() || index.row() % kPageSize >= it->rows.size()) {
+        if (!m_requested.contains(page) && !m_inFlight.contains(page)) {
+            m_requested.insert(page);
+            // Fetch from the event loop: data() must not change the model while a view reads it.
+            auto *self = const_cast<PagedTableModel *>(this);
+            QMetaObject::invokeMethod(
+                self, [self, page] { self->requestPage(page); }, Qt::QueuedConnection);
+        }
+        return role == Qt::DisplayRole ? QVariant(QStringLiteral("…")) : QVariant();
+    }
+    it->lastUsed = ++m_clock;
+    const QVariantList &row = it->rows.at(index.row() % kPageSize);
+    switch (role) {
+    case Qt::DisplayRole:
+    case Qt::EditRole:
+    case RawValueRole:
+        return row.value(index.column());
+    case RowIdRole:
+        return row.last();
+    default:
+        return {};
+    }
+}
+
+QString PagedTableModel::countText() const
+{
+    const QLocale locale;
+    if (m_countExact)
+        return tr("%1 rows").arg(locale.toString(m_count));
+    return tr("about %1 rows")
+        .arg(locale.formattedDataSize(m_count, 1, QLocale::DataSizeSIFormat)
+                 .remove(QLatin1Char('B'))
+                 .trimmed());
+}
+
+QVariantList PagedTableModel::cursorOf(const QVariantList &row) const
+{
+    const int width = m_query->cursorColumnCount();
+    return row.mid(row.size() - width, width);
+}
+
+void PagedTableModel::requestPage(int page)
+{
+    if (!m_query || m_pages.contains(page) || m_inFlight.contains(page))
+        return;
+    const int start = page * kPageSize;
+    if (m_countExact && start >= m_count) {
+        m_requested.remove(page);
+        return;
+    }
+    using Direction = KeysetQuery::Direction;
+    const auto previous = m_pages.constFind(page - 1);
+    const auto next = m_pages.constFind(page + 1);
+    if (page == 0) {
+        fetchPage(page, Direction::Forward, std::nullopt, kPageSize, 0);
+    } else if (previous != m_pages.cend() && previous->rows.size() == kPageSize) {
+        fetchPage(page, Direction::Forward, cursorOf(previous->rows.last()), kPageSize, 0);
+    } else if (next != m_pages.cend() && !next->rows.isEmpty()) {
+        fetchPage(page, Direction::Backward, cursorOf(next->rows.first()), kPageSize, 0);
+    } else if (m_anchorsReady) {
+        const int anchor = start / kAnchorEvery; // rows before `base` are covered by anchors
+        const int base = anchor * kAnchorEvery;
+        if (anchor == 0 || anchor > m_anchors.size())
+            fetchPage(page, Direction::Forward, std::nullopt, start + kPageSize, start);
+        else
+            fetchPage(page, Direction::Forward, m_anchors.at(anchor - 1), start - base + kPageSize,
+                      start - base);
+    } else if (m_countExact && start + kPageSize >= m_count) {
+        fetchPage(page, Direction::Backward, std::nullopt, m_count - start, 0); // jump to the end
+    } else {
+        return; // stays requested: a neighbour or the anchors will make it reachable
+    }
+    m_requested.remove(page);
+}
+
+void PagedTableModel::fetchPage(int page, KeysetQuery::Direction direction,
+                                std::optional<QVariantList> cursor, int limit, int skip)
+{
+    m_inFlight.insert(page);
+    const KeysetQuery::Sql sql = m_query->page(direction, cursor, limit);
+    const int width = m_query->columnCount() + m_query->cursorColumnCount();
+    auto job = [sql, width](QSqlDatabase &db) { return runPage(db, sql, width); };
+    const quint64 generation = m_generation;
+    QCoro::connect(m_executor->exec(job), this,
+                   [this, generation, page, direction, skip](Result<Rows> result) {
+                       if (generation != m_generation)
+                           return; // an older sort or filter
+                       m_inFlight.remove(page);
+                       if (!result) {
+                           emit errorOccurred(result.error().toString());
+                           return;
+                       }
+                       Rows rows = std::move(result).value();
+                       if (direction == KeysetQuery::Direction::Backward)
+                           std::reverse(rows.begin(), rows.end());
+                       storePage(page, skip > 0 ? rows.mid(skip) : rows);
+                   });
+}
+
+void PagedTableModel::storePage(int page, Rows rows)
+{
+    const int start = page * kPageSize;
+    const int size = int(rows.size());
+    m_pages.insert(page, Page{std::move(rows), ++m_clock});
+    // A short page is the end of the result: its position makes the count exact.
+    if (size < kPageSize)
+        setCount(start + size, true);
+    else if (start + size > m_count)
+        setCount(start + size, m_countExact);
+    if (size > 0)
+        emit dataChanged(index(start, 0), index(start + size - 1, columnCount() - 1));
+    evictFarPages(page);
+    const QList<int> waiting = m_requested.values();
+    for (int p : waiting)
+        requestPage(p);
+}
+
+void PagedTableModel::evictFarPages(int around)
+{
+    while (m_pages.size() > m_maxCachedPages) {
+        auto farthest = m_pages.begin();
+        for (auto it = m_pages.begin(); it != m_pages.end(); ++it) {
+            const int distance = std::abs(it.key() - around);
+            const int best = std::abs(farthest.key() - around);
+            if (distance > best || (distance == best && it->lastUsed < farthest->lastUsed))
+                farthest = it;
+        }
+        m_pages.erase(farthest);
+    }
+}
+
+void PagedTableModel::setCount(int rows, bool exact)
+{
+    rows = std::max(rows, 0);
+    if (rows > m_count) {
+        beginInsertRows({}, m_count, rows - 1);
+        m_count = rows;
+        endInsertRows();
+    } else if (rows < m_count) {
+        beginRemoveRows({}, rows, m_count - 1);
+        m_count = rows;
+        for (auto it = m_pages.begin(); it != m_pages.end();) {
+            if (it.key() * kPageSize >= rows)
+                it = m_pages.erase(it);
+            else
+                ++it;
+        }
+        endRemoveRows();
+    }
+    m_countExact = exact;
+    emit countChanged(m_count, m_countExact);
+}
+
+void PagedTableModel::startCounting()
+{
+    const KeysetQuery::Sql count = m_query->count();
+    const KeysetQuery::Sql anchors = m_query->anchors(kAnchorEvery);
+    const int width = m_query->cursorColumnCount();
+    auto job = [count, anchors, width](QSqlDatabase &db) -> Result<CountAndAnchors> {
+        CountAndAnchors out;
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        if (Status s =
+                sql::execPrepared(q, count.text, count.bindings, QStringLiteral("Cannot count the rows"));
+            !s)
+            return s.error();
+        out.count = q.next() ? int(std::min<qint64>(q.value(0).toLongLong(), INT_MAX)) : 0;
+        if (Status s =
+                sql::execPrepared(q, anchors.text, anchors.bindings, QStringLiteral("Cannot index the rows"));
+            !s)
+            return s.error();
+        while (q.next()) {
+            QVariantList cursor;
+            for (int i = 0; i < width; ++i)
+                cursor << q.value(1 + i);
+            out.anchors << cursor;
+        }
+        return out;
+    };
+    const quint64 generation = m_generation;
+    QCoro::connect(m_executor->exec(job), this, [this, generation](Result<CountAndAnchors> result) {
+        if (generation != m_generation)
+            return;
+        if (!result) {
+            emit errorOccurred(result.error().toString());
+            return;
+        }
+        m_anchors = std::move(result->anchors);
+        m_anchorsReady = true;
+        setCount(result->count, true);
+        const QList<int> waiting = m_requested.values();
+        for (int p : waiting)
+            requestPage(p);
+    });
+}
+
+} // namespace ccpm
