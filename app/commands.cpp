@@ -7,8 +7,10 @@
 #include "demoseeder.h"
 #include "hub/hubhost.h"
 #include "quitonsignal.h"
+#include "scaleseeder.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QSettings>
 #include <QTextStream>
 
@@ -113,10 +115,43 @@ int dbMigrate(const CommandOptions &options)
     return 0;
 }
 
+int dbSeedScale(const CommandOptions &options)
+{
+    int exitCode = 0;
+    auto core = openCore(options, true, &exitCode);
+    if (!core)
+        return exitCode;
+    const qint64 tasks = options.scale;
+    QElapsedTimer timer;
+    timer.start();
+    auto job = [tasks](QSqlDatabase &db) {
+        return ScaleSeeder::seed(db, tasks, [](const QString &table, qint64 done, qint64 total) {
+            // From the worker thread: stderr is line-buffered and only this job writes to it now.
+            std::fprintf(stderr, "%s %lld/%lld\n", qPrintable(table), static_cast<long long>(done),
+                         static_cast<long long>(total));
+        });
+    };
+    auto report = QCoro::waitFor(core->executor().exec(job));
+    if (!report)
+        return fail(report.error());
+    out() << QStringLiteral("wrote %1 tasks, %2 agents, %3 messages and 1 user in %4 s")
+                 .arg(report->tasks)
+                 .arg(report->agents)
+                 .arg(report->messages)
+                 .arg(double(timer.elapsed()) / 1000.0, 0, 'f', 1)
+          << Qt::endl;
+    return 0;
+}
+
 int dbSeed(const CommandOptions &options)
 {
+    if (options.scale > 0 && options.demo)
+        return usage(QStringLiteral("'db seed' takes --demo or --scale N, not both."));
+    if (options.scale > 0)
+        return dbSeedScale(options);
     if (!options.demo)
-        return usage(QStringLiteral("'db seed' needs --demo (the only data set there is)."));
+        return usage(
+            QStringLiteral("'db seed' needs --demo (the backend's sample data) or --scale N (synthetic)."));
     int exitCode = 0;
     auto core = openCore(options, true, &exitCode);
     if (!core)

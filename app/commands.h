@@ -6,7 +6,7 @@
 namespace ccpm {
 
 /// The command-line subcommands of ccpm-desk (everything but the GUI):
-///   db status | db migrate | db seed --demo | db connect <url> | db connect --embedded
+///   db status | db migrate | db seed --demo | db seed --scale N | db connect <url> | db connect --embedded
 ///   agent token create <agent name or id> [--token-name <name>]
 ///   hub
 /// `--database-url` and `--hub-port` apply to every subcommand.
@@ -18,6 +18,7 @@ struct CommandOptions {
     int hubPort = 8765;
     QString hubAddress = QStringLiteral("127.0.0.1");
     bool demo = false;
+    qint64 scale = 0; ///< `db seed --scale N`: N synthetic tasks
     bool embedded = false;
     QString tokenName;
 };

@@ -45,6 +45,7 @@ int main(int argc, char **argv)
                 "  db status                     list applied and pending migrations\n"
                 "  db migrate                    apply pending migrations\n"
                 "  db seed --demo                write the demo data into an empty database\n"
+                "  db seed --scale N             add N synthetic tasks (N/1000 agents, 5N messages)\n"
                 "  db connect <url>|--embedded   save the database to use from now on\n"
                 "  agent token create <agent>    print a new access token for an agent (name or id)\n"
                 "  hub                           run the agent hub without a window"));
@@ -66,6 +67,11 @@ int main(int argc, char **argv)
         QStringLiteral("address"), QStringLiteral("127.0.0.1"));
     const QCommandLineOption demo(QStringLiteral("demo"),
                                   QCoreApplication::translate("main", "With 'db seed': the demo data."));
+    const QCommandLineOption scale(QStringLiteral("scale"),
+                                   QCoreApplication::translate("main",
+                                                               "With 'db seed': N synthetic tasks, N/1000 "
+                                                               "agents and 5N messages."),
+                                   QStringLiteral("n"));
     const QCommandLineOption embedded(
         QStringLiteral("embedded"),
         QCoreApplication::translate("main", "With 'db connect': use the embedded database."));
@@ -82,7 +88,7 @@ int main(int argc, char **argv)
                                      QStringLiteral("1"));
     screenshotTab.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions(
-        {databaseUrl, hubPort, hubAddress, demo, embedded, tokenName, screenshot, screenshotTab});
+        {databaseUrl, hubPort, hubAddress, demo, scale, embedded, tokenName, screenshot, screenshotTab});
     // Parsed before any QCoreApplication exists, so a bad command line is a usage error (exit 2)
     // with or without a display.
     if (!parser.parse(arguments)) {
@@ -131,6 +137,14 @@ int main(int argc, char **argv)
         options.hubPort = port;
         options.hubAddress = parser.value(hubAddress);
         options.demo = parser.isSet(demo);
+        if (parser.isSet(scale)) {
+            bool ok = false;
+            options.scale = parser.value(scale).toLongLong(&ok);
+            if (!ok || options.scale < 1 || options.scale > 100'000'000) {
+                std::fprintf(stderr, "ccpm-desk: --scale takes a number of tasks from 1 to 100000000.\n");
+                return 2;
+            }
+        }
         options.embedded = parser.isSet(embedded);
         options.tokenName = parser.value(tokenName);
         return ccpm::runCommand(options);

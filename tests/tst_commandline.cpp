@@ -120,6 +120,28 @@ void TestCommandLine::migrateSeedAndTokenOnAFreshDatabase()
     QVERIFY2(again.err.contains("already holds data"), qPrintable(again.err));
     QCOMPARE(db.scalar("SELECT count(*) FROM users").toInt(), 3);
 
+    // db seed --scale: synthetic rows that keep the backend's contract, with progress
+    const Run scaled = runDesk({"db", "seed", "--scale", "2500", "--database-url", url});
+    QCOMPARE(scaled.exitCode, 0);
+    QVERIFY2(scaled.err.contains("messages 12500/12500"), qPrintable(scaled.err));
+    QCOMPARE(db.scalar("SELECT count(*) FROM tasks").toInt(), 3 + 2500);
+    QCOMPARE(db.scalar("SELECT count(*) FROM agents").toInt(), 3 + 2);
+    QCOMPARE(db.scalar("SELECT count(*) FROM messages").toInt(), 3 + 12500);
+    QCOMPARE(db.scalar("SELECT count(*) FROM tasks WHERE id !~ '^c[0-9a-z]{24}$'").toInt(), 0);
+    QCOMPARE(db.scalar("SELECT count(*) FROM messages WHERE id !~ '^c[0-9a-z]{24}$'").toInt(), 0);
+    QCOMPARE(db.scalar("SELECT count(*) FROM tasks t LEFT JOIN agents a ON a.id = t.\"assignedTo\" "
+                       "WHERE t.\"assignedTo\" IS NOT NULL AND a.id IS NULL")
+                 .toInt(),
+             0);
+    QCOMPARE(db.scalar("SELECT count(*) FROM tasks WHERE status = 'PENDING' AND \"assignedTo\" IS NOT NULL")
+                 .toInt(),
+             0);
+    QCOMPARE(db.scalar("SELECT count(*) FROM tasks WHERE char_length(title) NOT BETWEEN 2 AND 100 "
+                       "OR char_length(description) NOT BETWEEN 10 AND 1000")
+                 .toInt(),
+             0);
+    QCOMPARE(runDesk({"db", "seed", "--scale", "0", "--database-url", url}).exitCode, 2);
+
     // agent token create: the token alone on the last line; only its SHA-256 is stored
     const Run token = runDesk({"agent", "token", "create", "Build Bot", "--database-url", url});
     QCOMPARE(token.exitCode, 0);
