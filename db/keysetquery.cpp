@@ -185,6 +185,19 @@ KeysetQuery::Sql KeysetQuery::anchors(int every) const
     return sql;
 }
 
+KeysetQuery::Sql KeysetQuery::row(const QVariant &id) const
+{
+    Sql sql = page(Direction::Forward, std::nullopt, 1);
+    // page() ends with " ORDER BY ... LIMIT :limit"; a lookup by id needs neither.
+    sql.text.truncate(sql.text.lastIndexOf(QStringLiteral(" ORDER BY ")));
+    sql.text +=
+        (sql.text.contains(QStringLiteral(" WHERE ")) ? QStringLiteral(" AND ") : QStringLiteral(" WHERE ")) +
+        m_source.id + QStringLiteral(" = :rowId");
+    sql.bindings.remove(QStringLiteral(":limit"));
+    sql.bindings.insert(QStringLiteral(":rowId"), id);
+    return sql;
+}
+
 KeysetQuery::Sql KeysetQuery::count() const
 {
     Sql sql;

@@ -56,6 +56,8 @@ public:
     /// Backward pages come in reverse order. Each row holds the `Source::columns`, then one text
     /// column per sort key and the id as text: cursorFromRecord() takes them back.
     Sql page(Direction direction, const std::optional<QVariantList> &cursor, int limit) const;
+    /// One row by id, with the same columns as a page row (for refreshing a row in place).
+    Sql row(const QVariant &id) const;
     /// Exact number of rows matching the filters.
     Sql count() const;
     /// Every `every`-th row's cursor (row numbers every, 2*every, ...; first column the 1-based

@@ -144,6 +144,53 @@ QString PagedTableModel::countText() const
                  .trimmed());
 }
 
+void PagedTableModel::followChanges(ChangeFeed &feed, const QString &table)
+{
+    connect(&feed, &ChangeFeed::rowChanged, this,
+            [this, table](const QString &changedTable, const QString &id) {
+                if (changedTable == table)
+                    refreshRow(id);
+            });
+}
+
+void PagedTableModel::refreshRow(const QString &id)
+{
+    if (!m_query)
+        return;
+    // Only a row that is on screen or cached needs the query.
+    bool cached = false;
+    for (const Page &page : std::as_const(m_pages)) {
+        for (const QVariantList &row : page.rows)
+            cached = cached || row.last().toString() == id;
+    }
+    if (!cached)
+        return;
+    const KeysetQuery::Sql sql = m_query->row(id);
+    const int width = m_query->columnCount() + m_query->cursorColumnCount();
+    auto job = [sql, width](QSqlDatabase &db) { return runPage(db, sql, width); };
+    const quint64 generation = m_generation;
+    QCoro::connect(m_executor->exec(job), this, [this, generation, id](Result<Rows> result) {
+        if (generation != m_generation)
+            return;
+        if (!result) {
+            emit errorOccurred(result.error().toString());
+            return;
+        }
+        if (result->isEmpty())
+            return; // deleted or filtered out: the next page load settles it
+        for (auto it = m_pages.begin(); it != m_pages.end(); ++it) {
+            for (int i = 0; i < it->rows.size(); ++i) {
+                if (it->rows.at(i).last().toString() != id)
+                    continue;
+                it->rows[i] = result->first();
+                const int row = it.key() * kPageSize + i;
+                emit dataChanged(index(row, 0), index(row, columnCount() - 1));
+                return;
+            }
+        }
+    });
+}
+
 QVariantList PagedTableModel::cursorOf(const QVariantList &row) const
 {
     const int width = m_query->cursorColumnCount();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "changefeed.h"
 #include "dbexecutor.h"
 #include "keysetquery.h"
 
@@ -35,6 +36,14 @@ public:
     PagedTableModel(DbExecutor &executor, QStringList headers, QObject *parent = nullptr);
 
     void setQuery(const KeysetQuery &query);
+
+    /// Fetches the row with this id again and, when it is in a cached page, replaces it in
+    /// place (dataChanged for that row; no reset, selection and other rows untouched). A row
+    /// that moved in the sort order stays where it is until the next page load; a row that no
+    /// longer matches keeps its old values until then too.
+    void refreshRow(const QString &id);
+    /// Calls refreshRow() for every change the feed announces on `table`.
+    void followChanges(ChangeFeed &feed, const QString &table);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

@@ -60,6 +60,7 @@ private slots:
     void scrollBackwardsFromTheEnd();
     void farJumpLoadsWithoutTheMiddle();
     void staleSortIsDropped();
+    void changedRowIsRefreshedInPlace();
 
 private:
     std::unique_ptr<TestDatabase> m_db;
@@ -158,6 +159,36 @@ void TestPagedTableModel::staleSortIsDropped()
     QCOMPARE(idAt(model, 400), expected.at(400));
     QTest::qWait(300); // anything of the first query still in flight arrives and is dropped
     QCOMPARE(model.data(model.index(0, 0), PagedTableModel::RowIdRole).toString(), expected.first());
+}
+
+void TestPagedTableModel::changedRowIsRefreshedInPlace()
+{
+    // Given a loaded first screen that follows the change feed
+    ChangeFeed feed;
+    PagedTableModel model(*m_executor, {"id", "grp", "name", "created"});
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.followChanges(feed, "items");
+    model.setQuery(itemsQuery({}));
+    const QString id = idAt(model, 7);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+
+    // When another writer renames that row and the feed announces it
+    QSqlQuery q(m_db->connection());
+    QVERIFY(q.exec(QString("UPDATE items SET name = 'renamed' WHERE id = '%1'").arg(id)));
+    feed.publish("items", id, ChangeFeed::Op::Update);
+
+    // Then exactly that row changes, in place, without a reset
+    QTRY_COMPARE(model.data(model.index(7, 2), Qt::DisplayRole).toString(), QStringLiteral("renamed"));
+    QCOMPARE(changed.last().at(0).toModelIndex().row(), 7);
+    QCOMPARE(reset.size(), 0);
+    QCOMPARE(model.data(model.index(7, 0), PagedTableModel::RowIdRole).toString(), id);
+    // And a change to another table or an uncached row costs nothing
+    const int before = changed.size();
+    feed.publish("other", id, ChangeFeed::Op::Update);
+    feed.publish("items", "not-cached", ChangeFeed::Op::Update);
+    QTest::qWait(100);
+    QCOMPARE(changed.size(), before);
 }
 
 QTEST_GUILESS_MAIN(TestPagedTableModel)
