@@ -68,7 +68,6 @@ QCoro::Task<> AgentStatusWriter::flush()
                 QJsonObject{{QStringLiteral("id"), it.key()}, {QStringLiteral("status"), toDb(it->status)}});
         }
         const QString json = QString::fromUtf8(QJsonDocument(rows).toJson(QJsonDocument::Compact));
-        ++m_batches;
         // Named, not a temporary inside the co_await: see "GCC 12 and lambdas" in docs/architecture.md.
         const auto write = [json](QSqlDatabase &db) -> Result<QList<AgentRow>> {
             QSqlQuery q(db);

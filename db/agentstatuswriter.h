@@ -32,9 +32,6 @@ public:
     /// Sets status, updatedAt and lastSeenAt of `agentId`.
     QCoro::Task<Result<AgentRow>> report(QString agentId, AgentStatus status);
 
-    /// Statements run so far (for tests and benchmarks).
-    int batchesWritten() const { return m_batches; }
-
 private:
     using Promise = QPromise<Result<AgentRow>>;
     struct Pending {
@@ -48,7 +45,6 @@ private:
     ChangeFeed *m_feed;
     QHash<QString, Pending> m_pending;
     bool m_flushing = false;
-    int m_batches = 0;
 };
 
 } // namespace ccpm

@@ -172,8 +172,12 @@ Result<DemoSeeder::Report> DemoSeeder::seed(QSqlDatabase &db)
         return Error::fromSql(db.lastError(), QStringLiteral("Cannot start the seed transaction"));
     // Counted inside the transaction, so a concurrent seed cannot slip in between.
     QSqlQuery lock(db);
-    lock.exec(QStringLiteral(
-        "LOCK TABLE \"users\", \"agents\", \"tasks\", \"messages\" IN SHARE ROW EXCLUSIVE MODE"));
+    if (!lock.exec(QStringLiteral(
+            "LOCK TABLE \"users\", \"agents\", \"tasks\", \"messages\" IN SHARE ROW EXCLUSIVE MODE"))) {
+        Error e = Error::fromSql(lock.lastError(), QStringLiteral("Cannot lock the tables for seeding"));
+        db.rollback();
+        return e;
+    }
     auto empty = isEmpty(db);
     if (!empty || !*empty) {
         db.rollback();

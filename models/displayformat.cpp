@@ -1,5 +1,6 @@
 #include "displayformat.h"
 
+#include "itemroles.h"
 #include "sqlvalues.h"
 
 #include <QCoreApplication>
@@ -124,7 +125,7 @@ QVariant timestampRole(const QDateTime &utc, int role)
     case Qt::ToolTipRole:
         return utcTooltip(utc);
     case Qt::EditRole:
-    case Qt::UserRole + 2: // EntityTableModel::RawValueRole
+    case roles::RawValue:
         return utc;
     default:
         return {};

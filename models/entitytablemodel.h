@@ -1,5 +1,7 @@
 #pragma once
 
+#include "itemroles.h"
+
 #include <QAbstractTableModel>
 
 namespace ccpm {
@@ -10,10 +12,7 @@ namespace ccpm {
 class EntityTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Roles {
-        RowIdRole = Qt::UserRole + 1, ///< the row's primary key (QString)
-        RawValueRole,                 ///< the column's value as stored (enum label, UTC QDateTime, id)
-    };
+    enum Roles { RowIdRole = roles::RowId, RawValueRole = roles::RawValue };
 
     using QAbstractTableModel::QAbstractTableModel;
 

@@ -2,6 +2,7 @@
 
 #include "changefeed.h"
 #include "dbexecutor.h"
+#include "itemroles.h"
 #include "keysetquery.h"
 
 #include <QAbstractTableModel>
@@ -31,7 +32,7 @@ public:
     static constexpr int kPageSize = 250;
     static constexpr int kAnchorEvery = 1000; ///< a multiple of kPageSize
 
-    enum Roles { RowIdRole = Qt::UserRole + 1, RawValueRole };
+    enum Roles { RowIdRole = roles::RowId, RawValueRole = roles::RawValue };
 
     PagedTableModel(DbExecutor &executor, QStringList headers, QObject *parent = nullptr);
 
@@ -57,7 +58,6 @@ public:
     int cachedPages() const { return int(m_pages.size()); }
     int maxCachedPages() const { return m_maxCachedPages; }
     void setMaxCachedPages(int pages) { m_maxCachedPages = qMax(4, pages); }
-    quint64 generation() const { return m_generation; }
 
 signals:
     void countChanged(int rows, bool exact);

@@ -61,7 +61,7 @@ void TestMigrator::seededBackendDatabaseIsBaselinedAndUnchanged()
     // Given a database exactly as the Node/Prisma backend leaves it
     TestDatabase db(QStringLiteral("baseline"));
     QVERIFY2(db.error().isEmpty(), qPrintable(db.error()));
-    const QString loadError = db.loadSqlFile(TestDatabase::fixture(QStringLiteral("prisma-seeded-ccpm.sql")));
+    const QString loadError = db.loadBackendFixture();
     QVERIFY2(loadError.isEmpty(), qPrintable(loadError));
     const auto before = dumpBackendTables(db);
     QCOMPARE(before.value(QStringLiteral("users")).size(), 3);

@@ -102,7 +102,6 @@ QCoro::Task<> HubServer::shutdown()
         AgentConnection *connection = *m_connections.begin();
         co_await qCoro(connection, &AgentConnection::finished);
     }
-    emit stopped();
 }
 
 } // namespace ccpm::hub

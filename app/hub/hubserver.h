@@ -32,15 +32,12 @@ public:
     Status listen(const QHostAddress &address, quint16 port);
     QUrl url() const;
     int connectedAgents() const { return int(m_byAgent.size()); }
-    const AgentStatusWriter &statusWriter() const { return m_statusWriter; }
 
     /// Closes every connection (going away) and completes when their last writes are done.
     QCoro::Task<> shutdown();
 
 signals:
     void connectedAgentsChanged(int count);
-    /// Emitted when shutdown() has finished.
-    void stopped();
 
 private:
     void onNewConnection();
