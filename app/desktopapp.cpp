@@ -1,6 +1,5 @@
 #include "desktopapp.h"
 
-#include "entitytablemodel.h"
 #include "hub/hubhost.h"
 #include "logindialog.h"
 #include "mainwindow.h"

@@ -83,7 +83,7 @@ int main(int argc, char **argv)
                                   QStringLiteral("file"));
     screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
     QCommandLineOption screenshotTab(QStringLiteral("screenshot-tab"),
-                                     QStringLiteral("Tab for --screenshot (0-3)."), QStringLiteral("index"),
+                                     QStringLiteral("Tab for --screenshot (0-4)."), QStringLiteral("index"),
                                      QStringLiteral("1"));
     screenshotTab.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions(
@@ -161,7 +161,7 @@ int main(int argc, char **argv)
     options.hubPort = port;
     options.hubAddress = parser.value(hubAddress);
     options.screenshotPath = parser.value(screenshot);
-    options.screenshotTab = qBound(0, parser.value(screenshotTab).toInt(), 3);
+    options.screenshotTab = qBound(0, parser.value(screenshotTab).toInt(), 4);
     ccpm::QuitOnSignal quitOnSignal; // `kill` and logout shut down cleanly, like File > Quit
     ccpm::DesktopApp desktop(options);
     desktop.start();

@@ -6,12 +6,13 @@
 // Without --database-url it runs its own PostgreSQL cluster in a temporary directory.
 // Loopback only; every loop is bounded by --agents × --updates and a 120 s deadline.
 #include "agentrepository.h"
-#include "agentsmodel.h"
 #include "agenttokenrepository.h"
 #include "appcore.h"
 #include "databaseurl.h"
 #include "embeddedpostgres.h"
+#include "entityspecs.h"
 #include "hub/hubhost.h"
+#include "pagedtablemodel.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -108,7 +109,8 @@ int main(int argc, char **argv)
         tokens << token->token;
     }
 
-    AgentsModel model(core.executor(), core.feed());
+    PagedTableModel model(core.executor(), specs::agents());
+    model.followChanges(core.feed());
     model.reload();
     QElapsedTimer loadTimer;
     loadTimer.start();

@@ -1,13 +1,15 @@
-// bench_paging: the paging engine (PagedTableModel over KeysetQuery) against QSqlTableModel on
-// the same table, as a view would use them. One mode per process, so memory figures are clean.
+// bench_paging: the tasks view's model (PagedTableModel over specs::tasks(): keyset pages with the
+// assignee's and creator's names joined) against QSqlTableModel on the same `tasks` table, as a
+// view would use them. One mode per process, so memory figures are clean. The table comes from
+// `ccpm-desk db seed --scale N` (scripts/bench runs it).
 //
-//   bench_paging --database-url URL --setup N     create bench_tasks with N rows (once)
 //   bench_paging --database-url URL --mode ours|baseline
 //
 // Prints name=value lines: first_screen_ms, last_rows_ms, resort_ms, refilter_ms, rss_growth_mb
 // (prefixed baseline_ for QSqlTableModel). Loopback/socket only; bounded by the table size.
 #include "databaseurl.h"
 #include "dbexecutor.h"
+#include "entityspecs.h"
 #include "keysetquery.h"
 #include "pagedtablemodel.h"
 #include "sqlvalues.h"
@@ -58,37 +60,6 @@ QSqlDatabase openDirect(const ConnectionSettings &s)
     return db;
 }
 
-int setup(const ConnectionSettings &settings, int rows)
-{
-    QSqlDatabase db = openDirect(settings);
-    QSqlQuery q(db);
-    QElapsedTimer t;
-    t.start();
-    const QStringList statements{
-        "SET client_min_messages TO warning",
-        "DROP TABLE IF EXISTS bench_tasks",
-        "CREATE TABLE bench_tasks (id text PRIMARY KEY, title text NOT NULL, status text NOT NULL, "
-        "priority int NOT NULL, \"createdAt\" timestamp(3) NOT NULL, description text NOT NULL)",
-        QString("INSERT INTO bench_tasks SELECT 'c' || lpad(to_hex(g), 24, '0'), 'Task ' || g || ' ' || "
-                "md5(g::text), "
-                "(ARRAY['PENDING','ASSIGNED','IN_PROGRESS','COMPLETED','FAILED'])[g % 5 + 1], g % 3, "
-                "timestamp '2026-01-01' + g * interval '1 second', repeat('description ', 4) || g "
-                "FROM generate_series(1, %1) g")
-            .arg(rows),
-        "CREATE INDEX ON bench_tasks (\"createdAt\")",
-        "CREATE INDEX ON bench_tasks (title)",
-        "VACUUM ANALYZE bench_tasks"};
-    for (const QString &s : statements) {
-        if (!q.exec(s)) {
-            std::fprintf(stderr, "setup failed: %s\n", qPrintable(q.lastError().text()));
-            return 1;
-        }
-    }
-    print("setup_rows", rows);
-    print("setup_ms", double(t.elapsed()));
-    return 0;
-}
-
 template <typename Pred>
 bool waitFor(Pred done, int timeoutMs = 600000)
 {
@@ -115,14 +86,13 @@ bool firstScreen(PagedTableModel &model)
 int ours(const ConnectionSettings &settings)
 {
     DbExecutor executor(settings, 2);
-    PagedTableModel model(executor, {"id", "title", "status", "priority", "createdAt"});
-    const KeysetQuery::Source source{
-        "bench_tasks", {"id", "title", "status", "priority", "\"createdAt\""}, "id", "bench_tasks"};
+    PagedTableModel model(executor, specs::tasks());
+    using Columns = specs::TaskColumns;
     const double rssBefore = rssMb();
     QElapsedTimer t;
 
     t.start();
-    model.setQuery(KeysetQuery(source, {{"\"createdAt\"", true, false}}));
+    model.sort(Columns::Created, Qt::AscendingOrder);
     if (!firstScreen(model))
         return 1;
     print("first_screen_ms", double(t.nsecsElapsed()) / 1e6);
@@ -138,20 +108,20 @@ int ours(const ConnectionSettings &settings)
     print("rows", model.rowCount());
 
     t.restart();
-    model.setQuery(KeysetQuery(source, {{"title", false, false}}));
+    model.sort(Columns::Title, Qt::DescendingOrder);
     if (!firstScreen(model))
         return 1;
     print("resort_ms", double(t.nsecsElapsed()) / 1e6);
 
     t.restart();
-    model.setQuery(KeysetQuery(source, {{"title", false, false}},
-                               {{"status", KeysetQuery::Filter::Op::Equals, "FAILED"}}));
+    model.setFilters({{Columns::Status, KeysetQuery::Filter::Op::Equals, "FAILED"}});
     if (!firstScreen(model))
         return 1;
     print("refilter_ms", double(t.nsecsElapsed()) / 1e6);
 
     // Scroll the whole table, a screen at a time, as fast as pages come
-    model.setQuery(KeysetQuery(source, {{"\"createdAt\"", true, false}}));
+    model.setFilters({});
+    model.sort(Columns::Created, Qt::AscendingOrder);
     if (!waitFor([&] { return model.countIsExact(); }))
         return 1;
     t.restart();
@@ -170,7 +140,7 @@ int baseline(const ConnectionSettings &settings)
     QSqlDatabase db = openDirect(settings);
     const double rssBefore = rssMb();
     QSqlTableModel model(nullptr, db);
-    model.setTable("bench_tasks");
+    model.setTable("tasks");
     QElapsedTimer t;
 
     t.start();
@@ -219,17 +189,14 @@ int main(int argc, char **argv)
     QCommandLineParser parser;
     parser.addHelpOption();
     const QCommandLineOption urlOpt("database-url", "The database (required).", "url");
-    const QCommandLineOption setupOpt("setup", "Create bench_tasks with this many rows.", "rows");
     const QCommandLineOption modeOpt("mode", "ours or baseline.", "mode");
-    parser.addOptions({urlOpt, setupOpt, modeOpt});
+    parser.addOptions({urlOpt, modeOpt});
     parser.process(app);
     auto settings = parseDatabaseUrl(parser.value(urlOpt));
     if (!settings) {
         std::fprintf(stderr, "%s\n", qPrintable(settings.error().message));
         return 2;
     }
-    if (parser.isSet(setupOpt))
-        return setup(*settings, std::clamp(parser.value(setupOpt).toInt(), 1000, 20000000));
     if (parser.value(modeOpt) == "baseline")
         return baseline(*settings);
     return ours(*settings);

@@ -21,6 +21,7 @@ struct Error {
         Auth,        ///< wrong credentials, bad or revoked token, missing right
         Schema,      ///< the database schema is not what this version expects (migrations)
         Environment, ///< something missing on this machine (a binary, a package, a display)
+        Conflict,    ///< another writer changed the row since it was loaded (optimistic concurrency)
     };
 
     Kind kind = Kind::Query;

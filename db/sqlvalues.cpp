@@ -1,5 +1,7 @@
 #include "sqlvalues.h"
 
+#include <QSqlDriver>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlError>
@@ -90,6 +92,15 @@ QString textArrayExpression(const QString &param)
                           "jsonb_array_elements_text(CAST(%1 AS jsonb)) WITH ORDINALITY AS t(e, n) "
                           "ORDER BY n)::text[] END")
         .arg(param);
+}
+
+QString quoteIdentifier(const QString &name)
+{
+    // The driver's quoting needs no open connection; this one is never opened.
+    static QSqlDriver *const driver =
+        QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("ccpm-identifier-quoting"))
+            .driver();
+    return driver->escapeIdentifier(name, QSqlDriver::FieldName);
 }
 
 Status execPrepared(QSqlQuery &query, const QString &sql, const QVariantMap &bindings, const QString &what)

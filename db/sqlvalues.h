@@ -50,6 +50,10 @@ inline QString boolText(bool value)
     return value ? QStringLiteral("true") : QStringLiteral("false");
 }
 
+/// `name` quoted as an SQL identifier by the QPSQL driver (`"createdAt"`, embedded quotes
+/// doubled), for SQL built outside a job (item models). Any thread.
+QString quoteIdentifier(const QString &name);
+
 /// Wraps QSqlQuery::prepare + bindValue + exec with a readable Error naming `what` on failure.
 Status execPrepared(QSqlQuery &query, const QString &sql, const QVariantMap &bindings, const QString &what);
 

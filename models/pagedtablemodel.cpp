@@ -37,11 +37,40 @@ Result<Rows> runPage(QSqlDatabase &db, const KeysetQuery::Sql &sql, int width)
 
 } // namespace
 
-PagedTableModel::PagedTableModel(DbExecutor &executor, QStringList headers, QObject *parent)
+PagedTableModel::PagedTableModel(DbExecutor &executor, TableSpec spec, QObject *parent)
     : QAbstractTableModel(parent)
     , m_executor(&executor)
-    , m_headers(std::move(headers))
+    , m_spec(std::move(spec))
 {
+    connect(&m_undo, &QUndoStack::indexChanged, this, [this] { stagingChanged(); });
+}
+
+void PagedTableModel::reload()
+{
+    if (m_sortColumn < 0) {
+        m_sortColumn = m_spec.defaultSortColumn;
+        m_sortOrder = m_spec.defaultAscending ? Qt::AscendingOrder : Qt::DescendingOrder;
+    }
+    setQuery(m_spec.query(m_sortColumn, m_sortOrder == Qt::AscendingOrder, m_filters, m_quickSearch));
+}
+
+void PagedTableModel::sort(int column, Qt::SortOrder order)
+{
+    m_sortColumn = column;
+    m_sortOrder = order;
+    setQuery(m_spec.query(column, order == Qt::AscendingOrder, m_filters, m_quickSearch));
+}
+
+void PagedTableModel::setFilters(const QList<ColumnFilter> &filters)
+{
+    m_filters = filters;
+    setQuery(m_spec.query(m_sortColumn, m_sortOrder == Qt::AscendingOrder, m_filters, m_quickSearch));
+}
+
+void PagedTableModel::setQuickSearch(const QString &text)
+{
+    m_quickSearch = text;
+    setQuery(m_spec.query(m_sortColumn, m_sortOrder == Qt::AscendingOrder, m_filters, m_quickSearch));
 }
 
 void PagedTableModel::setQuery(const KeysetQuery &query)
@@ -54,6 +83,8 @@ void PagedTableModel::setQuery(const KeysetQuery &query)
     m_inFlight.clear();
     m_anchors.clear();
     m_anchorsReady = false;
+    m_reloadPages = false;
+    m_recountAgain = false;
     m_count = 0;
     m_countExact = false;
     endResetModel();
@@ -81,35 +112,71 @@ void PagedTableModel::setQuery(const KeysetQuery &query)
 
 int PagedTableModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : m_count;
+    return parent.isValid() ? 0 : top() + m_count;
 }
 
 int PagedTableModel::columnCount(const QModelIndex &parent) const
 {
-    return parent.isValid() || !m_query ? 0 : int(m_headers.size());
+    return parent.isValid() || !m_query ? 0 : int(m_spec.columns.size());
 }
 
 QVariant PagedTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation == Qt::Horizontal && role == Qt::DisplayRole && section >= 0 &&
-        section < m_headers.size())
-        return m_headers.at(section);
+    if (orientation == Qt::Horizontal && section >= 0 && section < m_spec.columns.size()) {
+        if (role == Qt::DisplayRole)
+            return m_spec.columns.at(section).header;
+        if (role == Qt::ToolTipRole)
+            return m_spec.columns.at(section).name;
+    }
     return QAbstractTableModel::headerData(section, orientation, role);
 }
 
 bool PagedTableModel::isLoaded(int row) const
 {
-    const auto it = m_pages.constFind(row / kPageSize);
-    return it != m_pages.cend() && row % kPageSize < it->rows.size();
+    return row < top() || loadedRow(row) != nullptr;
+}
+
+const QVariantList *PagedTableModel::loadedRow(int row) const
+{
+    const int serverRow = row - top();
+    if (serverRow < 0)
+        return nullptr;
+    const auto it = m_pages.constFind(serverRow / kPageSize);
+    if (it == m_pages.cend() || serverRow % kPageSize >= it->rows.size())
+        return nullptr;
+    it->lastUsed = ++m_clock;
+    return &it->rows.at(serverRow % kPageSize);
+}
+
+QVariantList *PagedTableModel::loadedRowById(const QString &id, int *row)
+{
+    for (auto it = m_pages.begin(); it != m_pages.end(); ++it) {
+        for (int i = 0; i < it->rows.size(); ++i) {
+            if (it->rows.at(i).last().toString() == id) {
+                if (row)
+                    *row = top() + it.key() * kPageSize + i;
+                return &it->rows[i];
+            }
+        }
+    }
+    return nullptr;
+}
+
+int PagedTableModel::rowOf(const QString &id) const
+{
+    if (const int inserted = m_staged.insertedIndex(id); inserted >= 0)
+        return inserted;
+    int row = -1;
+    const_cast<PagedTableModel *>(this)->loadedRowById(id, &row);
+    return row;
 }
 
 QVariant PagedTableModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const int page = index.row() / kPageSize;
-    const auto it = m_pages.constFind(page);
-    if (it == m_pages.cend() || index.row() % kPageSize >= it->rows.size()) {
+    if (index.row() >= top() && !loadedRow(index.row())) {
+        const int page = (index.row() - top()) / kPageSize;
         if (!m_requested.contains(page) && !m_inFlight.contains(page)) {
             m_requested.insert(page);
             // Fetch from the event loop: data() must not change the model while a view reads it.
@@ -119,18 +186,7 @@ QVariant PagedTableModel::data(const QModelIndex &index, int role) const
         }
         return role == Qt::DisplayRole ? QVariant(QStringLiteral("…")) : QVariant();
     }
-    it->lastUsed = ++m_clock;
-    const QVariantList &row = it->rows.at(index.row() % kPageSize);
-    switch (role) {
-    case Qt::DisplayRole:
-    case Qt::EditRole:
-    case RawValueRole:
-        return row.value(index.column());
-    case RowIdRole:
-        return row.last();
-    default:
-        return {};
-    }
+    return editData(index.row(), index.column(), role);
 }
 
 QString PagedTableModel::countText() const
@@ -144,50 +200,55 @@ QString PagedTableModel::countText() const
                  .trimmed());
 }
 
-void PagedTableModel::followChanges(ChangeFeed &feed, const QString &table)
+void PagedTableModel::followChanges(ChangeFeed &feed)
 {
     connect(&feed, &ChangeFeed::rowChanged, this,
-            [this, table](const QString &changedTable, const QString &id) {
-                if (changedTable == table)
+            [this](const QString &table, const QString &id, ChangeFeed::Op op) {
+                if (table != m_spec.table)
+                    return;
+                if (op == ChangeFeed::Op::Update) {
                     refreshRow(id);
+                } else {
+                    recount(); // rows moved
+                }
             });
 }
 
 void PagedTableModel::refreshRow(const QString &id)
 {
-    if (!m_query)
+    if (!m_query || !loadedRowById(id))
+        return; // only a row that is cached needs the query
+    if (m_refreshing.contains(id)) {
+        m_refreshAgain.insert(id); // a burst of changes folds into one more fetch
         return;
-    // Only a row that is on screen or cached needs the query.
-    bool cached = false;
-    for (const Page &page : std::as_const(m_pages)) {
-        for (const QVariantList &row : page.rows)
-            cached = cached || row.last().toString() == id;
     }
-    if (!cached)
-        return;
+    m_refreshing.insert(id);
     const KeysetQuery::Sql sql = m_query->row(id);
     const int width = m_query->columnCount() + m_query->cursorColumnCount();
     auto job = [sql, width](QSqlDatabase &db) { return runPage(db, sql, width); };
     const quint64 generation = m_generation;
     QCoro::connect(m_executor->exec(job), this, [this, generation, id](Result<Rows> result) {
+        m_refreshing.remove(id);
+        const bool again = m_refreshAgain.remove(id);
         if (generation != m_generation)
             return;
         if (!result) {
             emit errorOccurred(result.error().toString());
             return;
         }
-        if (result->isEmpty())
-            return; // deleted or filtered out: the next page load settles it
-        for (auto it = m_pages.begin(); it != m_pages.end(); ++it) {
-            for (int i = 0; i < it->rows.size(); ++i) {
-                if (it->rows.at(i).last().toString() != id)
-                    continue;
-                it->rows[i] = result->first();
-                const int row = it.key() * kPageSize + i;
-                emit dataChanged(index(row, 0), index(row, columnCount() - 1));
-                return;
-            }
+        int row = -1;
+        QVariantList *cached = loadedRowById(id, &row);
+        if (!cached)
+            return;
+        if (result->isEmpty()) {
+            // Deleted, or no longer matching the filter: count again and reload the pages.
+            recount();
+            return;
         }
+        *cached = result->first();
+        emit dataChanged(index(row, 0), index(row, columnCount() - 1));
+        if (again)
+            refreshRow(id);
     });
 }
 
@@ -216,19 +277,25 @@ void PagedTableModel::requestPage(int page)
     } else if (next != m_pages.cend() && !next->rows.isEmpty()) {
         fetchPage(page, Direction::Backward, cursorOf(next->rows.first()), kPageSize, 0);
     } else if (m_anchorsReady) {
-        const int anchor = start / kAnchorEvery; // rows before `base` are covered by anchors
-        const int base = anchor * kAnchorEvery;
-        if (anchor == 0 || anchor > m_anchors.size())
-            fetchPage(page, Direction::Forward, std::nullopt, start + kPageSize, start);
-        else
-            fetchPage(page, Direction::Forward, m_anchors.at(anchor - 1), start - base + kPageSize,
-                      start - base);
+        fetchFromAnchor(page);
     } else if (m_countExact && start + kPageSize >= m_count) {
         fetchPage(page, Direction::Backward, std::nullopt, m_count - start, 0); // jump to the end
     } else {
         return; // stays requested: a neighbour or the anchors will make it reachable
     }
     m_requested.remove(page);
+}
+
+void PagedTableModel::fetchFromAnchor(int page)
+{
+    const int start = page * kPageSize;
+    const int anchor = start / kAnchorEvery; // rows before `base` are covered by anchors
+    const int base = anchor * kAnchorEvery;
+    if (anchor == 0 || anchor > m_anchors.size())
+        fetchPage(page, KeysetQuery::Direction::Forward, std::nullopt, start + kPageSize, start);
+    else
+        fetchPage(page, KeysetQuery::Direction::Forward, m_anchors.at(anchor - 1), start - base + kPageSize,
+                  start - base);
 }
 
 void PagedTableModel::fetchPage(int page, KeysetQuery::Direction direction,
@@ -266,7 +333,7 @@ void PagedTableModel::storePage(int page, Rows rows)
     else if (start + size > m_count)
         setCount(start + size, m_countExact);
     if (size > 0)
-        emit dataChanged(index(start, 0), index(start + size - 1, columnCount() - 1));
+        emit dataChanged(index(top() + start, 0), index(top() + start + size - 1, columnCount() - 1));
     evictFarPages(page);
     const QList<int> waiting = m_requested.values();
     for (int p : waiting)
@@ -291,11 +358,11 @@ void PagedTableModel::setCount(int rows, bool exact)
 {
     rows = std::max(rows, 0);
     if (rows > m_count) {
-        beginInsertRows({}, m_count, rows - 1);
+        beginInsertRows({}, top() + m_count, top() + rows - 1);
         m_count = rows;
         endInsertRows();
     } else if (rows < m_count) {
-        beginRemoveRows({}, rows, m_count - 1);
+        beginRemoveRows({}, top() + rows, top() + m_count - 1);
         m_count = rows;
         for (auto it = m_pages.begin(); it != m_pages.end();) {
             if (it.key() * kPageSize >= rows)
@@ -307,6 +374,19 @@ void PagedTableModel::setCount(int rows, bool exact)
     }
     m_countExact = exact;
     emit countChanged(m_count, m_countExact);
+}
+
+void PagedTableModel::recount()
+{
+    if (!m_query)
+        return;
+    if (m_reloadPages) {
+        m_recountAgain = true; // one pass at a time, and one more after it
+        return;
+    }
+    m_anchorsReady = false;
+    m_reloadPages = true;
+    startCounting();
 }
 
 void PagedTableModel::startCounting()
@@ -339,6 +419,8 @@ void PagedTableModel::startCounting()
     QCoro::connect(m_executor->exec(job), this, [this, generation](Result<CountAndAnchors> result) {
         if (generation != m_generation)
             return;
+        const bool refresh = std::exchange(m_reloadPages, false);
+        const bool again = std::exchange(m_recountAgain, false);
         if (!result) {
             emit errorOccurred(result.error().toString());
             return;
@@ -346,9 +428,16 @@ void PagedTableModel::startCounting()
         m_anchors = std::move(result->anchors);
         m_anchorsReady = true;
         setCount(result->count, true);
+        if (refresh) {
+            const QList<int> cached = m_pages.keys();
+            for (int page : cached)
+                fetchFromAnchor(page);
+        }
         const QList<int> waiting = m_requested.values();
         for (int p : waiting)
             requestPage(p);
+        if (again)
+            recount();
     });
 }
 

@@ -4,28 +4,46 @@
 #include "dbexecutor.h"
 #include "itemroles.h"
 #include "keysetquery.h"
+#include "stagedchanges.h"
+#include "tablespec.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QSet>
+#include <QUndoStack>
 
 namespace ccpm {
 
-/// A read-only table model over any KeysetQuery that stays instant on tables of millions of rows:
-/// rows arrive in pages from the db workers, the GUI thread never waits, and memory stays bounded.
+/// The table model of every entity view (and later the Studio browser): one table described by
+/// a TableSpec, paged from the database so it stays instant on millions of rows, with edits
+/// staged locally, undoable, and saved in one transaction.
 ///
-/// - The first page and the table's estimated size arrive at once (`countIsExact()` false); a
-///   background pass then counts exactly and keeps an anchor (the sort keys) every
-///   `kAnchorEvery` rows. The row count changes by inserting or removing rows at the end, never
-///   by a reset.
+/// Loading
+/// - Rows arrive in pages from the db workers; the GUI thread never waits. The first page and
+///   PostgreSQL's estimate of the size arrive at once (countIsExact() false); a background pass
+///   then counts exactly and keeps an anchor (the sort keys) every `kAnchorEvery` rows. The row
+///   count changes by inserting or removing rows at the end, never by a reset.
 /// - A page is fetched with keyset pagination from a loaded neighbour page, from the nearest
 ///   anchor, or (the last page) backwards from the end; never with OFFSET. Until it arrives,
 ///   data() shows a placeholder ("…") and the raw role is invalid.
-/// - At most `maxCachedPages()` pages stay in memory; those farthest from the last page asked for
-///   are dropped and fetched again when needed.
-/// - setQuery() (a new sort or filter) resets the model and bumps a generation counter, so results
-///   of the old query that arrive late are dropped.
-/// Thread: GUI. Errors: errorOccurred() with the database's message.
+/// - At most maxCachedPages() pages stay in memory; the farthest are dropped and fetched again.
+/// - sort(), setFilters(), setQuickSearch() and setQuery() reset the model and bump a
+///   generation counter, so late results of the old query are dropped. Staged edits survive.
+///
+/// Display: references show the related name (edit and raw roles keep the id), enums a
+/// translated label, timestamps local time (UTC in the tooltip), JSON a compact preview, text[]
+/// a list. roles::RowId, roles::RawValue, roles::EditState, roles::Problem, roles::TheirValue.
+///
+/// Editing (QSqlTableModel's manual-submit semantics): setData() stages a value, insertRows()
+/// stages new rows (shown at the top), removeRows() stages deletions (the rows stay, marked
+/// Deleted, until saved; a staged new row goes at once). Every step is a command on undoStack().
+/// save() validates, then writes everything in one transaction (TableWriter): on any failure
+/// nothing is written, the staged edits stay, and saveFinished() names the row and the server's
+/// message. An update or delete matches the version column (`updatedAt`) it loaded; when
+/// another writer got there first, the row is marked Conflict with their values
+/// (roles::TheirValue) until keepMine() or takeTheirs().
+///
+/// Thread: GUI. Errors: errorOccurred() (loading), saveFinished() (saving).
 class PagedTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
@@ -34,22 +52,36 @@ public:
 
     enum Roles { RowIdRole = roles::RowId, RawValueRole = roles::RawValue };
 
-    PagedTableModel(DbExecutor &executor, QStringList headers, QObject *parent = nullptr);
+    PagedTableModel(DbExecutor &executor, TableSpec spec, QObject *parent = nullptr);
 
+    const TableSpec &spec() const { return m_spec; }
+
+    /// Loads again with the current sort and filters (at first, the spec's default sort).
+    void reload();
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    void setFilters(const QList<ColumnFilter> &filters);
+    void setQuickSearch(const QString &text);
+    int sortColumn() const { return m_sortColumn; }
+    Qt::SortOrder sortOrder() const { return m_sortOrder; }
+    /// Any query over the spec's source (tests, benchmarks: multi-key sorts).
     void setQuery(const KeysetQuery &query);
 
     /// Fetches the row with this id again and, when it is in a cached page, replaces it in
-    /// place (dataChanged for that row; no reset, selection and other rows untouched). A row
-    /// that moved in the sort order stays where it is until the next page load; a row that no
-    /// longer matches keeps its old values until then too.
+    /// place (dataChanged for that row; no reset; the selection and staged edits stay). A row
+    /// that moved in the sort order stays where it is until the next page load.
     void refreshRow(const QString &id);
-    /// Calls refreshRow() for every change the feed announces on `table`.
-    void followChanges(ChangeFeed &feed, const QString &table);
+    /// refreshRow() for every update the feed announces on the spec's table; an insert or a
+    /// delete refreshes the count.
+    void followChanges(ChangeFeed &feed);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
+    bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+    bool insertRows(int row, int count, const QModelIndex &parent = {}) override;
+    bool removeRows(int row, int count, const QModelIndex &parent = {}) override;
 
     bool countIsExact() const { return m_countExact; }
     /// "about 1.0 M rows" while estimated, "1,000,000 rows" once exact.
@@ -58,40 +90,104 @@ public:
     int cachedPages() const { return int(m_pages.size()); }
     int maxCachedPages() const { return m_maxCachedPages; }
     void setMaxCachedPages(int pages) { m_maxCachedPages = qMax(4, pages); }
+    /// The row showing this id, or -1 when it is not loaded.
+    int rowOf(const QString &id) const;
+
+    // Staged edits
+    QUndoStack *undoStack() { return &m_undo; }
+    bool hasStagedChanges() const { return !m_staged.isEmpty(); }
+    /// Problems of the staged values, each marked on its cell (roles::Problem); empty if none.
+    QList<StagedChanges::Problem> validate();
+    /// Validates and writes every staged change in one transaction; saveFinished() tells.
+    void save();
+    bool isSaving() const { return m_saving; }
+    /// Drops every staged change and the undo history.
+    void discard();
+    bool hasConflict(int row) const;
+    /// After a conflict: save my values over theirs next time (the conflict's values become
+    /// the baseline).
+    void keepMine(int row);
+    /// After a conflict: drop my edits of this row and show theirs (an undoable step).
+    void takeTheirs(int row);
+    /// Values a new row starts with besides the spec's (e.g. `createdBy` = the signed-in user).
+    void setInsertDefaults(const QHash<QString, QVariant> &values) { m_insertDefaults = values; }
 
 signals:
     void countChanged(int rows, bool exact);
     void errorOccurred(const QString &message);
+    void stagedChangesChanged(bool staged);
+    /// `row` is the model row that failed (-1 when none did, or the save never started).
+    void saveFinished(bool ok, const QString &message, int row);
 
 private:
+    friend class SetCellCommand;
+    friend class InsertRowCommand;
+    friend class DeleteRowCommand;
+
     struct Page {
-        QList<QVariantList> rows; ///< each row: the query's columns, then its cursor columns
+        QList<QVariantList> rows; ///< TableSpec's page row: text columns, names, version, cursor
         mutable quint64 lastUsed = 0;
     };
     using Rows = QList<QVariantList>;
 
+    // Loading (pagedtablemodel.cpp)
     void requestPage(int page);
+    void fetchFromAnchor(int page);
     void fetchPage(int page, KeysetQuery::Direction direction, std::optional<QVariantList> cursor, int limit,
                    int skip);
     void storePage(int page, Rows rows);
     void evictFarPages(int around);
     void setCount(int rows, bool exact);
     void startCounting();
+    /// After rows were inserted or deleted: counts again, then loads the cached pages again in
+    /// place (dataChanged; no reset).
+    void recount();
     QVariantList cursorOf(const QVariantList &row) const;
+    const QVariantList *loadedRow(int row) const; ///< model row → page row, or null
+    QVariantList *loadedRowById(const QString &id, int *row = nullptr);
+    int top() const { return int(m_staged.inserted().size()); }
+
+    // Editing (pagedtablemodeledits.cpp)
+    QString idAt(int row) const;
+    QVariant cellText(int row, int column, bool *staged = nullptr) const;
+    QVariant editData(int row, int column, int role) const;
+    void applyCell(const QString &id, int column, const std::optional<QVariant> &text,
+                   const QVariantList &loaded);
+    void applyInsert(int position, const StagedChanges::NewRow &row);
+    StagedChanges::NewRow applyUninsert(const QString &id);
+    void applyDeleted(const QString &id, bool deleted, const QVariantList &loaded);
+    void emitRowChanged(const QString &id);
+    void stagingChanged();
+    void finishSave(const QStringList &ids, Result<SaveReport> result);
 
     DbExecutor *m_executor;
-    QStringList m_headers;
+    TableSpec m_spec;
     std::optional<KeysetQuery> m_query;
+    int m_sortColumn = -1;
+    Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
+    QList<ColumnFilter> m_filters;
+    QString m_quickSearch;
     quint64 m_generation = 0;
-    int m_count = 0;
+    int m_count = 0; ///< rows of the database query (staged new rows not included)
     bool m_countExact = false;
     QHash<int, Page> m_pages;
     mutable QSet<int> m_requested; ///< pages asked for while nothing could fetch them yet
     QSet<int> m_inFlight;
     QList<QVariantList> m_anchors; ///< m_anchors[k] = cursor of row (k + 1) * kAnchorEvery - 1
     bool m_anchorsReady = false;
+    bool m_reloadPages = false;  ///< a recount() is running
+    bool m_recountAgain = false; ///< rows moved while it ran
     mutable quint64 m_clock = 0;
+    QSet<QString> m_refreshing;   ///< ids whose refresh is in flight
+    QSet<QString> m_refreshAgain; ///< changed again meanwhile: one more fetch when it lands
     int m_maxCachedPages = 40;
+
+    StagedChanges m_staged;
+    QUndoStack m_undo;
+    QHash<QString, QVariantMap> m_conflicts; ///< row id → their values (column name → text)
+    QHash<QString, QHash<int, QString>> m_problems;
+    QHash<QString, QVariant> m_insertDefaults; ///< column name → text
+    bool m_saving = false;
 };
 
 } // namespace ccpm

@@ -1,13 +1,14 @@
 // The agent hub end to end: a real QWebSocket over loopback, the real hub thread, a real
 // PostgreSQL database loaded from the backend's fixture, and the agents model a view would show.
 #include "agentrepository.h"
-#include "agentsmodel.h"
 #include "agenttokenrepository.h"
 #include "changefeed.h"
 #include "dbexecutor.h"
+#include "entityspecs.h"
 #include "hub/closecodes.h"
 #include "hub/hubhost.h"
 #include "migrator.h"
+#include "pagedtablemodel.h"
 #include "testdatabase.h"
 
 #include <QAbstractItemModelTester>
@@ -96,7 +97,7 @@ private:
     std::unique_ptr<DbExecutor> m_executor;
     std::unique_ptr<ChangeFeed> m_feed;
     std::unique_ptr<hub::HubHost> m_hub;
-    std::unique_ptr<AgentsModel> m_model;
+    std::unique_ptr<PagedTableModel> m_model;
     std::unique_ptr<QAbstractItemModelTester> m_tester;
     QString m_botToken;
 };
@@ -117,11 +118,13 @@ void TestHub::initTestCase()
     CCPM_VERIFY_OK(m_hub->start(QHostAddress::LocalHost, 0));
     QVERIFY(m_hub->url().isValid());
 
-    m_model = std::make_unique<AgentsModel>(*m_executor, *m_feed);
+    m_model = std::make_unique<PagedTableModel>(*m_executor, specs::agents());
+    m_model->followChanges(*m_feed);
     m_tester = std::make_unique<QAbstractItemModelTester>(
         m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     m_model->reload();
     QTRY_COMPARE(m_model->rowCount(), 3);
+    QTRY_VERIFY(m_model->isLoaded(2));
 }
 
 void TestHub::init()
@@ -173,8 +176,8 @@ void TestHub::busyReachesDatabaseAndModelRow()
     QCOMPARE(args.at(0).toModelIndex().row(), row);
     QCOMPARE(args.at(1).toModelIndex().row(), row);
     QCOMPARE(reset.size(), 0);
-    QCOMPARE(m_model->index(row, AgentsModel::Status).data(Qt::EditRole).toString(), "BUSY");
-    QCOMPARE(m_model->index(row, AgentsModel::Status).data(Qt::DisplayRole).toString(), "Busy");
+    QCOMPARE(m_model->index(row, specs::AgentColumns::Status).data(Qt::EditRole).toString(), "BUSY");
+    QCOMPARE(m_model->index(row, specs::AgentColumns::Status).data(Qt::DisplayRole).toString(), "Busy");
 
     // And other agents' rows are untouched
     QCOMPARE(statusInDb(kAssistantId), "ACTIVE");
@@ -298,7 +301,7 @@ void TestHub::closingMakesTheAgentInactive()
 
     // Then the agent becomes INACTIVE in the database and in the model, and the hub count drops
     QTRY_COMPARE(statusInDb(kBuildBotId), QStringLiteral("INACTIVE"));
-    QTRY_COMPARE(m_model->index(row, AgentsModel::Status).data(Qt::EditRole).toString(),
+    QTRY_COMPARE(m_model->index(row, specs::AgentColumns::Status).data(Qt::EditRole).toString(),
                  QStringLiteral("INACTIVE"));
     QTRY_COMPARE(m_hub->connectedAgents(), 0);
 }

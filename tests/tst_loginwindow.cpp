@@ -1,10 +1,10 @@
 // The first GUI, offscreen: the login dialog against the backend's users, and the main window's
 // tables and status bar (which must never show the password).
 #include "changefeed.h"
-#include "entitytablemodel.h"
 #include "logindialog.h"
 #include "mainwindow.h"
 #include "migrator.h"
+#include "pagedtablemodel.h"
 #include "statusbar.h"
 #include "testdatabase.h"
 

@@ -74,9 +74,9 @@ void TestMigrator::seededBackendDatabaseIsBaselinedAndUnchanged()
 
     // Then migration 1 is baselined, 2 applied, and every backend row and column is unchanged
     QCOMPARE(report->baselined, QList<int>{1});
-    QCOMPARE(report->applied, QList<int>{2});
+    QCOMPARE(report->applied, (QList<int>{2, 3}));
     QCOMPARE(dumpBackendTables(db), before);
-    QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM \"_ccpm_migrations\"")).toInt(), 2);
+    QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM \"_ccpm_migrations\"")).toInt(), 3);
     QCOMPARE(db.scalar(QStringLiteral("SELECT \"baselined\" FROM \"_ccpm_migrations\" WHERE version = 1"))
                  .toBool(),
              true);
@@ -90,7 +90,7 @@ void TestMigrator::seededBackendDatabaseIsBaselinedAndUnchanged()
     // And status reports both as done; a second run does nothing
     auto status = QCoro::waitFor(executor.exec([](QSqlDatabase &c) { return Migrator::status(c); }));
     CCPM_VERIFY_OK(status);
-    QCOMPARE(status->size(), 2);
+    QCOMPARE(status->size(), 3);
     QCOMPARE(status->at(0).state, Migrator::State::Baselined);
     QCOMPARE(status->at(1).state, Migrator::State::Applied);
     auto again = migrate(executor);
@@ -127,8 +127,8 @@ void TestMigrator::emptyDatabaseGetsTheWholeSchema()
     auto report = migrate(executor);
     CCPM_VERIFY_OK(report);
 
-    // Then both migrations ran, and the backend's schema is there as the fixture's DDL makes it
-    QCOMPARE(report->applied, (QList<int>{1, 2}));
+    // Then every migration ran, and the backend's schema is there as the fixture's DDL makes it
+    QCOMPARE(report->applied, (QList<int>{1, 2, 3}));
     QCOMPARE(
         db.scalar(QStringLiteral("SELECT count(*) FROM pg_type WHERE typname IN ('Role', 'AgentType', "
                                  "'AgentStatus', 'TaskStatus', 'Priority', 'SenderType', 'ReceiverType')"))
@@ -219,8 +219,8 @@ void TestMigrator::concurrentInstancesMigrateOnce()
     // Then both succeed and each migration ran exactly once
     CCPM_VERIFY_OK(ra);
     CCPM_VERIFY_OK(rb);
-    QCOMPARE(ra->applied.size() + rb->applied.size(), 2);
-    QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM \"_ccpm_migrations\"")).toInt(), 2);
+    QCOMPARE(ra->applied.size() + rb->applied.size(), 3);
+    QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM \"_ccpm_migrations\"")).toInt(), 3);
 }
 
 void TestMigrator::splitStatementsRespectsQuotes_data()

@@ -1,35 +1,53 @@
-// The entity table models over a real database: structure checked by QAbstractItemModelTester,
-// foreign keys shown by name, single-row refresh from the change feed (no reset), and stale
-// loads dropped.
-#include "agentsmodel.h"
+// The entity tables (models/entityspecs) on PagedTableModel over the backend's fixture:
+// structure checked by QAbstractItemModelTester, foreign keys shown by name with the id kept,
+// enums translated, timestamps local with UTC in the tooltip, secrets never shown, single-row
+// refresh from the change feed (no reset), bursts folded, inserts and deletes counted again.
 #include "changefeed.h"
-#include "messagesmodel.h"
-#include "migrator.h"
-#include "tasksmodel.h"
+#include "entityspecs.h"
+#include "pagedtablemodel.h"
 #include "testdatabase.h"
-#include "usersmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
 
-#include <QCoro/QCoroTask>
-
 using namespace ccpm;
+using namespace ccpm::specs;
+
+namespace {
+
+// A model loaded the way a view loads it, checked by QAbstractItemModelTester all along.
+struct Loaded {
+    Loaded(DbExecutor &executor, TableSpec spec, int rows)
+        : model(executor, std::move(spec))
+        , tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest)
+    {
+        model.reload();
+        for (int i = 0;
+             i < 400 && !(model.rowCount() == rows && model.countIsExact() && model.isLoaded(rows - 1)); ++i)
+            QTest::qWait(10);
+    }
+    PagedTableModel model;
+    QAbstractItemModelTester tester;
+};
+
+} // namespace
 
 class TestModels : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase();
     void cleanupTestCase();
-    void everyModelLoadsTheFixture();
-    void usersNeverShowThePassword();
+    void everyTableLoadsTheFixture_data();
+    void everyTableLoadsTheFixture();
+    void secretsAreNeverShown();
     void tasksShowNamesAndKeepIds();
+    void timestampsAreLocalWithUtcTooltip();
+    void sortAndQuickSearchRunInSql();
     void feedUpdateRefreshesOneRow();
-    void feedInsertAndDeleteAddAndRemoveRows();
-    void staleReloadIsDropped();
     void burstOfChangesEndsWithTheLatestRow();
+    void feedInsertAndDeleteCountAgain();
 
 private:
     std::unique_ptr<TestDatabase> m_db;
@@ -53,78 +71,114 @@ void TestModels::cleanupTestCase()
     m_db.reset();
 }
 
-void TestModels::everyModelLoadsTheFixture()
+void TestModels::everyTableLoadsTheFixture_data()
 {
-    UsersModel users(*m_executor, m_feed);
-    AgentsModel agents(*m_executor, m_feed);
-    TasksModel tasks(*m_executor, m_feed);
-    MessagesModel messages(*m_executor, m_feed);
-    QList<EntityTableModel *> models{&users, &agents, &tasks, &messages};
-    std::vector<std::unique_ptr<QAbstractItemModelTester>> testers;
-    for (EntityTableModel *model : models) {
-        testers.push_back(std::make_unique<QAbstractItemModelTester>(
-            model, QAbstractItemModelTester::FailureReportingMode::QtTest));
-        model->reload();
-    }
-    for (EntityTableModel *model : models) {
-        QTRY_COMPARE(model->rowCount(), 3);
-        QVERIFY(!model->isLoading());
-        QVERIFY(model->lastError().isEmpty());
-        for (int column = 0; column < model->columnCount(); ++column)
-            QVERIFY(!model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString().isEmpty());
-        QVERIFY(model->index(0, 0).data(EntityTableModel::RowIdRole).toString().startsWith('c'));
-    }
-    // Timestamps: local time on screen, UTC in the tooltip, the exact UTC value in the raw role
-    const int row = agents.rowOf("cmx1zcg8p00048e7dw945wyv7");
-    const QModelIndex updated = agents.index(row, AgentsModel::Updated);
-    QCOMPARE(updated.data(Qt::ToolTipRole).toString(), QStringLiteral("2026-11-29 15:14:20.857 UTC"));
-    QCOMPARE(updated.data(EntityTableModel::RawValueRole).toDateTime(),
-             QDateTime(QDate(2026, 11, 29), QTime(15, 14, 20, 857), Qt::UTC));
-    QCOMPARE(agents.index(row, AgentsModel::Capabilities).data().toString(),
-             QStringLiteral("code-review, architecture-design, mentoring"));
+    QTest::addColumn<TableSpec>("spec");
+    QTest::addColumn<int>("rows");
+    QTest::newRow("users") << users() << 3;
+    QTest::newRow("agents") << agents() << 3;
+    QTest::newRow("tasks") << tasks() << 3;
+    QTest::newRow("messages") << messages() << 3;
+    QTest::newRow("sessions") << sessions() << 1;
 }
 
-void TestModels::usersNeverShowThePassword()
+void TestModels::everyTableLoadsTheFixture()
 {
-    UsersModel users(*m_executor, m_feed);
-    users.reload();
-    QTRY_COMPARE(users.rowCount(), 3);
-    for (int column = 0; column < users.columnCount(); ++column) {
-        QVERIFY(!users.headerData(column, Qt::Horizontal, Qt::DisplayRole).toString().contains("assword"));
-        for (int row = 0; row < users.rowCount(); ++row) {
-            for (int role : {int(Qt::DisplayRole), int(Qt::EditRole), int(Qt::ToolTipRole),
-                             int(EntityTableModel::RawValueRole)})
-                QVERIFY(!users.index(row, column).data(role).toString().startsWith("$2"));
+    QFETCH(TableSpec, spec);
+    QFETCH(int, rows);
+    Loaded t(*m_executor, spec, rows);
+    QCOMPARE(t.model.rowCount(), rows);
+    QVERIFY(t.model.countIsExact());
+    QCOMPARE(t.model.columnCount(), spec.columns.size());
+    for (int column = 0; column < t.model.columnCount(); ++column)
+        QVERIFY(!t.model.headerData(column, Qt::Horizontal, Qt::DisplayRole).toString().isEmpty());
+    for (int row = 0; row < rows; ++row) {
+        QVERIFY(t.model.index(row, 0).data(roles::RowId).toString().startsWith('c'));
+        QCOMPARE(t.model.index(row, 0).data(roles::EditState).toInt(), int(roles::CellState::Clean));
+    }
+}
+
+void TestModels::secretsAreNeverShown()
+{
+    for (const TableSpec &spec : {users(), sessions()}) {
+        Loaded t(*m_executor, spec, spec.table == "users" ? 3 : 1);
+        for (int row = 0; row < t.model.rowCount(); ++row) {
+            for (int column = 0; column < t.model.columnCount(); ++column) {
+                for (int role :
+                     {int(Qt::DisplayRole), int(Qt::EditRole), int(Qt::ToolTipRole), roles::RawValue}) {
+                    const QString value = t.model.index(row, column).data(role).toString();
+                    QVERIFY2(!value.startsWith("$2"), qPrintable(value)); // bcrypt hash
+                    QVERIFY2(!value.contains("session-token"), qPrintable(value));
+                }
+            }
         }
     }
 }
 
 void TestModels::tasksShowNamesAndKeepIds()
 {
-    TasksModel tasks(*m_executor, m_feed);
-    tasks.reload();
-    QTRY_COMPARE(tasks.rowCount(), 3);
-    const int row = tasks.rowOf("cmx1zcg9g00088e7dw2r6u28j");
+    Loaded t(*m_executor, tasks(), 3);
+    const int row = t.model.rowOf("cmx1zcg9g00088e7dw2r6u28j");
     QVERIFY(row >= 0);
-    // Assignee column (3) and creator column (4): the name on screen, the id in the edit role
-    QCOMPARE(tasks.index(row, 3).data().toString(), QStringLiteral("Build Bot"));
-    QCOMPARE(tasks.index(row, 3).data(Qt::EditRole).toString(), QStringLiteral("cmx1zcg8u00058e7dt2kazxzd"));
-    QCOMPARE(tasks.index(row, 4).data().toString(), QStringLiteral("admin"));
-    QCOMPARE(tasks.index(row, 1).data().toString(), QStringLiteral("In progress"));
-    QCOMPARE(tasks.index(row, 1).data(Qt::EditRole).toString(), QStringLiteral("IN_PROGRESS"));
+    const auto cell = [&](int column) { return t.model.index(row, column); };
+    QCOMPARE(cell(TaskColumns::Assignee).data().toString(), QStringLiteral("Build Bot"));
+    QCOMPARE(cell(TaskColumns::Assignee).data(Qt::EditRole).toString(),
+             QStringLiteral("cmx1zcg8u00058e7dt2kazxzd"));
+    QCOMPARE(cell(TaskColumns::Assignee).data(roles::RawValue).toString(),
+             QStringLiteral("cmx1zcg8u00058e7dt2kazxzd"));
+    QCOMPARE(cell(TaskColumns::CreatedBy).data().toString(), QStringLiteral("admin"));
+    QCOMPARE(cell(TaskColumns::Status).data().toString(), QStringLiteral("In progress"));
+    QCOMPARE(cell(TaskColumns::Status).data(Qt::EditRole).toString(), QStringLiteral("IN_PROGRESS"));
+    QCOMPARE(cell(TaskColumns::Progress).data(roles::RawValue).toLongLong(), 0);
+    QVERIFY(cell(TaskColumns::Metadata).data().toString().startsWith('{'));
+    QVERIFY(!cell(TaskColumns::Completed).data(roles::RawValue).isValid()); // NULL
+}
+
+void TestModels::timestampsAreLocalWithUtcTooltip()
+{
+    Loaded t(*m_executor, agents(), 3);
+    const int row = t.model.rowOf("cmx1zcg8p00048e7dw945wyv7");
+    const QModelIndex updated = t.model.index(row, AgentColumns::Updated);
+    const QDateTime utc = updated.data(roles::RawValue).toDateTime();
+    QCOMPARE(utc, QDateTime(QDate(2026, 11, 29), QTime(15, 14, 20, 857), Qt::UTC));
+    QCOMPARE(updated.data(Qt::ToolTipRole).toString(), QStringLiteral("2026-11-29 15:14:20.857 UTC"));
+    QCOMPARE(updated.data().toString(), utc.toLocalTime().toString("yyyy-MM-dd HH:mm:ss"));
+    QCOMPARE(t.model.index(row, AgentColumns::Capabilities).data().toString(),
+             QStringLiteral("code-review, architecture-design, mentoring"));
+    QCOMPARE(t.model.index(row, AgentColumns::Capabilities).data(roles::RawValue).toStringList().size(), 3);
+}
+
+void TestModels::sortAndQuickSearchRunInSql()
+{
+    Loaded t(*m_executor, agents(), 3);
+    t.model.sort(AgentColumns::Name, Qt::DescendingOrder);
+    QTRY_VERIFY(t.model.rowCount() == 3 && t.model.isLoaded(2));
+    QStringList names;
+    for (int row = 0; row < 3; ++row)
+        names << t.model.index(row, AgentColumns::Name).data().toString();
+    QCOMPARE(names, (QStringList{"Human Expert", "Build Bot", "AI Assistant"}));
+
+    // A quick search with LIKE's wildcards matches them literally
+    t.model.setQuickSearch("bot");
+    QTRY_VERIFY(t.model.countIsExact() && t.model.rowCount() == 1 && t.model.isLoaded(0));
+    QCOMPARE(t.model.index(0, AgentColumns::Name).data().toString(), QStringLiteral("Build Bot"));
+    t.model.setQuickSearch("%");
+    QTRY_VERIFY(t.model.countIsExact());
+    QCOMPARE(t.model.rowCount(), 0);
+    t.model.setQuickSearch({});
+    t.model.setFilters({{AgentColumns::Type, KeysetQuery::Filter::Op::InSet, QStringList{"AI", "BOT"}}});
+    QTRY_VERIFY(t.model.countIsExact() && t.model.rowCount() == 2);
 }
 
 void TestModels::feedUpdateRefreshesOneRow()
 {
     // Given the agents model loaded
-    AgentsModel agents(*m_executor, m_feed);
-    QAbstractItemModelTester tester(&agents, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    agents.reload();
-    QTRY_COMPARE(agents.rowCount(), 3);
+    Loaded t(*m_executor, agents(), 3);
+    t.model.followChanges(m_feed);
     const QString id = "cmx1zcg8i00038e7d4rutgnst";
-    const int row = agents.rowOf(id);
-    QSignalSpy changed(&agents, &QAbstractItemModel::dataChanged);
-    QSignalSpy reset(&agents, &QAbstractItemModel::modelReset);
+    const int row = t.model.rowOf(id);
+    QSignalSpy changed(&t.model, &QAbstractItemModel::dataChanged);
+    QSignalSpy reset(&t.model, &QAbstractItemModel::modelReset);
 
     // When someone changes the row with plain SQL and the feed announces it
     QSqlQuery q(m_db->connection());
@@ -136,7 +190,8 @@ void TestModels::feedUpdateRefreshesOneRow()
     QTRY_COMPARE(changed.size(), 1);
     QCOMPARE(changed.first().at(0).toModelIndex().row(), row);
     QCOMPARE(changed.first().at(1).toModelIndex().row(), row);
-    QCOMPARE(agents.index(row, AgentsModel::Status).data(Qt::EditRole).toString(), QStringLiteral("BUSY"));
+    QCOMPARE(t.model.index(row, AgentColumns::Status).data(Qt::EditRole).toString(), QStringLiteral("BUSY"));
+    QCOMPARE(t.model.index(row, AgentColumns::Status).data().toString(), QStringLiteral("Busy"));
     QCOMPARE(reset.size(), 0);
     // And a change to another table is ignored
     m_feed.publish("tasks", id, ChangeFeed::Op::Update);
@@ -144,52 +199,13 @@ void TestModels::feedUpdateRefreshesOneRow()
     QCOMPARE(changed.size(), 1);
 }
 
-void TestModels::feedInsertAndDeleteAddAndRemoveRows()
-{
-    UsersModel users(*m_executor, m_feed);
-    QAbstractItemModelTester tester(&users, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    users.reload();
-    QTRY_COMPARE(users.rowCount(), 3);
-    QSignalSpy inserted(&users, &QAbstractItemModel::rowsInserted);
-    QSignalSpy removed(&users, &QAbstractItemModel::rowsRemoved);
-
-    QSqlQuery q(m_db->connection());
-    QVERIFY(q.exec(
-        "INSERT INTO users VALUES ('cnewuser00000000000000000','newbie','newbie@example.com','x','USER',"
-        "now(),now())"));
-    m_feed.publish("users", "cnewuser00000000000000000", ChangeFeed::Op::Insert);
-    QTRY_COMPARE(users.rowCount(), 4);
-    QCOMPARE(inserted.size(), 1);
-
-    QVERIFY(q.exec("DELETE FROM users WHERE id = 'cnewuser00000000000000000'"));
-    // An "update" for a row that no longer exists removes it too (the feed may be late)
-    m_feed.publish("users", "cnewuser00000000000000000", ChangeFeed::Op::Update);
-    QTRY_COMPARE(users.rowCount(), 3);
-    QCOMPARE(removed.size(), 1);
-}
-
-void TestModels::staleReloadIsDropped()
-{
-    AgentsModel agents(*m_executor, m_feed);
-    QSignalSpy reset(&agents, &QAbstractItemModel::modelReset);
-    // Two reloads in a row: only the second one's result is applied
-    agents.reload();
-    agents.reload();
-    QTRY_COMPARE(agents.rowCount(), 3);
-    QTest::qWait(200);
-    QCOMPARE(reset.size(), 1);
-}
-
 void TestModels::burstOfChangesEndsWithTheLatestRow()
 {
-    // Given the agents model loaded
-    AgentsModel agents(*m_executor, m_feed);
-    QAbstractItemModelTester tester(&agents, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    agents.reload();
-    QTRY_COMPARE(agents.rowCount(), 3);
+    Loaded t(*m_executor, agents(), 3);
+    t.model.followChanges(m_feed);
     const QString id = "cmx1zcg8p00048e7dw945wyv7";
-    const int row = agents.rowOf(id);
-    QSignalSpy changed(&agents, &QAbstractItemModel::dataChanged);
+    const int row = t.model.rowOf(id);
+    QSignalSpy changed(&t.model, &QAbstractItemModel::dataChanged);
 
     // When one row changes 30 times in a row, each change announced, without waiting
     QSqlQuery q(m_db->connection());
@@ -199,15 +215,36 @@ void TestModels::burstOfChangesEndsWithTheLatestRow()
             QStringLiteral("UPDATE agents SET status = '%1' WHERE id = '%2'").arg(statuses.at(i % 3), id)));
         m_feed.publish("agents", id, ChangeFeed::Op::Update);
     }
-    // (the 30th status, i = 29, is statuses[2])
 
-    // Then the row ends with the last value, fetched far fewer than 30 times
-    QTRY_COMPARE(agents.index(row, AgentsModel::Status).data(Qt::EditRole).toString(),
+    // Then the row ends with the last value (i = 29: INACTIVE), fetched far fewer than 30 times
+    QTRY_COMPARE(t.model.index(row, AgentColumns::Status).data(Qt::EditRole).toString(),
                  QStringLiteral("INACTIVE"));
     QTest::qWait(200);
-    QCOMPARE(agents.index(row, AgentsModel::Status).data(Qt::EditRole).toString(),
+    QCOMPARE(t.model.index(row, AgentColumns::Status).data(Qt::EditRole).toString(),
              QStringLiteral("INACTIVE"));
     QVERIFY2(changed.size() <= 3, qPrintable(QString::number(changed.size())));
+}
+
+void TestModels::feedInsertAndDeleteCountAgain()
+{
+    Loaded t(*m_executor, users(), 3);
+    t.model.followChanges(m_feed);
+    QSignalSpy reset(&t.model, &QAbstractItemModel::modelReset);
+
+    QSqlQuery q(m_db->connection());
+    QVERIFY(q.exec(
+        "INSERT INTO users VALUES ('cnewuser00000000000000000','newbie','newbie@example.com','x','USER',"
+        "now(),now())"));
+    m_feed.publish("users", "cnewuser00000000000000000", ChangeFeed::Op::Insert);
+    QTRY_COMPARE(t.model.rowCount(), 4);
+    QTRY_VERIFY(t.model.rowOf("cnewuser00000000000000000") >= 0);
+
+    QVERIFY(q.exec("DELETE FROM users WHERE id = 'cnewuser00000000000000000'"));
+    // An "update" for a row that no longer exists removes it too (the feed may be late)
+    m_feed.publish("users", "cnewuser00000000000000000", ChangeFeed::Op::Update);
+    QTRY_COMPARE(t.model.rowCount(), 3);
+    QTRY_COMPARE(t.model.rowOf("cnewuser00000000000000000"), -1);
+    QCOMPARE(reset.size(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestModels)

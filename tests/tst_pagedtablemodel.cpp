@@ -18,9 +18,21 @@ namespace {
 
 constexpr int kRows = 100000;
 
+TableSpec itemsSpec()
+{
+    TableSpec spec;
+    spec.table = "items";
+    for (const char *name : {"id", "grp", "name", "created"}) {
+        ColumnSpec column;
+        column.name = column.header = name;
+        spec.columns << column;
+    }
+    return spec;
+}
+
 KeysetQuery itemsQuery(QList<Sort> sort)
 {
-    return KeysetQuery({"items", {"id", "grp", "name", "created"}, "id", "items"}, std::move(sort));
+    return itemsSpec().query(std::move(sort));
 }
 
 QStringList allIds(QSqlDatabase db, const KeysetQuery &query)
@@ -84,7 +96,7 @@ void TestPagedTableModel::cleanupTestCase()
 
 void TestPagedTableModel::countStartsEstimatedThenExact()
 {
-    PagedTableModel model(*m_executor, {"id", "grp", "name", "created"});
+    PagedTableModel model(*m_executor, itemsSpec());
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
     model.setQuery(itemsQuery({{"grp", true, true}}));
@@ -101,7 +113,7 @@ void TestPagedTableModel::scrollForwardsVisitsEveryRowOnce()
     const KeysetQuery query = itemsQuery({{"name", true, true}, {"created", false, true}});
     const QStringList expected = allIds(m_db->connection(), query);
     QCOMPARE(expected.size(), kRows);
-    PagedTableModel model(*m_executor, {"id", "grp", "name", "created"});
+    PagedTableModel model(*m_executor, itemsSpec());
     model.setMaxCachedPages(8);
     QSignalSpy errors(&model, &PagedTableModel::errorOccurred);
     model.setQuery(query);
@@ -122,7 +134,7 @@ void TestPagedTableModel::scrollBackwardsFromTheEnd()
 {
     const KeysetQuery query = itemsQuery({{"grp", false, true}});
     const QStringList expected = allIds(m_db->connection(), query);
-    PagedTableModel model(*m_executor, {"id", "grp", "name", "created"});
+    PagedTableModel model(*m_executor, itemsSpec());
     model.setMaxCachedPages(8);
     model.setQuery(query);
     QTRY_VERIFY(model.countIsExact());
@@ -136,7 +148,7 @@ void TestPagedTableModel::farJumpLoadsWithoutTheMiddle()
 {
     const KeysetQuery query = itemsQuery({{"created", true, true}});
     const QStringList expected = allIds(m_db->connection(), query);
-    PagedTableModel model(*m_executor, {"id", "grp", "name", "created"});
+    PagedTableModel model(*m_executor, itemsSpec());
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setQuery(query);
     QTRY_VERIFY(model.countIsExact());
@@ -152,7 +164,7 @@ void TestPagedTableModel::staleSortIsDropped()
     const KeysetQuery byGroup = itemsQuery({{"grp", true, true}});
     const KeysetQuery byNameDesc = itemsQuery({{"name", false, true}});
     const QStringList expected = allIds(m_db->connection(), byNameDesc);
-    PagedTableModel model(*m_executor, {"id", "grp", "name", "created"});
+    PagedTableModel model(*m_executor, itemsSpec());
     model.setQuery(byGroup);
     model.setQuery(byNameDesc); // before the first query's pages came back
     QCOMPARE(idAt(model, 0), expected.first());
@@ -165,9 +177,9 @@ void TestPagedTableModel::changedRowIsRefreshedInPlace()
 {
     // Given a loaded first screen that follows the change feed
     ChangeFeed feed;
-    PagedTableModel model(*m_executor, {"id", "grp", "name", "created"});
+    PagedTableModel model(*m_executor, itemsSpec());
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.followChanges(feed, "items");
+    model.followChanges(feed);
     model.setQuery(itemsQuery({}));
     const QString id = idAt(model, 7);
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);

@@ -9,20 +9,22 @@
 
 class QTabWidget;
 class QTableView;
+class QUndoGroup;
 
 namespace ccpm {
 
-class AgentsModel;
-class EntityTableModel;
+class PagedTableModel;
 class StatusBar;
+class TablePage;
 
-/// The main window: one tab per table (Users, Agents, Tasks, Messages), each a QTableView over
-/// its model, and the status bar. It only assembles widgets and connects them.
-/// Thread: GUI.
+/// The main window: one tab per table (Users, Agents, Tasks, Messages, Sessions), each a
+/// TablePage over a PagedTableModel, the Edit menu (undo, redo, add and delete rows, save,
+/// discard, resolve a conflict) and the status bar. It only assembles widgets and connects them.
+/// Closing with unsaved edits asks first. Thread: GUI.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum Tab { UsersTab, AgentsTab, TasksTab, MessagesTab };
+    enum Tab { UsersTab, AgentsTab, TasksTab, MessagesTab, SessionsTab };
 
     /// `databaseLabel` names the database for people ("embedded database (ccpm)",
     /// "db.example.com:5432/ccpm").
@@ -31,19 +33,28 @@ public:
 
     StatusBar *statusBarWidget() const { return m_statusBar; }
     QTableView *view(Tab tab) const;
-    EntityTableModel *model(Tab tab) const;
+    PagedTableModel *model(Tab tab) const;
     void showTab(Tab tab);
 
 public slots:
     void reloadAll();
 
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
 private:
-    QTableView *addTableTab(EntityTableModel *model, const QString &title);
+    void addTablePage(PagedTableModel *model, const QString &title);
+    void createMenus();
+    TablePage *currentPage() const;
+    void addRow();
+    void deleteRows();
+    void saveCurrent();
+    void resolveConflict(int row);
 
     QTabWidget *m_tabs;
     StatusBar *m_statusBar;
-    QList<EntityTableModel *> m_models;
-    QList<QTableView *> m_views;
+    QUndoGroup *m_undoGroup;
+    QList<TablePage *> m_pages;
 };
 
 } // namespace ccpm

@@ -1,0 +1,121 @@
+#include "tablespec.h"
+
+#include "sqlvalues.h"
+
+namespace ccpm {
+
+namespace {
+
+const QString kAlias = QStringLiteral("t");
+
+QString refAlias(int column)
+{
+    return QStringLiteral("r%1").arg(column);
+}
+
+QString qualified(const QString &alias, const QString &column)
+{
+    return alias + QLatin1Char('.') + sql::quoteIdentifier(column);
+}
+
+} // namespace
+
+QString TableSpec::expression(int column) const
+{
+    return qualified(kAlias, columns.at(column).name);
+}
+
+int TableSpec::columnOf(const QString &name) const
+{
+    for (int i = 0; i < columns.size(); ++i) {
+        if (columns.at(i).name == name)
+            return i;
+    }
+    return -1;
+}
+
+int TableSpec::refNameIndex(int column) const
+{
+    if (columns.at(column).type != ColumnSpec::Type::Reference)
+        return -1;
+    int index = int(columns.size());
+    for (int i = 0; i < column; ++i)
+        index += columns.at(i).type == ColumnSpec::Type::Reference ? 1 : 0;
+    return index;
+}
+
+int TableSpec::versionIndex() const
+{
+    if (versionColumn.isEmpty())
+        return -1;
+    int index = int(columns.size());
+    for (const ColumnSpec &c : columns)
+        index += c.type == ColumnSpec::Type::Reference ? 1 : 0;
+    return index;
+}
+
+KeysetQuery::Source TableSpec::source() const
+{
+    KeysetQuery::Source source;
+    source.table = sql::quoteIdentifier(table);
+    source.from = source.table + QLatin1Char(' ') + kAlias;
+    source.id = qualified(kAlias, idColumn);
+    QStringList names;
+    for (int i = 0; i < columns.size(); ++i) {
+        const ColumnSpec &c = columns.at(i);
+        source.columns << (c.type == ColumnSpec::Type::TextArray
+                               ? QStringLiteral("CAST(array_to_json(%1) AS text)").arg(expression(i))
+                               : QStringLiteral("CAST(%1 AS text)").arg(expression(i)));
+        if (c.type == ColumnSpec::Type::Reference) {
+            source.from += QStringLiteral(" LEFT JOIN %1 %2 ON %3 = %4")
+                               .arg(sql::quoteIdentifier(c.refTable), refAlias(i),
+                                    qualified(refAlias(i), idColumn), expression(i));
+            names << qualified(refAlias(i), c.refDisplay);
+        }
+    }
+    source.columns << names;
+    if (!versionColumn.isEmpty())
+        source.columns << QStringLiteral("CAST(%1 AS text)").arg(qualified(kAlias, versionColumn));
+    return source;
+}
+
+KeysetQuery TableSpec::query(int sortColumn, bool ascending, const QList<ColumnFilter> &filters,
+                             const QString &quickSearch) const
+{
+    using Filter = KeysetQuery::Filter;
+    QList<KeysetQuery::SortColumn> sort;
+    if (sortColumn >= 0 && sortColumn < columns.size()) {
+        const ColumnSpec &c = columns.at(sortColumn);
+        // A reference sorts by the name it shows.
+        if (c.type == ColumnSpec::Type::Reference)
+            sort << KeysetQuery::SortColumn{qualified(refAlias(sortColumn), c.refDisplay), ascending, true};
+        else
+            sort << KeysetQuery::SortColumn{expression(sortColumn), ascending, c.nullable};
+    }
+    QList<Filter> sqlFilters;
+    for (const ColumnFilter &f : filters) {
+        if (f.column < 0 || f.column >= columns.size())
+            continue;
+        const ColumnSpec &c = columns.at(f.column);
+        const bool byName = c.type == ColumnSpec::Type::Reference &&
+                            (f.op == Filter::Op::Contains || f.op == Filter::Op::StartsWith);
+        sqlFilters << Filter{byName ? qualified(refAlias(f.column), c.refDisplay) : expression(f.column),
+                             f.op, f.value};
+    }
+    QStringList searched;
+    for (int i = 0; i < columns.size(); ++i) {
+        const ColumnSpec &c = columns.at(i);
+        if (c.type == ColumnSpec::Type::Text)
+            searched << expression(i);
+        else if (c.type == ColumnSpec::Type::Reference)
+            searched << qualified(refAlias(i), c.refDisplay);
+    }
+    return KeysetQuery(source(), std::move(sort), std::move(sqlFilters), quickSearch, searched);
+}
+
+KeysetQuery TableSpec::query(QList<KeysetQuery::SortColumn> sort, QList<KeysetQuery::Filter> filters) const
+{
+    return KeysetQuery(source(), std::move(sort), std::move(filters));
+}
+
+} // namespace ccpm

@@ -1,0 +1,92 @@
+#pragma once
+
+#include "keysetquery.h"
+
+#include <QStringList>
+#include <QVariant>
+
+#include <functional>
+#include <optional>
+
+namespace ccpm {
+
+/// One column as the item models show, edit, validate and write it.
+///
+/// Values are held as PostgreSQL text (what `::text` gives; a text[] as its `array_to_json`
+/// text); a null QVariant is SQL NULL. display(), editValue() and fromEdit() convert for views
+/// and editors; problem() checks a value before it is saved. Pure value type, any thread.
+struct ColumnSpec {
+    enum class Type { Text, Integer, Boolean, Enum, Timestamp, Json, TextArray, Reference };
+
+    QString name;   ///< the table's column
+    QString header; ///< translated
+    Type type = Type::Text;
+    QString sqlType = QStringLiteral("text"); ///< for writing: `CAST(:v AS sqlType)`
+    bool nullable = false;
+    bool editable = true;
+    bool hasDefault = false; ///< a new row may leave it out (the database fills it)
+    QVariant initial;        ///< text a new row starts with; null for none
+    QStringList values;      ///< enum values, as stored
+    std::function<QString(const QString &value)> label; ///< enum value → translated label
+    int minLength = 0;             ///< in UTF-16 code units, like the backend's JavaScript `length`
+    int maxLength = 0;             ///< 0: no limit
+    std::optional<qint64> minimum; ///< integers
+    std::optional<qint64> maximum;
+    QString refTable;   ///< Reference: the table whose `id` this column holds
+    QString refDisplay; ///< Reference: the column shown instead of the id (`name`, `username`)
+
+    /// DisplayRole text for a stored value (`refName`: the referenced row's display column).
+    QVariant display(const QVariant &text, const QVariant &refName = {}) const;
+    /// roles::RawValue: a typed value (QDateTime in UTC, qlonglong, bool, QStringList, text).
+    QVariant raw(const QVariant &text) const;
+    /// EditRole: what an editor starts from (a local QDateTime, an int, the id of a reference).
+    QVariant editValue(const QVariant &text) const;
+    /// The stored text for what an editor gave back (a QDateTime in any zone, "a, b" for a
+    /// list); a null QVariant stays NULL. Malformed input is kept as typed, so that problem()
+    /// names it.
+    QVariant fromEdit(const QVariant &value) const;
+    /// Why `text` cannot be saved in this column, or an empty string.
+    QString problem(const QVariant &text) const;
+};
+
+/// A filter on one column of a TableSpec (a typed filter of the issue: contains, equals, in a
+/// set, a time range, is null).
+struct ColumnFilter {
+    int column = 0;
+    KeysetQuery::Filter::Op op = KeysetQuery::Filter::Op::Equals;
+    QVariant value;
+};
+
+/// A table as the item models page, show and edit it: its columns, its id and its version
+/// column (optimistic concurrency), and the SQL to read it (a KeysetQuery source that joins each
+/// reference's display name). Identifiers are quoted by the driver (sql::quoteIdentifier).
+///
+/// A page row holds, in order: the columns' text, one display name per reference column, the
+/// version column's text, then KeysetQuery's cursor columns.
+/// Pure value type, any thread.
+struct TableSpec {
+    QString table;
+    QString idColumn = QStringLiteral("id");
+    QString versionColumn; ///< `updatedAt`: set on every write, matched on update and delete
+    QList<ColumnSpec> columns;
+    bool canInsert = true;
+    bool canDelete = true;
+    int defaultSortColumn = 0;
+    bool defaultAscending = true;
+
+    KeysetQuery::Source source() const;
+    KeysetQuery query(int sortColumn, bool ascending, const QList<ColumnFilter> &filters = {},
+                      const QString &quickSearch = {}) const;
+    /// For tests and benchmarks: any multi-key sort over expressions of `source()`.
+    KeysetQuery query(QList<KeysetQuery::SortColumn> sort, QList<KeysetQuery::Filter> filters = {}) const;
+
+    /// `t."column"`, the column in the page query.
+    QString expression(int column) const;
+    /// Where a page row keeps column `column`'s reference name; -1 if it is not a reference.
+    int refNameIndex(int column) const;
+    /// Where a page row keeps the version column's text; -1 without one.
+    int versionIndex() const;
+    int columnOf(const QString &name) const;
+};
+
+} // namespace ccpm
