@@ -39,7 +39,14 @@ DbExecutor::~DbExecutor()
         thread->wait();
 }
 
-void DbExecutor::post(Job job)
+void DbExecutor::cancel(const CancelToken &token)
+{
+    token.cancel();
+    for (DbWorker *worker : m_workers)
+        worker->cancelIfRunning(token.id());
+}
+
+void DbExecutor::post(std::optional<CancelToken> token, Job job)
 {
     DbWorker *best = m_workers.front();
     for (DbWorker *w : m_workers) {
@@ -48,7 +55,8 @@ void DbExecutor::post(Job job)
     }
     ++best->pending();
     QMetaObject::invokeMethod(
-        best, [best, job = std::move(job)] { best->execute(job); }, Qt::QueuedConnection);
+        best, [best, token = std::move(token), job = std::move(job)] { best->execute(job, token); },
+        Qt::QueuedConnection);
 }
 
 } // namespace ccpm

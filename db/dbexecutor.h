@@ -1,5 +1,6 @@
 #pragma once
 
+#include "canceltoken.h"
 #include "connectionsettings.h"
 #include "result.h"
 
@@ -14,6 +15,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QThread;
@@ -48,14 +50,16 @@ public:
 
     const ConnectionSettings &settings() const { return m_settings; }
 
-    /// Queues `work` on a worker and completes with what it returns.
+    /// Queues `work` on a worker and completes with what it returns; with a token, cancel()
+    /// may end it early (Error::Kind::Cancelled before it starts, or the server's 57014).
     template <typename T>
-    QCoro::Task<Result<T>> run(std::function<Result<T>(QSqlDatabase &)> work)
+    QCoro::Task<Result<T>> run(std::function<Result<T>(QSqlDatabase &)> work,
+                               std::optional<CancelToken> token = {})
     {
         auto promise = std::make_shared<QPromise<Result<T>>>();
         QFuture<Result<T>> future = promise->future();
         promise->start();
-        post([promise, work = std::move(work)](QSqlDatabase *db, const Error *openError) {
+        post(std::move(token), [promise, work = std::move(work)](QSqlDatabase *db, const Error *openError) {
             if (openError) {
                 promise->addResult(Result<T>(*openError));
             } else {
@@ -76,16 +80,21 @@ public:
 
     /// Same as run(), deducing T from the callable.
     template <typename F>
-    auto exec(F work)
+    auto exec(F work, std::optional<CancelToken> token = {})
     {
         using R = std::invoke_result_t<F, QSqlDatabase &>;
         using T = std::remove_cvref_t<decltype(std::declval<R>().value())>;
-        return run<T>(std::function<Result<T>(QSqlDatabase &)>(std::move(work)));
+        return run<T>(std::function<Result<T>(QSqlDatabase &)>(std::move(work)), std::move(token));
     }
+
+    /// Abandons the work carrying `token`: queued jobs are skipped, a running statement is
+    /// cancelled on the server. Work without the token is not touched (a cancel request that
+    /// reaches the server just as its statement ends is ignored by PostgreSQL). Any thread.
+    void cancel(const CancelToken &token);
 
 private:
     using Job = std::function<void(QSqlDatabase *db, const Error *openError)>;
-    void post(Job job);
+    void post(std::optional<CancelToken> token, Job job);
 
     ConnectionSettings m_settings;
     std::vector<QThread *> m_threads;

@@ -10,15 +10,27 @@ Q_LOGGING_CATEGORY(lcDb, "ccpm.db")
 
 namespace ccpm {
 
+namespace {
+
+// QPSQL's handle is a PGconn* (qsql_psql.cpp: QVariant::fromValue<PGconn *>); Qt names the
+// type after the struct behind the typedef, "pg_conn*".
+PGconn *pgConnection(const QSqlDatabase &db)
+{
+    if (!db.isOpen() || !db.driver())
+        return nullptr;
+    const QVariant handle = db.driver()->handle();
+    if (qstrcmp(handle.typeName(), "pg_conn*") != 0 && qstrcmp(handle.typeName(), "PGconn*") != 0)
+        return nullptr;
+    return *static_cast<PGconn *const *>(handle.constData());
+}
+
+} // namespace
+
 bool connectionLost(const QSqlDatabase &db)
 {
     if (!db.isOpen() || !db.driver())
         return true;
-    const QVariant handle = db.driver()->handle();
-    // QPSQL's handle is a PGconn* (qsql_psql.cpp: QVariant::fromValue<PGconn *>).
-    if (qstrcmp(handle.typeName(), "PGconn*") != 0)
-        return false;
-    auto *connection = *static_cast<PGconn *const *>(handle.constData());
+    PGconn *connection = pgConnection(db);
     return !connection || PQstatus(connection) == CONNECTION_BAD;
 }
 
@@ -66,26 +78,64 @@ std::optional<Error> DbWorker::ensureOpen()
         db.close();
         return e;
     }
+    setCancelHandle(&db);
     return std::nullopt;
 }
 
-void DbWorker::execute(const Job &job)
+void DbWorker::setCancelHandle(QSqlDatabase *db)
 {
+    PGconn *connection = db ? pgConnection(*db) : nullptr;
+    PGcancel *handle = connection ? PQgetCancel(connection) : nullptr;
+    QMutexLocker lock(&m_cancelMutex);
+    if (m_cancel)
+        PQfreeCancel(m_cancel);
+    m_cancel = handle;
+}
+
+void DbWorker::cancelIfRunning(const void *id)
+{
+    QMutexLocker lock(&m_cancelMutex);
+    if (m_running != id || !m_cancel)
+        return;
+    char error[256];
+    if (!PQcancel(m_cancel, error, sizeof error))
+        qCDebug(lcDb) << "cancel request not sent:" << error;
+}
+
+void DbWorker::execute(const Job &job, const std::optional<CancelToken> &token)
+{
+    if (token && token->isCancelled()) {
+        const Error cancelled{Error::Kind::Cancelled, QStringLiteral("Cancelled: no longer needed."), {}, {}};
+        job(nullptr, &cancelled);
+        --m_pending;
+        return;
+    }
     std::optional<Error> openError = ensureOpen();
     if (openError) {
         job(nullptr, &*openError);
     } else {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        {
+            QMutexLocker lock(&m_cancelMutex);
+            m_running = token ? token->id() : nullptr;
+        }
         job(&db, nullptr);
+        {
+            QMutexLocker lock(&m_cancelMutex);
+            m_running = nullptr;
+        }
         // A lost connection is reopened by the next job instead of failing forever.
-        if (connectionLost(db))
+        if (connectionLost(db)) {
             db.close();
+            setCancelHandle(nullptr);
+        }
     }
     --m_pending;
 }
 
 void DbWorker::shutdown()
 {
+    setCancelHandle(nullptr);
     {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
         if (db.isValid())

@@ -1,8 +1,10 @@
 #pragma once
 
+#include "canceltoken.h"
 #include "connectionsettings.h"
 #include "result.h"
 
+#include <QMutex>
 #include <QObject>
 #include <QSqlDatabase>
 
@@ -10,10 +12,12 @@
 #include <functional>
 #include <optional>
 
+struct pg_cancel;
+
 namespace ccpm {
 
 /// One database connection and the thread it lives in (internal to DbExecutor).
-/// Every member except pending() runs in the worker's own thread.
+/// Every member except pending() and cancelIfRunning() runs in the worker's own thread.
 class DbWorker : public QObject {
     Q_OBJECT
 public:
@@ -21,8 +25,12 @@ public:
 
     DbWorker(ConnectionSettings settings, QString connectionName);
 
-    /// Runs `job` with an open connection (or the reason it could not be opened).
-    void execute(const Job &job);
+    /// Runs `job` with an open connection (or the reason it could not be opened, or
+    /// Error::Kind::Cancelled when its token was cancelled before it started).
+    void execute(const Job &job, const std::optional<CancelToken> &token);
+    /// Asks the server to cancel the running statement if it belongs to the token `id`. Any
+    /// thread.
+    void cancelIfRunning(const void *id);
     /// Closes and removes the connection; called in the worker thread before it stops.
     void shutdown();
 
@@ -33,7 +41,12 @@ private:
 
     ConnectionSettings m_settings;
     QString m_connectionName;
+    void setCancelHandle(QSqlDatabase *db);
+
     std::atomic<int> m_pending{0};
+    QMutex m_cancelMutex;            ///< guards the two members below
+    const void *m_running = nullptr; ///< the token of the running job
+    pg_cancel *m_cancel = nullptr;   ///< libpq's cancel handle of the open connection
 };
 
 } // namespace ccpm

@@ -22,6 +22,7 @@ struct Error {
         Schema,      ///< the database schema is not what this version expects (migrations)
         Environment, ///< something missing on this machine (a binary, a package, a display)
         Conflict,    ///< another writer changed the row since it was loaded (optimistic concurrency)
+        Cancelled,   ///< the caller abandoned the work (CancelToken)
     };
 
     Kind kind = Kind::Query;

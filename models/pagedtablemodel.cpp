@@ -77,6 +77,8 @@ void PagedTableModel::setQuery(const KeysetQuery &query)
 {
     beginResetModel();
     ++m_generation;
+    m_executor->cancel(m_token); // the old query's pages and counting pass, queued or running
+    m_token = CancelToken();
     m_query = query;
     m_pages.clear();
     m_requested.clear();
@@ -85,6 +87,7 @@ void PagedTableModel::setQuery(const KeysetQuery &query)
     m_anchorsReady = false;
     m_reloadPages = false;
     m_recountAgain = false;
+    m_tailPages.clear();
     m_count = 0;
     m_countExact = false;
     endResetModel();
@@ -100,7 +103,7 @@ void PagedTableModel::setQuery(const KeysetQuery &query)
                 return s.error();
             return q.next() ? int(std::min<qint64>(q.value(0).toLongLong(), INT_MAX)) : 0;
         };
-        QCoro::connect(m_executor->exec(job), this, [this, generation](Result<int> estimated) {
+        QCoro::connect(m_executor->exec(job, m_token), this, [this, generation](Result<int> estimated) {
             if (generation != m_generation || m_countExact || !estimated)
                 return;
             setCount(std::max(*estimated, m_count), false);
@@ -227,7 +230,7 @@ void PagedTableModel::refreshRow(const QString &id)
     const int width = m_query->columnCount() + m_query->cursorColumnCount();
     auto job = [sql, width](QSqlDatabase &db) { return runPage(db, sql, width); };
     const quint64 generation = m_generation;
-    QCoro::connect(m_executor->exec(job), this, [this, generation, id](Result<Rows> result) {
+    QCoro::connect(m_executor->exec(job, m_token), this, [this, generation, id](Result<Rows> result) {
         m_refreshing.remove(id);
         const bool again = m_refreshAgain.remove(id);
         if (generation != m_generation)
@@ -280,10 +283,48 @@ void PagedTableModel::requestPage(int page)
         fetchFromAnchor(page);
     } else if (m_countExact && start + kPageSize >= m_count) {
         fetchPage(page, Direction::Backward, std::nullopt, m_count - start, 0); // jump to the end
+    } else if (!m_countExact && m_count > 0 && start + kPageSize >= m_count) {
+        fetchTail(page); // the end, while the count is still the estimate
     } else {
         return; // stays requested: a neighbour or the anchors will make it reachable
     }
     m_requested.remove(page);
+}
+
+void PagedTableModel::fetchTail(int page)
+{
+    const int limit = m_count - page * kPageSize;
+    m_inFlight.insert(page);
+    const KeysetQuery::Sql sql = m_query->page(KeysetQuery::Direction::Backward, std::nullopt, limit);
+    const int width = m_query->columnCount() + m_query->cursorColumnCount();
+    auto job = [sql, width](QSqlDatabase &db) { return runPage(db, sql, width); };
+    const quint64 generation = m_generation;
+    QCoro::connect(
+        m_executor->exec(job, m_token), this, [this, generation, page, limit](Result<Rows> result) {
+            if (generation != m_generation)
+                return;
+            m_inFlight.remove(page);
+            if (!result) {
+                emit errorOccurred(result.error().toString());
+                return;
+            }
+            Rows rows = std::move(result).value();
+            if (m_countExact || rows.size() < limit || limit != m_count - page * kPageSize) {
+                // Fewer rows than estimated, or the count moved meanwhile: the exact count decides.
+                m_requested.insert(page);
+                if (m_countExact)
+                    requestPage(page); // counted already: fetch it by its position now
+                return;
+            }
+            std::reverse(rows.begin(), rows.end());
+            rows.resize(std::min<qsizetype>(rows.size(), kPageSize));
+            const int start = page * kPageSize;
+            const int size = int(rows.size());
+            m_pages.insert(page, Page{std::move(rows), ++m_clock});
+            m_tailPages.insert(page);
+            emit dataChanged(index(top() + start, 0), index(top() + start + size - 1, columnCount() - 1));
+            evictFarPages(page);
+        });
 }
 
 void PagedTableModel::fetchFromAnchor(int page)
@@ -306,7 +347,7 @@ void PagedTableModel::fetchPage(int page, KeysetQuery::Direction direction,
     const int width = m_query->columnCount() + m_query->cursorColumnCount();
     auto job = [sql, width](QSqlDatabase &db) { return runPage(db, sql, width); };
     const quint64 generation = m_generation;
-    QCoro::connect(m_executor->exec(job), this,
+    QCoro::connect(m_executor->exec(job, m_token), this,
                    [this, generation, page, direction, skip](Result<Rows> result) {
                        if (generation != m_generation)
                            return; // an older sort or filter
@@ -357,6 +398,14 @@ void PagedTableModel::evictFarPages(int around)
 void PagedTableModel::setCount(int rows, bool exact)
 {
     rows = std::max(rows, 0);
+    // Pages placed from the estimated end are off by the estimate's error: load them again.
+    QList<int> misplaced;
+    if (exact && !m_countExact && rows != m_count)
+        misplaced = m_tailPages.values();
+    if (exact)
+        m_tailPages.clear();
+    for (int page : std::as_const(misplaced))
+        m_pages.remove(page);
     if (rows > m_count) {
         beginInsertRows({}, top() + m_count, top() + rows - 1);
         m_count = rows;
@@ -373,6 +422,12 @@ void PagedTableModel::setCount(int rows, bool exact)
         endRemoveRows();
     }
     m_countExact = exact;
+    for (int page : std::as_const(misplaced)) {
+        const int start = page * kPageSize;
+        if (start < m_count) // shown as placeholders, and asked for again
+            emit dataChanged(index(top() + start, 0),
+                             index(top() + std::min(start + kPageSize, m_count) - 1, columnCount() - 1));
+    }
     emit countChanged(m_count, m_countExact);
 }
 
@@ -416,7 +471,7 @@ void PagedTableModel::startCounting()
         return out;
     };
     const quint64 generation = m_generation;
-    QCoro::connect(m_executor->exec(job), this, [this, generation](Result<CountAndAnchors> result) {
+    QCoro::connect(m_executor->exec(job, m_token), this, [this, generation](Result<CountAndAnchors> result) {
         if (generation != m_generation)
             return;
         const bool refresh = std::exchange(m_reloadPages, false);

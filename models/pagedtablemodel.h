@@ -24,7 +24,8 @@ namespace ccpm {
 ///   then counts exactly and keeps an anchor (the sort keys) every `kAnchorEvery` rows. The row
 ///   count changes by inserting or removing rows at the end, never by a reset.
 /// - A page is fetched with keyset pagination from a loaded neighbour page, from the nearest
-///   anchor, or (the last page) backwards from the end; never with OFFSET. Until it arrives,
+///   anchor, or (near the end) backwards from the last row, even while the count is still the
+///   estimate (placed again if the exact count differs); never with OFFSET. Until it arrives,
 ///   data() shows a placeholder ("…") and the raw role is invalid.
 /// - At most maxCachedPages() pages stay in memory; the farthest are dropped and fetched again.
 /// - sort(), setFilters(), setQuickSearch() and setQuery() reset the model and bump a
@@ -133,6 +134,8 @@ private:
     // Loading (pagedtablemodel.cpp)
     void requestPage(int page);
     void fetchFromAnchor(int page);
+    /// A page near the end while the count is an estimate: counted back from the last row.
+    void fetchTail(int page);
     void fetchPage(int page, KeysetQuery::Direction direction, std::optional<QVariantList> cursor, int limit,
                    int skip);
     void storePage(int page, Rows rows);
@@ -157,6 +160,8 @@ private:
     StagedChanges::NewRow applyUninsert(const QString &id);
     void applyDeleted(const QString &id, bool deleted, const QVariantList &loaded);
     void emitRowChanged(const QString &id);
+    /// Fetches the name a staged reference value shows (`createdBy` → "admin") into m_refNames.
+    void lookUpName(int column, const QVariant &id);
     void stagingChanged();
     void finishSave(const QStringList &ids, Result<SaveReport> result);
 
@@ -168,11 +173,13 @@ private:
     QList<ColumnFilter> m_filters;
     QString m_quickSearch;
     quint64 m_generation = 0;
-    int m_count = 0; ///< rows of the database query (staged new rows not included)
+    CancelToken m_token; ///< carried by the current query's jobs; cancelled by the next query
+    int m_count = 0;     ///< rows of the database query (staged new rows not included)
     bool m_countExact = false;
     QHash<int, Page> m_pages;
     mutable QSet<int> m_requested; ///< pages asked for while nothing could fetch them yet
     QSet<int> m_inFlight;
+    QSet<int> m_tailPages;         ///< placed from the estimated end; wrong if the exact count differs
     QList<QVariantList> m_anchors; ///< m_anchors[k] = cursor of row (k + 1) * kAnchorEvery - 1
     bool m_anchorsReady = false;
     bool m_reloadPages = false;  ///< a recount() is running
@@ -187,6 +194,7 @@ private:
     QHash<QString, QVariantMap> m_conflicts; ///< row id → their values (column name → text)
     QHash<QString, QHash<int, QString>> m_problems;
     QHash<QString, QVariant> m_insertDefaults; ///< column name → text
+    QHash<QString, QString> m_refNames;        ///< referenced table + id → display name
     bool m_saving = false;
 };
 

@@ -5,6 +5,8 @@
 #include "sqlvalues.h"
 #include "stagingcommands.h"
 
+#include <QSqlQuery>
+
 namespace ccpm {
 
 namespace {
@@ -48,7 +50,10 @@ QVariant PagedTableModel::editData(int row, int column, int role) const
     const QVariant text = cellText(row, column, &staged);
     const int nameIndex = m_spec.refNameIndex(column);
     const QVariantList *loaded = row < top() ? nullptr : loadedRow(row);
-    const QVariant refName = loaded && nameIndex >= 0 && !staged ? loaded->value(nameIndex) : QVariant();
+    QVariant refName;
+    if (nameIndex >= 0)
+        refName =
+            loaded && !staged ? loaded->value(nameIndex) : m_refNames.value(c.refTable + text.toString());
     const auto conflict = m_conflicts.constFind(id);
     switch (role) {
     case Qt::DisplayRole:
@@ -147,7 +152,7 @@ bool PagedTableModel::insertRows(int row, int count, const QModelIndex &parent)
 {
     if (parent.isValid() || count < 1 || !m_spec.canInsert || !m_query || m_saving)
         return false;
-    m_undo.beginMacro(tr("Add %n row(s)", "", count));
+    m_undo.beginMacro(count == 1 ? tr("Add a row") : tr("Add %1 rows").arg(count));
     for (int i = 0; i < count; ++i) {
         StagedChanges::NewRow newRow{newCuid(), {}};
         for (int c = 0; c < m_spec.columns.size(); ++c) {
@@ -174,7 +179,7 @@ bool PagedTableModel::removeRows(int row, int count, const QModelIndex &parent)
             return false; // not loaded yet, or not deletable here
         rows << qMakePair(id, r < top() ? QVariantList() : *loadedRow(r));
     }
-    m_undo.beginMacro(tr("Delete %n row(s)", "", count));
+    m_undo.beginMacro(count == 1 ? tr("Delete a row") : tr("Delete %1 rows").arg(count));
     for (const auto &[id, loaded] : std::as_const(rows))
         m_undo.push(new DeleteRowCommand(this, id, m_staged.isTouched(id) ? m_staged.loadedRow(id) : loaded));
     m_undo.endMacro();
@@ -184,6 +189,8 @@ bool PagedTableModel::removeRows(int row, int count, const QModelIndex &parent)
 void PagedTableModel::applyCell(const QString &id, int column, const std::optional<QVariant> &text,
                                 const QVariantList &loaded)
 {
+    if (text)
+        lookUpName(column, *text);
     if (const int position = m_staged.insertedIndex(id); position >= 0)
         m_staged.setInsertedValue(position, column, text.value_or(QVariant()));
     else if (text)
@@ -198,8 +205,37 @@ void PagedTableModel::applyCell(const QString &id, int column, const std::option
     emitRowChanged(id);
 }
 
+void PagedTableModel::lookUpName(int column, const QVariant &id)
+{
+    const ColumnSpec &c = m_spec.columns.at(column);
+    if (c.type != ColumnSpec::Type::Reference || id.isNull() ||
+        m_refNames.contains(c.refTable + id.toString()))
+        return;
+    const QString sql = QStringLiteral("SELECT CAST(%1 AS text) FROM %2 WHERE %3 = :id")
+                            .arg(sql::quoteIdentifier(c.refDisplay), sql::quoteIdentifier(c.refTable),
+                                 sql::quoteIdentifier(m_spec.idColumn));
+    auto job = [sql, id](QSqlDatabase &db) -> Result<QVariant> {
+        QSqlQuery q(db);
+        if (Status s = sql::execPrepared(q, sql, {{QStringLiteral(":id"), id}},
+                                         QStringLiteral("Cannot look up a name"));
+            !s)
+            return s.error();
+        return q.next() ? q.value(0) : QVariant();
+    };
+    const QString key = c.refTable + id.toString();
+    QCoro::connect(m_executor->exec(job), this, [this, key](Result<QVariant> name) {
+        if (!name || name->isNull())
+            return; // an unknown id shows as the id; saving names the broken foreign key
+        m_refNames.insert(key, name->toString());
+        if (rowCount() > 0)
+            emit dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
+    });
+}
+
 void PagedTableModel::applyInsert(int position, const StagedChanges::NewRow &row)
 {
+    for (auto it = row.values.cbegin(); it != row.values.cend(); ++it)
+        lookUpName(it.key(), it.value());
     position = qBound(0, position, top());
     beginInsertRows({}, position, position);
     m_staged.insert(position, row);
@@ -344,7 +380,7 @@ void PagedTableModel::finishSave(const QStringList &ids, Result<SaveReport> resu
     if (rowsMoved)
         recount();
     stagingChanged();
-    emit saveFinished(true, tr("Saved %n change(s).", "", saved), -1);
+    emit saveFinished(true, saved == 1 ? tr("Saved 1 change.") : tr("Saved %1 changes.").arg(saved), -1);
 }
 
 bool PagedTableModel::hasConflict(int row) const

@@ -141,6 +141,8 @@ void TestEditing::insertAndDeleteAreStagedAndUndoable()
     QCOMPARE(CellState(t.model.index(0, 0).data(roles::EditState).toInt()), CellState::Inserted);
     QCOMPARE(t.model.index(0, TaskColumns::Status).data(Qt::EditRole).toString(), QStringLiteral("PENDING"));
     QCOMPARE(t.model.index(0, TaskColumns::CreatedBy).data(Qt::EditRole).toString(), QString(kAdmin));
+    QTRY_COMPARE(t.model.index(0, TaskColumns::CreatedBy).data().toString(),
+                 QStringLiteral("admin")); // looked up
     const QString newId = t.model.index(0, 0).data(roles::RowId).toString();
     QCOMPARE(newId.size(), 25);
 

@@ -17,6 +17,7 @@ using Sort = KeysetQuery::SortColumn;
 namespace {
 
 constexpr int kRows = 100000;
+constexpr int kPageSize = PagedTableModel::kPageSize;
 
 TableSpec itemsSpec()
 {
@@ -71,6 +72,8 @@ private slots:
     void scrollForwardsVisitsEveryRowOnce();
     void scrollBackwardsFromTheEnd();
     void farJumpLoadsWithoutTheMiddle();
+    void endBeforeTheExactCount_data();
+    void endBeforeTheExactCount();
     void staleSortIsDropped();
     void changedRowIsRefreshedInPlace();
 
@@ -157,6 +160,40 @@ void TestPagedTableModel::farJumpLoadsWithoutTheMiddle()
     QCOMPARE(idAt(model, 53210), expected.at(53210));
     QCOMPARE(idAt(model, 1000), expected.at(1000));
     QVERIFY2(model.cachedPages() <= 4, qPrintable(QString::number(model.cachedPages())));
+}
+
+void TestPagedTableModel::endBeforeTheExactCount_data()
+{
+    QTest::addColumn<int>("estimate");
+    QTest::newRow("estimate right") << kRows;
+    QTest::newRow("estimate too low") << kRows - 700;
+    QTest::newRow("estimate too high") << kRows + 700;
+}
+
+void TestPagedTableModel::endBeforeTheExactCount()
+{
+    // Given PostgreSQL's estimate of the table's size (pg_class.reltuples), right or wrong
+    QFETCH(int, estimate);
+    QSqlQuery q(m_db->connection());
+    QVERIFY(q.exec(
+        QStringLiteral("UPDATE pg_class SET reltuples = %1 WHERE oid = 'items'::regclass").arg(estimate)));
+    const KeysetQuery query = itemsQuery({{"created", false, true}});
+    const QStringList expected = allIds(m_db->connection(), query);
+    PagedTableModel model(*m_executor, itemsSpec());
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+    // When the view jumps to the end as soon as the estimate is there (Ctrl+End)
+    model.setQuery(query);
+    QTRY_VERIFY(model.rowCount() > kPageSize);
+    for (int row = model.rowCount() - 1; row >= model.rowCount() - 300; --row)
+        model.data(model.index(row, 0), Qt::DisplayRole);
+
+    // Then, once counted, the last rows are the table's last rows, each in its place
+    QTRY_VERIFY(model.countIsExact());
+    QCOMPARE(model.rowCount(), kRows);
+    for (int row = kRows - 1; row >= kRows - 300; --row)
+        QCOMPARE(idAt(model, row), expected.at(row));
+    QVERIFY(q.exec("ANALYZE items"));
 }
 
 void TestPagedTableModel::staleSortIsDropped()

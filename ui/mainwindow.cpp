@@ -168,7 +168,8 @@ void MainWindow::deleteRows()
     if (rows.isEmpty() && page->view()->currentIndex().isValid())
         rows << page->view()->currentIndex().row();
     std::sort(rows.begin(), rows.end(), std::greater<>()); // staged new rows go at once: last first
-    page->model()->undoStack()->beginMacro(tr("Delete %n row(s)", "", int(rows.size())));
+    page->model()->undoStack()->beginMacro(rows.size() == 1 ? tr("Delete a row")
+                                                            : tr("Delete %1 rows").arg(rows.size()));
     bool refused = false;
     for (int row : std::as_const(rows))
         refused = !page->model()->removeRows(row, 1) || refused;
