@@ -144,24 +144,35 @@ QString KeysetQuery::afterCursor(bool forward, const QVariantList &cursor, QVari
     return predicate;
 }
 
+QStringList KeysetQuery::selectList() const
+{
+    QStringList select = m_source.columns;
+    // Aliased: PostgreSQL names a cast after its column, which would make ORDER BY ambiguous.
+    for (int i = 0; i < m_sort.size(); ++i)
+        select << QStringLiteral("CAST(%1 AS text) AS \"_ccpm_key%2\"").arg(m_sort.at(i).expression).arg(i);
+    return select;
+}
+
 KeysetQuery::Sql KeysetQuery::page(Direction direction, const std::optional<QVariantList> &cursor,
                                    int limit) const
 {
     Sql sql;
     const bool forward = direction == Direction::Forward;
-    QStringList select = m_source.columns;
-    // Aliased: PostgreSQL names a cast after its column, which would make ORDER BY ambiguous.
-    for (int i = 0; i < m_sort.size(); ++i)
-        select << QStringLiteral("CAST(%1 AS text) AS \"_ccpm_key%2\"").arg(m_sort.at(i).expression).arg(i);
     QStringList where;
     if (const QString filters = whereClause(sql.bindings); !filters.isEmpty())
         where << filters;
     if (cursor)
         where << afterCursor(forward, *cursor, sql.bindings);
-    sql.text = QStringLiteral("SELECT %1 FROM %2").arg(select.join(QStringLiteral(", ")), m_source.from);
+    // A deferred join: the inner query sorts and limits ids only, so the select list (casts of
+    // every column, JSON as text) is computed for the page's rows, not for every row a sort
+    // without an index has to read.
+    QString ids = QStringLiteral("SELECT %1 FROM %2").arg(m_source.id, m_source.from);
     if (!where.isEmpty())
-        sql.text += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
-    sql.text += QStringLiteral(" ORDER BY ") + orderBy(forward) + QStringLiteral(" LIMIT :limit");
+        ids += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
+    ids += QStringLiteral(" ORDER BY ") + orderBy(forward) + QStringLiteral(" LIMIT :limit");
+    sql.text =
+        QStringLiteral("SELECT %1 FROM %2 WHERE %3 IN (%4) ORDER BY %5")
+            .arg(selectList().join(QStringLiteral(", ")), m_source.from, m_source.id, ids, orderBy(forward));
     sql.bindings.insert(QStringLiteral(":limit"), limit);
     return sql;
 }
@@ -187,13 +198,14 @@ KeysetQuery::Sql KeysetQuery::anchors(int every) const
 
 KeysetQuery::Sql KeysetQuery::row(const QVariant &id) const
 {
-    Sql sql = page(Direction::Forward, std::nullopt, 1);
-    // page() ends with " ORDER BY ... LIMIT :limit"; a lookup by id needs neither.
-    sql.text.truncate(sql.text.lastIndexOf(QStringLiteral(" ORDER BY ")));
-    sql.text +=
-        (sql.text.contains(QStringLiteral(" WHERE ")) ? QStringLiteral(" AND ") : QStringLiteral(" WHERE ")) +
-        m_source.id + QStringLiteral(" = :rowId");
-    sql.bindings.remove(QStringLiteral(":limit"));
+    Sql sql;
+    QStringList where;
+    if (const QString filters = whereClause(sql.bindings); !filters.isEmpty())
+        where << filters;
+    where << m_source.id + QStringLiteral(" = :rowId");
+    sql.text =
+        QStringLiteral("SELECT %1 FROM %2 WHERE %3")
+            .arg(selectList().join(QStringLiteral(", ")), m_source.from, where.join(QStringLiteral(" AND ")));
     sql.bindings.insert(QStringLiteral(":rowId"), id);
     return sql;
 }

@@ -76,6 +76,7 @@ public:
 
 private:
     QString whereClause(QVariantMap &bindings) const;
+    QStringList selectList() const; ///< the source's columns, then the cursor columns
     QString orderBy(bool forward) const;
     QString afterCursor(bool forward, const QVariantList &cursor, QVariantMap &bindings) const;
 

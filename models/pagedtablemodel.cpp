@@ -88,6 +88,7 @@ void PagedTableModel::setQuery(const KeysetQuery &query)
     m_reloadPages = false;
     m_recountAgain = false;
     m_tailPages.clear();
+    m_countAfterFirstPage = false;
     m_count = 0;
     m_countExact = false;
     endResetModel();
@@ -109,8 +110,10 @@ void PagedTableModel::setQuery(const KeysetQuery &query)
             setCount(std::max(*estimated, m_count), false);
         });
     }
+    // The counting pass reads every matching row: it starts once the first page is on screen,
+    // so that it never competes with it.
+    m_countAfterFirstPage = true;
     fetchPage(0, KeysetQuery::Direction::Forward, std::nullopt, kPageSize, 0);
-    startCounting();
 }
 
 int PagedTableModel::rowCount(const QModelIndex &parent) const
@@ -376,6 +379,12 @@ void PagedTableModel::storePage(int page, Rows rows)
     if (size > 0)
         emit dataChanged(index(top() + start, 0), index(top() + start + size - 1, columnCount() - 1));
     evictFarPages(page);
+    if (std::exchange(m_countAfterFirstPage, false)) {
+        if (page == 0 && size < kPageSize)
+            m_anchorsReady = true; // one page holds it all: nothing to count or anchor
+        else
+            startCounting();
+    }
     const QList<int> waiting = m_requested.values();
     for (int p : waiting)
         requestPage(p);

@@ -20,9 +20,9 @@ namespace ccpm {
 ///
 /// Loading
 /// - Rows arrive in pages from the db workers; the GUI thread never waits. The first page and
-///   PostgreSQL's estimate of the size arrive at once (countIsExact() false); a background pass
-///   then counts exactly and keeps an anchor (the sort keys) every `kAnchorEvery` rows. The row
-///   count changes by inserting or removing rows at the end, never by a reset.
+///   PostgreSQL's estimate of the size arrive at once (countIsExact() false); once the first page
+///   is there, a background pass counts exactly and keeps an anchor (the sort keys) every `kAnchorEvery`
+///   rows. The row count changes by inserting or removing rows at the end, never by a reset.
 /// - A page is fetched with keyset pagination from a loaded neighbour page, from the nearest
 ///   anchor, or (near the end) backwards from the last row, even while the count is still the
 ///   estimate (placed again if the exact count differs); never with OFFSET. Until it arrives,
@@ -182,6 +182,7 @@ private:
     QSet<int> m_tailPages;         ///< placed from the estimated end; wrong if the exact count differs
     QList<QVariantList> m_anchors; ///< m_anchors[k] = cursor of row (k + 1) * kAnchorEvery - 1
     bool m_anchorsReady = false;
+    bool m_countAfterFirstPage = false;
     bool m_reloadPages = false;  ///< a recount() is running
     bool m_recountAgain = false; ///< rows moved while it ran
     mutable quint64 m_clock = 0;
