@@ -13,7 +13,12 @@ std::atomic<int> s_executorCount{0};
 DbExecutor::DbExecutor(ConnectionSettings settings, int connections, QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))
+    , m_cancelThread(new QThread(this))
+    , m_canceller(new QObject)
 {
+    m_canceller->moveToThread(m_cancelThread);
+    connect(m_cancelThread, &QThread::finished, m_canceller, &QObject::deleteLater);
+    m_cancelThread->start();
     const int id = ++s_executorCount;
     for (int i = 0; i < std::max(1, connections); ++i) {
         auto *thread = new QThread(this);
@@ -29,6 +34,9 @@ DbExecutor::DbExecutor(ConnectionSettings settings, int connections, QObject *pa
 
 DbExecutor::~DbExecutor()
 {
+    // Pending cancel requests name workers: they finish before the workers go.
+    m_cancelThread->quit();
+    m_cancelThread->wait();
     for (size_t i = 0; i < m_workers.size(); ++i) {
         DbWorker *worker = m_workers[i];
         QMetaObject::invokeMethod(
@@ -42,8 +50,14 @@ DbExecutor::~DbExecutor()
 void DbExecutor::cancel(const CancelToken &token)
 {
     token.cancel();
-    for (DbWorker *worker : m_workers)
-        worker->cancelIfRunning(token.id());
+    // Off the caller's thread: PQcancel opens a connection to the server and waits for it.
+    QMetaObject::invokeMethod(
+        m_canceller,
+        [workers = m_workers, token] { // the token, not its address: the address is not reused meanwhile
+            for (DbWorker *worker : workers)
+                worker->cancelIfRunning(token.id());
+        },
+        Qt::QueuedConnection);
 }
 
 void DbExecutor::post(std::optional<CancelToken> token, Job job)

@@ -97,6 +97,8 @@ private:
     void post(std::optional<CancelToken> token, Job job);
 
     ConnectionSettings m_settings;
+    QThread *m_cancelThread; ///< sends cancel requests (PQcancel blocks while it connects)
+    QObject *m_canceller;    ///< lives in m_cancelThread
     std::vector<QThread *> m_threads;
     std::vector<DbWorker *> m_workers;
 };

@@ -10,6 +10,8 @@ namespace ccpm {
 
 namespace {
 
+constexpr int kLockTimeoutMs = 5000;
+
 QString quoted(QSqlDatabase &db, const QString &identifier)
 {
     return db.driver()->escapeIdentifier(identifier, QSqlDriver::FieldName);
@@ -165,6 +167,15 @@ Result<SaveReport> TableWriter::apply(QSqlDatabase &db, const ChangeSet &changes
         return report;
     if (!db.transaction())
         return Error::fromSql(db.lastError(), QStringLiteral("Cannot start the save"));
+    {
+        // A row another session holds locked fails the save after a while instead of hanging it.
+        QSqlQuery q(db);
+        if (!q.exec(QStringLiteral("SET LOCAL lock_timeout = '%1ms'").arg(kLockTimeoutMs))) {
+            const Error error = Error::fromSql(q.lastError(), QStringLiteral("Cannot start the save"));
+            db.rollback();
+            return error;
+        }
+    }
     auto fail = [&](SaveFailure failure) -> Result<SaveReport> {
         db.rollback();
         report.failure = std::move(failure);

@@ -64,7 +64,8 @@ struct SaveReport {
 /// Writes a ChangeSet in one transaction: every row or none. Inserts, then updates, then
 /// deletes, in the order given; the first failure rolls everything back and is reported with
 /// the row's index. An update or delete whose `expected` values no longer hold changes nothing
-/// and is reported as a conflict (Error::Kind::Conflict) with the row's current values.
+/// and is reported as a conflict (Error::Kind::Conflict) with the row's current values. A row
+/// that another session keeps locked for 5 s fails the save (SQLSTATE 55P03, lock_timeout).
 /// Thread: run inside a DbExecutor job (the connection's thread).
 class TableWriter {
 public:

@@ -97,23 +97,70 @@ QVariant ColumnSpec::raw(const QVariant &text) const
 
 QVariant ColumnSpec::editValue(const QVariant &text) const
 {
+    // Every editor value goes back through fromEdit() unchanged to the same stored value.
     switch (type) {
     case Type::Integer:
         return text.isNull() ? QVariant() : QVariant(int(integer(text).value_or(0)));
     case Type::Boolean:
         return boolean(text.toString()).value_or(false);
-    case Type::Timestamp:
-        return text.isNull() ? QDateTime() : sql::timestampFromText(text).toLocalTime();
-    case Type::TextArray:
-        return text.isNull() ? QString() : display::list(sql::textArrayFromJson(text));
+    case Type::Timestamp: {
+        // Text, not a QDateTime: a date editor cannot show NULL, and would invent 2000-01-01.
+        const QDateTime local = sql::timestampFromText(text).toLocalTime();
+        if (!local.isValid())
+            return text.isNull() ? QString() : text.toString();
+        return local.toString(local.time().msec() ? QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")
+                                                  : QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    }
+    case Type::TextArray: {
+        const std::optional<QStringList> list = sql::textArrayFromJson(text);
+        if (!list)
+            return QString();
+        // "a, b" when that reads back the same; the JSON array otherwise (commas, NULLs, spaces).
+        // An empty list is "[]": an emptied editor means NULL.
+        const bool plain =
+            !list->isEmpty() && std::all_of(list->cbegin(), list->cend(), [](const QString &e) {
+                return !e.isNull() && !e.isEmpty() && !e.contains(QLatin1Char(',')) && e == e.trimmed() &&
+                       !e.startsWith(QLatin1Char('['));
+            });
+        return plain ? list->join(QStringLiteral(", ")) : sql::textArrayJson(list).toString();
+    }
     default:
         return text.isNull() ? QVariant() : QVariant(text.toString());
+    }
+}
+
+bool ColumnSpec::sameValue(const QVariant &a, const QVariant &b) const
+{
+    if (a.isNull() || b.isNull())
+        return a.isNull() == b.isNull();
+    switch (type) {
+    case Type::Timestamp: {
+        const QDateTime x = sql::timestampFromText(a);
+        const QDateTime y = sql::timestampFromText(b);
+        return x.isValid() && y.isValid() ? x == y : a.toString() == b.toString();
+    }
+    case Type::Json: {
+        const Result<QJsonValue> x = sql::jsonFromText(a);
+        const Result<QJsonValue> y = sql::jsonFromText(b);
+        return x && y ? *x == *y : a.toString() == b.toString();
+    }
+    case Type::TextArray:
+        return sql::textArrayFromJson(a) == sql::textArrayFromJson(b);
+    case Type::Integer:
+        return integer(a) && integer(b) ? *integer(a) == *integer(b) : a.toString() == b.toString();
+    case Type::Boolean:
+        return boolean(a.toString()) == boolean(b.toString());
+    default:
+        return a.toString() == b.toString();
     }
 }
 
 QVariant ColumnSpec::fromEdit(const QVariant &value) const
 {
     if (value.isNull() || !value.isValid())
+        return {};
+    // An emptied editor is NULL, except for text, where '' is a value of its own.
+    if (type != Type::Text && value.typeId() == QMetaType::QString && value.toString().trimmed().isEmpty())
         return {};
     switch (type) {
     case Type::Integer:
@@ -125,6 +172,8 @@ QVariant ColumnSpec::fromEdit(const QVariant &value) const
             return sql::boolText(*b);
         return value.toString();
     case Type::Timestamp: {
+        if (value.typeId() != QMetaType::QDateTime && value.typeId() != QMetaType::QString)
+            return value.toString(); // not a time: kept, so that problem() names it
         QDateTime when = value.toDateTime();
         if (value.typeId() == QMetaType::QString) {
             // Typed text is local time, as shown.
@@ -135,10 +184,19 @@ QVariant ColumnSpec::fromEdit(const QVariant &value) const
             if (!when.isValid())
                 return s;
         }
-        return when.isValid() ? QVariant(sql::timestampText(when.toUTC())) : QVariant();
+        if (!when.isValid())
+            return value.toString();
+        if (when.date().year() < 1 || when.date().year() > 9999)
+            return when.toString(Qt::ISODate); // out of range: kept, so that problem() names it
+        return sql::timestampText(when.toUTC());
     }
     case Type::TextArray: {
         QStringList list = value.toStringList();
+        if (value.typeId() == QMetaType::QString && value.toString().trimmed().startsWith(QLatin1Char('['))) {
+            // The JSON form editValue() gives for lists that commas cannot express.
+            const std::optional<QStringList> json = sql::textArrayFromJson(value.toString().trimmed());
+            return json ? sql::textArrayJson(json) : QVariant(value.toString());
+        }
         if (value.typeId() == QMetaType::QString) {
             list.clear();
             for (const QString &part : value.toString().split(QLatin1Char(','), Qt::SkipEmptyParts))
@@ -202,11 +260,18 @@ QString ColumnSpec::problem(const QVariant &text) const
         return values.contains(s)
                    ? QString()
                    : tr("%1 must be one of: %2.").arg(header, values.join(QStringLiteral(", ")));
-    case Type::Timestamp:
-        return sql::timestampFromText(text).isValid()
-                   ? QString()
-                   : tr("%1 must be a date and time such as 2026-11-29 18:30:00.").arg(header);
+    case Type::Timestamp: {
+        const QDateTime when = sql::timestampFromText(text);
+        if (!when.isValid() || when.date().year() < 1 || when.date().year() > 9999)
+            return tr("%1 must be a date and time between the years 1 and 9999, such as 2026-11-29 18:30:00.")
+                .arg(header);
+        return {};
+    }
     case Type::Json:
+        if (s.trimmed().isEmpty())
+            return tr("%1 is empty; JSON needs a value such as {} or null.").arg(header);
+        if (s.contains(QLatin1String("\\u0000")))
+            return tr("%1 cannot hold the character \\u0000 (PostgreSQL's jsonb refuses it).").arg(header);
         if (const Result<QJsonValue> json = sql::jsonFromText(text); !json)
             return tr("%1 is not valid JSON: %2").arg(header, json.error().message);
         return {};

@@ -152,6 +152,7 @@ private:
 
     // Editing (pagedtablemodeledits.cpp)
     QString idAt(int row) const;
+    QString rowName(int row) const; ///< "Row 12" for messages
     QVariant cellText(int row, int column, bool *staged = nullptr) const;
     QVariant editData(int row, int column, int role) const;
     void applyCell(const QString &id, int column, const std::optional<QVariant> &text,
@@ -197,6 +198,8 @@ private:
     QHash<QString, QVariant> m_insertDefaults; ///< column name → text
     QHash<QString, QString> m_refNames;        ///< referenced table + id → display name
     bool m_saving = false;
+    quint64 m_revision = 0;      ///< bumped by every staging step
+    quint64 m_savedRevision = 0; ///< m_revision when the running save started
 };
 
 } // namespace ccpm

@@ -9,17 +9,16 @@
 
 namespace ccpm {
 
-namespace {
-
-bool sameText(const QVariant &a, const QVariant &b)
+QString PagedTableModel::rowName(int row) const
 {
-    return a.isNull() == b.isNull() && a.toString() == b.toString();
+    return row >= 0 ? tr("Row %1").arg(row + 1)
+                    : tr("A row that is not shown now (clear the search and filters to see it)");
 }
-
-} // namespace
 
 QString PagedTableModel::idAt(int row) const
 {
+    if (row < 0)
+        return {};
     if (row < top())
         return m_staged.inserted().at(row).id;
     const QVariantList *loaded = loadedRow(row);
@@ -124,10 +123,11 @@ bool PagedTableModel::setData(const QModelIndex &index, const QVariant &value, i
         !(flags(index) & Qt::ItemIsEditable))
         return false;
     const int column = index.column();
-    const QVariant text = m_spec.columns.at(column).fromEdit(value);
+    const ColumnSpec &spec = m_spec.columns.at(column);
+    const QVariant text = spec.fromEdit(value);
     bool staged = false;
     const QVariant current = cellText(index.row(), column, &staged);
-    if (staged && sameText(current, text))
+    if (staged && spec.sameValue(current, text) && current.toString() == text.toString())
         return true;
     const QString id = idAt(index.row());
     std::optional<QVariant> before;
@@ -139,8 +139,8 @@ bool PagedTableModel::setData(const QModelIndex &index, const QVariant &value, i
         loaded = m_staged.isTouched(id) ? m_staged.loadedRow(id) : *loadedRow(index.row());
         if (staged)
             before = current;
-        if (sameText(loadedRow(index.row())->value(column), text))
-            after.reset(); // back to the database's value: nothing to save
+        if (spec.sameValue(loadedRow(index.row())->value(column), text))
+            after.reset(); // the database's value (an editor closed unchanged): nothing to save
         if (!before && !after)
             return true;
     }
@@ -150,7 +150,8 @@ bool PagedTableModel::setData(const QModelIndex &index, const QVariant &value, i
 
 bool PagedTableModel::insertRows(int row, int count, const QModelIndex &parent)
 {
-    if (parent.isValid() || count < 1 || !m_spec.canInsert || !m_query || m_saving)
+    if (parent.isValid() || count < 1 || row < 0 || row > rowCount() || !m_spec.canInsert || !m_query ||
+        m_saving)
         return false;
     m_undo.beginMacro(count == 1 ? tr("Add a row") : tr("Add %1 rows").arg(count));
     for (int i = 0; i < count; ++i) {
@@ -170,7 +171,7 @@ bool PagedTableModel::insertRows(int row, int count, const QModelIndex &parent)
 
 bool PagedTableModel::removeRows(int row, int count, const QModelIndex &parent)
 {
-    if (parent.isValid() || count < 1 || row < 0 || row + count > rowCount() || m_saving)
+    if (parent.isValid() || count < 1 || row < 0 || count > rowCount() - row || m_saving)
         return false;
     QList<QPair<QString, QVariantList>> rows;
     for (int r = row; r < row + count; ++r) {
@@ -189,6 +190,7 @@ bool PagedTableModel::removeRows(int row, int count, const QModelIndex &parent)
 void PagedTableModel::applyCell(const QString &id, int column, const std::optional<QVariant> &text,
                                 const QVariantList &loaded)
 {
+    ++m_revision;
     if (text)
         lookUpName(column, *text);
     if (const int position = m_staged.insertedIndex(id); position >= 0)
@@ -236,6 +238,7 @@ void PagedTableModel::applyInsert(int position, const StagedChanges::NewRow &row
 {
     for (auto it = row.values.cbegin(); it != row.values.cend(); ++it)
         lookUpName(it.key(), it.value());
+    ++m_revision;
     position = qBound(0, position, top());
     beginInsertRows({}, position, position);
     m_staged.insert(position, row);
@@ -247,6 +250,7 @@ StagedChanges::NewRow PagedTableModel::applyUninsert(const QString &id)
     const int position = m_staged.insertedIndex(id);
     if (position < 0)
         return {};
+    ++m_revision;
     beginRemoveRows({}, position, position);
     StagedChanges::NewRow row = m_staged.takeInserted(position);
     endRemoveRows();
@@ -256,6 +260,7 @@ StagedChanges::NewRow PagedTableModel::applyUninsert(const QString &id)
 
 void PagedTableModel::applyDeleted(const QString &id, bool deleted, const QVariantList &loaded)
 {
+    ++m_revision;
     m_staged.setDeleted(id, deleted, loaded);
     emitRowChanged(id);
 }
@@ -296,18 +301,17 @@ void PagedTableModel::save()
     if (const QList<StagedChanges::Problem> problems = validate(); !problems.isEmpty()) {
         const StagedChanges::Problem &first = problems.first();
         const int row = rowOf(first.id);
-        emit saveFinished(
-            false,
-            tr("Nothing was saved: %n value(s) need fixing. Row %1: %2", "", int(problems.size()))
-                .arg(row + 1)
-                .arg(first.message),
-            row);
+        QString message = tr("Nothing was saved. %1: %2").arg(rowName(row), first.message);
+        if (problems.size() > 1)
+            message += QLatin1Char(' ') + tr("(%1 values to fix in all.)").arg(problems.size());
+        emit saveFinished(false, message, row);
         return;
     }
     QStringList ids;
     const ChangeSet changes = m_staged.changeSet(m_spec, &ids);
     auto job = [changes](QSqlDatabase &db) { return TableWriter::apply(db, changes); };
     m_saving = true;
+    m_savedRevision = m_revision;
     QCoro::connect(m_executor->exec(job), this,
                    [this, ids](Result<SaveReport> result) { finishSave(ids, std::move(result)); });
 }
@@ -326,9 +330,8 @@ void PagedTableModel::finishSave(const QStringList &ids, Result<SaveReport> resu
             m_conflicts.insert(id, failure->current);
             emitRowChanged(id);
             emit saveFinished(false,
-                              tr("Nothing was saved. Row %1: %2 Choose “Keep mine” or “Take theirs” for it.")
-                                  .arg(row + 1)
-                                  .arg(failure->error.message),
+                              tr("Nothing was saved. %1: %2 Choose “Keep mine” or “Take theirs” for it.")
+                                  .arg(rowName(row), failure->error.message),
                               row);
             return;
         }
@@ -342,8 +345,8 @@ void PagedTableModel::finishSave(const QStringList &ids, Result<SaveReport> resu
             m_problems[id].insert(column, failure->error.message);
             emitRowChanged(id);
         }
-        emit saveFinished(
-            false, tr("Nothing was saved. Row %1: %2").arg(row + 1).arg(failure->error.toString()), row);
+        emit saveFinished(false, tr("Nothing was saved. %1: %2").arg(rowName(row), failure->error.toString()),
+                          row);
         return;
     }
 
@@ -364,6 +367,9 @@ void PagedTableModel::finishSave(const QStringList &ids, Result<SaveReport> resu
         updated << id;
     }
     const int saved = int(ids.size());
+    // Undone or redone while the save ran (the GUI prevents it; the API does not): the database
+    // holds what was saved, so the table shows the database again.
+    const bool changedMeanwhile = m_revision != m_savedRevision;
     if (top() > 0) {
         beginRemoveRows({}, 0, top() - 1);
         m_staged.clearInserted();
@@ -377,7 +383,7 @@ void PagedTableModel::finishSave(const QStringList &ids, Result<SaveReport> resu
         emitRowChanged(id);
         refreshRow(id);
     }
-    if (rowsMoved)
+    if (rowsMoved || changedMeanwhile)
         recount();
     stagingChanged();
     emit saveFinished(true, saved == 1 ? tr("Saved 1 change.") : tr("Saved %1 changes.").arg(saved), -1);
@@ -390,6 +396,8 @@ bool PagedTableModel::hasConflict(int row) const
 
 void PagedTableModel::keepMine(int row)
 {
+    if (m_saving)
+        return;
     const QString id = idAt(row);
     const auto conflict = m_conflicts.constFind(id);
     if (conflict == m_conflicts.cend() || conflict->isEmpty())
@@ -408,6 +416,8 @@ void PagedTableModel::keepMine(int row)
 
 void PagedTableModel::takeTheirs(int row)
 {
+    if (m_saving)
+        return;
     const QString id = idAt(row);
     if (!m_conflicts.contains(id))
         return;

@@ -39,12 +39,16 @@ struct ColumnSpec {
     QVariant display(const QVariant &text, const QVariant &refName = {}) const;
     /// roles::RawValue: a typed value (QDateTime in UTC, qlonglong, bool, QStringList, text).
     QVariant raw(const QVariant &text) const;
-    /// EditRole: what an editor starts from (a local QDateTime, an int, the id of a reference).
+    /// EditRole: what an editor starts from (local time as text, an int, the id of a
+    /// reference, a list as "a, b" or, when commas cannot express it, as a JSON array).
     QVariant editValue(const QVariant &text) const;
     /// The stored text for what an editor gave back (a QDateTime in any zone, "a, b" for a
     /// list); a null QVariant stays NULL. Malformed input is kept as typed, so that problem()
     /// names it.
     QVariant fromEdit(const QVariant &value) const;
+    /// Whether two stored texts mean the same value ("…20.85" and "…20.850"; `{"a":1}` and
+    /// `{"a": 1}`), so that an editor closed unchanged stages nothing.
+    bool sameValue(const QVariant &a, const QVariant &b) const;
     /// Why `text` cannot be saved in this column, or an empty string.
     QString problem(const QVariant &text) const;
 };

@@ -70,6 +70,10 @@ private slots:
     void tableWithoutVersionColumnMatchesLoadedValues();
     void refreshKeepsStagedEdits();
     void discardDropsEverything();
+    void editorClosedUnchangedStagesNothing_data();
+    void editorClosedUnchangedStagesNothing();
+    void badArgumentsAreRefused();
+    void undoDuringASaveShowsTheDatabase();
 
 private:
     std::unique_ptr<TestDatabase> m_db;
@@ -431,6 +435,79 @@ void TestEditing::discardDropsEverything()
     QCOMPARE(t.model.undoStack()->count(), 0);
     for (int row = 0; row < 3; ++row)
         QCOMPARE(CellState(t.model.index(row, 0).data(roles::EditState).toInt()), CellState::Clean);
+}
+
+void TestEditing::editorClosedUnchangedStagesNothing_data()
+{
+    QTest::addColumn<TableSpec>("spec");
+    QTest::addColumn<int>("rows");
+    QTest::newRow("agents") << agents() << 3;
+    QTest::newRow("tasks") << tasks() << 3;
+    QTest::newRow("messages") << messages() << 3;
+    QTest::newRow("sessions") << sessions() << 1;
+}
+
+void TestEditing::editorClosedUnchangedStagesNothing()
+{
+    // Given values an editor could mangle: list elements with commas, quotes, NULL and spaces,
+    // and NULL timestamps
+    QFETCH(TableSpec, spec);
+    QFETCH(int, rows);
+    QSqlQuery q(m_db->connection());
+    QVERIFY(q.exec("UPDATE agents SET capabilities = ARRAY['a,b', 'q\"uote', NULL, '', '  spaced  '] "
+                   "WHERE name = 'Build Bot'"));
+    QVERIFY(q.exec("UPDATE agents SET capabilities = '{}' WHERE name = 'AI Assistant'"));
+    Loaded t(*m_executor, spec, rows);
+
+    // When every editable cell gets back what its editor started from
+    for (int row = 0; row < t.model.rowCount(); ++row) {
+        for (int column = 0; column < t.model.columnCount(); ++column) {
+            const QModelIndex index = t.model.index(row, column);
+            if (t.model.flags(index) & Qt::ItemIsEditable)
+                QVERIFY(t.model.setData(index, index.data(Qt::EditRole)));
+            // Then nothing is staged
+            QVERIFY2(!t.model.hasStagedChanges(), qPrintable(QString("row %1, %2: %3")
+                                                                 .arg(row)
+                                                                 .arg(spec.columns.at(column).name)
+                                                                 .arg(index.data(Qt::EditRole).toString())));
+        }
+    }
+}
+
+void TestEditing::badArgumentsAreRefused()
+{
+    Loaded t(*m_executor, tasks(), 3);
+    QVERIFY(!t.model.insertRows(-5, 1));
+    QVERIFY(!t.model.insertRows(t.model.rowCount() + 1, 1));
+    QVERIFY(!t.model.insertRows(0, 0));
+    QVERIFY(!t.model.removeRows(2, INT_MAX));
+    QVERIFY(!t.model.removeRows(-1, 1));
+    QVERIFY(!t.model.hasConflict(-1));
+    t.model.keepMine(-1);
+    t.model.takeTheirs(-1);
+    QCOMPARE(t.model.undoStack()->count(), 0);
+    QVERIFY(!t.model.hasStagedChanges());
+    // A value that is no time is kept and refused, not turned into NULL
+    QVERIFY(t.model.setData(t.cell(kBuildBotTask, TaskColumns::Completed), 42));
+    QVERIFY(t.model.validate().size() == 1);
+}
+
+void TestEditing::undoDuringASaveShowsTheDatabase()
+{
+    Loaded t(*m_executor, tasks(), 3);
+    QVERIFY(t.model.setData(t.cell(kBuildBotTask, TaskColumns::Title), "Written by the save"));
+    const qsizetype before = t.saved.size();
+    t.model.save();
+    t.model.undoStack()->undo(); // while the save runs (the GUI disables Undo meanwhile)
+    QTRY_COMPARE(t.saved.size(), before + 1);
+    QVERIFY(t.saved.last().at(0).toBool());
+    // The table shows what the database holds, and nothing stays staged
+    QTRY_COMPARE(t.cell(kBuildBotTask, TaskColumns::Title).data().toString(),
+                 QStringLiteral("Written by the save"));
+    QCOMPARE(
+        m_db->scalar(QStringLiteral("SELECT title FROM tasks WHERE id = '%1'").arg(kBuildBotTask)).toString(),
+        QStringLiteral("Written by the save"));
+    QVERIFY(!t.model.hasStagedChanges());
 }
 
 QTEST_GUILESS_MAIN(TestEditing)

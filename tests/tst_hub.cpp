@@ -7,6 +7,7 @@
 #include "entityspecs.h"
 #include "hub/closecodes.h"
 #include "hub/hubhost.h"
+#include "hubclient.h"
 #include "migrator.h"
 #include "pagedtablemodel.h"
 #include "testdatabase.h"
@@ -28,36 +29,7 @@ namespace {
 const QString kBuildBotId = QStringLiteral("cmx1zcg8u00058e7dt2kazxzd");
 const QString kAssistantId = QStringLiteral("cmx1zcg8i00038e7d4rutgnst");
 
-struct Client {
-    std::unique_ptr<QWebSocket> socket = std::make_unique<QWebSocket>();
-    QList<QJsonObject> replies;
-    int closeCode = -1;
-
-    Client()
-    {
-        QObject::connect(socket.get(), &QWebSocket::textMessageReceived, [this](const QString &m) {
-            replies << QJsonDocument::fromJson(m.toUtf8()).object();
-        });
-        QObject::connect(socket.get(), &QWebSocket::disconnected,
-                         [this] { closeCode = int(socket->closeCode()); });
-    }
-
-    void open(const QUrl &url, const QString &token)
-    {
-        QNetworkRequest request(url);
-        if (!token.isNull())
-            request.setRawHeader("Authorization", "Bearer " + token.toLatin1());
-        socket->open(request);
-    }
-
-    void send(const QByteArray &frame) { socket->sendTextMessage(QString::fromUtf8(frame)); }
-    void call(int id, const QString &method, const QJsonObject &params)
-    {
-        send(
-            QJsonDocument(QJsonObject{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}})
-                .toJson(QJsonDocument::Compact));
-    }
-};
+using Client = HubClient;
 
 } // namespace
 

@@ -39,9 +39,8 @@ MainWindow::MainWindow(DbExecutor &executor, ChangeFeed &feed, const ConnectionS
         addTablePage(model, title);
     }
     model(TasksTab)->setInsertDefaults({{QStringLiteral("createdBy"), user.id}});
-    connect(m_tabs, &QTabWidget::currentChanged, this,
-            [this](int tab) { m_undoGroup->setActiveStack(m_pages.at(tab)->model()->undoStack()); });
-    m_undoGroup->setActiveStack(m_pages.first()->model()->undoStack());
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateUndoStack);
+    updateUndoStack();
     createMenus();
     resize(1100, 560);
 }
@@ -117,6 +116,13 @@ void MainWindow::createMenus()
     viewMenu->addAction(tr("&Reload"), QKeySequence::Refresh, this, &MainWindow::reloadAll);
 }
 
+void MainWindow::updateUndoStack()
+{
+    // No undo while a save runs: the save writes what was staged when it started.
+    TablePage *page = currentPage();
+    m_undoGroup->setActiveStack(page && !page->model()->isSaving() ? page->model()->undoStack() : nullptr);
+}
+
 TablePage *MainWindow::currentPage() const
 {
     return m_pages.value(m_tabs->currentIndex());
@@ -183,6 +189,7 @@ void MainWindow::saveCurrent()
     if (TablePage *page = currentPage()) {
         m_statusBar->showMessage(tr("Saving…"));
         page->model()->save();
+        updateUndoStack();
     }
 }
 

@@ -46,6 +46,7 @@ private:
     void addTablePage(PagedTableModel *model, const QString &title);
     void createMenus();
     TablePage *currentPage() const;
+    void updateUndoStack();
     void addRow();
     void deleteRows();
     void saveCurrent();

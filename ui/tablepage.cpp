@@ -1,12 +1,15 @@
 #include "tablepage.h"
 
 #include "cellstyledelegate.h"
+#include "itemroles.h"
 #include "pagedtablemodel.h"
+#include "sqlvalues.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -58,6 +61,8 @@ TablePage::TablePage(PagedTableModel *model, QWidget *parent)
         for (int c = 0; c < m_model->columnCount(); ++c)
             m_view->setColumnWidth(c, qMin(m_view->columnWidth(c), 360));
     });
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, &TablePage::showContextMenu);
     connect(model, &PagedTableModel::countChanged, this, &TablePage::updateStatus);
     connect(model, &PagedTableModel::stagedChangesChanged, this, &TablePage::updateStatus);
 
@@ -78,9 +83,59 @@ void TablePage::focusSearch()
     m_search->selectAll();
 }
 
+void TablePage::showContextMenu(const QPoint &position)
+{
+    const QModelIndex index = m_view->indexAt(position);
+    QMenu menu(this);
+    using Op = KeysetQuery::Filter::Op;
+    if (index.isValid() && index.row() >= 0 && m_model->isLoaded(index.row())) {
+        const ColumnSpec &column = m_model->spec().columns.at(index.column());
+        const QVariant raw = index.data(roles::RawValue);
+        const QString shown = index.data(Qt::DisplayRole).toString();
+        const bool comparable =
+            column.type == ColumnSpec::Type::Text || column.type == ColumnSpec::Type::Enum ||
+            column.type == ColumnSpec::Type::Reference || column.type == ColumnSpec::Type::Integer ||
+            column.type == ColumnSpec::Type::Boolean;
+        if (comparable && raw.isValid()) {
+            const QString label = shown.size() > 40 ? shown.left(39) + QChar(0x2026) : shown;
+            const QVariant value = column.type == ColumnSpec::Type::Boolean
+                                       ? QVariant(sql::boolText(raw.toBool()))
+                                       : QVariant(raw.toString());
+            menu.addAction(tr("Only %1 = “%2”").arg(column.header, label), this, [this, index, value] {
+                addFilter({index.column(), Op::Equals, value});
+            });
+        }
+        if (column.nullable) {
+            menu.addAction(tr("Only rows where %1 is empty").arg(column.header), this, [this, index] {
+                addFilter({index.column(), Op::IsNull, {}});
+            });
+            menu.addAction(tr("Only rows where %1 is set").arg(column.header), this, [this, index] {
+                addFilter({index.column(), Op::IsNotNull, {}});
+            });
+        }
+    }
+    QAction *clear = menu.addAction(tr("Clear filters"), this, [this] {
+        m_filters.clear();
+        m_model->setFilters(m_filters);
+        updateStatus();
+    });
+    clear->setEnabled(!m_filters.isEmpty());
+    menu.exec(m_view->viewport()->mapToGlobal(position));
+}
+
+void TablePage::addFilter(const ColumnFilter &filter)
+{
+    m_filters << filter;
+    m_model->setFilters(m_filters);
+    updateStatus();
+}
+
 void TablePage::updateStatus()
 {
     QString text = m_model->countText();
+    if (!m_filters.isEmpty())
+        text = m_filters.size() == 1 ? tr("%1, filtered").arg(text)
+                                     : tr("%1, %2 filters").arg(text).arg(m_filters.size());
     if (m_model->hasStagedChanges())
         text = tr("%1 · unsaved changes (Ctrl+S saves)").arg(text);
     m_count->setText(text);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "tablespec.h"
+
 #include <QWidget>
 
 class QLabel;
@@ -13,7 +15,8 @@ class PagedTableModel;
 
 /// One table of the main window: a quick-search field (Ctrl+F), the row count ("about 1.0 M
 /// rows" until counted), an "unsaved changes" marker, and the table view with server-side sort
-/// on header clicks and the staged-edit styling (CellStyleDelegate).
+/// on header clicks, the staged-edit styling (CellStyleDelegate), and a context menu that
+/// filters on a cell's value (equal, empty, not empty), in SQL, combined with AND.
 /// Thread: GUI. The model is not owned.
 class TablePage : public QWidget {
     Q_OBJECT
@@ -26,12 +29,15 @@ public:
 
 private:
     void updateStatus();
+    void showContextMenu(const QPoint &position);
+    void addFilter(const ColumnFilter &filter);
 
     PagedTableModel *m_model;
     QLineEdit *m_search;
     QLabel *m_count;
     QTableView *m_view;
     QTimer *m_searchDelay;
+    QList<ColumnFilter> m_filters;
 };
 
 } // namespace ccpm

@@ -25,12 +25,13 @@ QString bearerToken(const QWebSocket &socket)
 } // namespace
 
 AgentConnection::AgentConnection(std::unique_ptr<QWebSocket> socket, quint64 sequence, DbExecutor &executor,
-                                 AgentStatusWriter &statusWriter, QObject *parent)
+                                 AgentStatusWriter &statusWriter, TaskMethods &tasks, QObject *parent)
     : QObject(parent)
     , m_socket(std::move(socket))
     , m_sequence(sequence)
     , m_executor(&executor)
     , m_statusWriter(&statusWriter)
+    , m_tasks(&tasks)
     , m_peer(QStringLiteral("%1:%2").arg(m_socket->peerAddress().toString()).arg(m_socket->peerPort()))
 {
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this, [this](const QString &message) {
@@ -144,6 +145,8 @@ QCoro::Task<QByteArray> AgentConnection::handle(jsonrpc::Request request)
 {
     if (request.method == QLatin1String("agent.setStatus"))
         co_return co_await setStatus(request);
+    if (TaskMethods::handles(request.method))
+        co_return co_await m_tasks->call(m_agentId, request);
     co_return jsonrpc::error(request.id, jsonrpc::MethodNotFound,
                              QStringLiteral("Method not found: %1").arg(request.method));
 }

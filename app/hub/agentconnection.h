@@ -4,6 +4,7 @@
 #include "agenttokenrepository.h"
 #include "hub/closecodes.h"
 #include "hub/jsonrpc.h"
+#include "hub/taskmethods.h"
 
 #include <QObject>
 #include <QQueue>
@@ -32,7 +33,7 @@ public:
     /// `sequence` orders connections by arrival: of two connections of one agent, the later
     /// one wins, whichever token check finishes first.
     AgentConnection(std::unique_ptr<QWebSocket> socket, quint64 sequence, DbExecutor &executor,
-                    AgentStatusWriter &statusWriter, QObject *parent = nullptr);
+                    AgentStatusWriter &statusWriter, TaskMethods &tasks, QObject *parent = nullptr);
     ~AgentConnection() override;
 
     QString agentId() const { return m_agentId; }
@@ -65,6 +66,7 @@ private:
     quint64 m_sequence;
     DbExecutor *m_executor;
     AgentStatusWriter *m_statusWriter;
+    TaskMethods *m_tasks;
     QString m_peer; ///< "address:port", kept for logs after the socket closed
     QString m_agentId;
     QQueue<Event> m_events;

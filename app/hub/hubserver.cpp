@@ -15,6 +15,7 @@ HubServer::HubServer(DbExecutor &executor, ChangeFeed &feed, QObject *parent)
     , m_server(QStringLiteral("ccpm-desk hub"), QWebSocketServer::NonSecureMode)
     , m_executor(&executor)
     , m_statusWriter(executor, feed)
+    , m_tasks(executor, feed)
 {
     connect(&m_server, &QWebSocketServer::newConnection, this, &HubServer::onNewConnection);
 }
@@ -58,7 +59,7 @@ void HubServer::onNewConnection()
         raw->setMaxAllowedIncomingFrameSize(kMaxMessageBytes);
         raw->setMaxAllowedIncomingMessageSize(kMaxMessageBytes);
         auto *connection = new AgentConnection(std::unique_ptr<QWebSocket>(raw), ++m_accepted, *m_executor,
-                                               m_statusWriter, this);
+                                               m_statusWriter, m_tasks, this);
         m_connections.insert(connection);
         connect(connection, &AgentConnection::authenticated, this,
                 [this, connection](const QString &agentId) { onAuthenticated(connection, agentId); });

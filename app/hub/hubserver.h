@@ -3,6 +3,7 @@
 #include "agentstatuswriter.h"
 #include "changefeed.h"
 #include "dbexecutor.h"
+#include "hub/taskmethods.h"
 #include "result.h"
 
 #include <QHash>
@@ -47,6 +48,7 @@ private:
     QWebSocketServer m_server;
     DbExecutor *m_executor;
     AgentStatusWriter m_statusWriter;
+    TaskMethods m_tasks;
     QSet<AgentConnection *> m_connections;
     QHash<QString, AgentConnection *> m_byAgent;
     quint64 m_accepted = 0; ///< connections accepted so far: each one's sequence number

@@ -20,8 +20,13 @@ enum ErrorCode {
     MethodNotFound = -32601,
     InvalidParams = -32602,
     InternalError = -32603,
-    ServerError = -32000,  ///< the database refused or could not be reached
-    NotPermitted = -32001, ///< the agent may not do this
+    ServerError = -32000,       ///< the database refused or could not be reached
+    NotPermitted = -32001,      ///< the agent may not do this (unauthorized)
+    NotFound = -32002,          ///< no such task, or not this agent's
+    InvalidTransition = -32003, ///< the task is not in a state this method accepts
+    Conflict = -32004,          ///< another writer changed it first
+    RateLimited = -32005,       ///< too many requests; retry after `data.retryAfterMs`
+    PayloadTooLarge = -32006,   ///< a value is over its limit
 };
 
 struct Request {

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "changefeed.h"
+#include "dbexecutor.h"
+#include "hub/jsonrpc.h"
+#include "tasklifecycle.h"
+
+#include <QCoro/QCoroTask>
+
+namespace ccpm::hub {
+
+/// The agent protocol's task methods (docs/agent-protocol.md): task.list, task.accept,
+/// task.progress, task.complete, task.fail, task.release. Checks the params, makes the
+/// transition with TaskLifecycle (guarded in SQL: of two racing agents exactly one wins),
+/// announces the changed row on the ChangeFeed (the GUI's tasks view repaints it), and builds
+/// the JSON-RPC reply. The write is committed before the reply is built.
+/// Errors: -32602 invalid params, -32002 not found (or not this agent's), -32003 invalid
+/// transition (`data.status` is the task's state), -32000 database.
+/// Thread: the hub thread.
+class TaskMethods {
+public:
+    TaskMethods(DbExecutor &executor, ChangeFeed &feed)
+        : m_lifecycle(executor)
+        , m_feed(&feed)
+    {
+    }
+
+    static bool handles(const QString &method);
+    QCoro::Task<QByteArray> call(QString agentId, jsonrpc::Request request);
+
+    /// A task as the protocol shows it (also used by notifications).
+    static QJsonObject toJson(const TaskRow &task);
+
+private:
+    QCoro::Task<QByteArray> list(QString agentId, jsonrpc::Request request);
+
+    TaskLifecycle m_lifecycle;
+    ChangeFeed *m_feed;
+};
+
+} // namespace ccpm::hub

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "dbexecutor.h"
+#include "rows.h"
+
+#include <QJsonValue>
+
+#include <optional>
+
+namespace ccpm {
+
+/// The task transitions an agent makes through the hub (docs/agent-protocol.md, task.*):
+///
+///   accept    ASSIGNED (to this agent), or PENDING and unassigned → IN_PROGRESS, assigned to it
+///   progress  IN_PROGRESS             → IN_PROGRESS, progress 0..100 (+ metadata.progressNote)
+///   complete  ASSIGNED | IN_PROGRESS  → COMPLETED, completedAt, progress 100 (+ metadata.result)
+///   fail      ASSIGNED | IN_PROGRESS  → FAILED (+ metadata.failureReason)
+///   release   ASSIGNED | IN_PROGRESS  → PENDING, unassigned
+///
+/// Each transition is checked in the statement that makes it (`WHERE id = :id AND "assignedTo" =
+/// :agent AND status IN (...)`), so when agents or a manager race, exactly one wins. When no row
+/// changes, the task is read again to say why: Error::Kind::NotFound (no such task, or not
+/// assigned to this agent: agents never learn about others' tasks) or Error::Kind::Conflict
+/// (the task is in another state; `detail` holds that state). Times are the server's UTC.
+/// Thread: call from a thread with an event loop; the SQL runs on the executor's workers.
+class TaskLifecycle {
+public:
+    explicit TaskLifecycle(DbExecutor &executor)
+        : m_executor(&executor)
+    {
+    }
+
+    /// The agent's tasks (all states, or one), newest first.
+    QCoro::Task<Result<QList<TaskRow>>> listFor(const QString &agentId,
+                                                std::optional<TaskStatus> status) const;
+    QCoro::Task<Result<TaskRow>> accept(const QString &agentId, const QString &taskId) const;
+    QCoro::Task<Result<TaskRow>> progress(const QString &agentId, const QString &taskId, int percent,
+                                          const QString &note) const;
+    QCoro::Task<Result<TaskRow>> complete(const QString &agentId, const QString &taskId,
+                                          const QJsonValue &result) const;
+    QCoro::Task<Result<TaskRow>> fail(const QString &agentId, const QString &taskId,
+                                      const QString &reason) const;
+    QCoro::Task<Result<TaskRow>> release(const QString &agentId, const QString &taskId) const;
+
+private:
+    struct Transition {
+        QString name;               ///< "accept", for messages
+        QStringList from;           ///< states the task may be in
+        QString set;                ///< the SET clause; its parameters are in `values`
+        QVariantMap values;         ///< ":name" → text
+        bool claimsPending = false; ///< also takes an unassigned PENDING task
+    };
+    QCoro::Task<Result<TaskRow>> transition(const QString &agentId, const QString &taskId,
+                                            Transition t) const;
+
+    DbExecutor *m_executor;
+};
+
+} // namespace ccpm

@@ -1,0 +1,282 @@
+// The agent protocol's task methods over real loopback WebSockets against a real server
+// (docs/agent-protocol.md): the lifecycle accept → progress → complete, release and fail, every
+// error, a race where exactly one writer wins, and the GUI's tasks model repainting the row.
+#include "agenttokenrepository.h"
+#include "changefeed.h"
+#include "dbexecutor.h"
+#include "entityspecs.h"
+#include "hub/hubhost.h"
+#include "hubclient.h"
+#include "pagedtablemodel.h"
+#include "testdatabase.h"
+
+#include <QAbstractItemModelTester>
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QSqlQuery>
+#include <QTest>
+
+#include <QCoro/QCoroTask>
+
+using namespace ccpm;
+
+namespace {
+
+const QString kBuildBot = QStringLiteral("cmx1zcg8u00058e7dt2kazxzd");
+const QString kAssistant = QStringLiteral("cmx1zcg8i00038e7d4rutgnst");
+const QString kAdmin = QStringLiteral("cmx1zcg4000008e7dzffn89tr");
+
+/// The value at a dotted path ("result.task.status") of a reply.
+QJsonValue path(const QJsonValue &value, const QString &dotted)
+{
+    QJsonValue v = value;
+    for (const QString &key : dotted.split('.'))
+        v = v.toObject().value(key);
+    return v;
+}
+
+} // namespace
+
+class TestHubTasks : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void acceptProgressComplete();
+    void releaseAndFail();
+    void errors_data();
+    void errors();
+    void exactlyOneWriterWins();
+
+private:
+    /// A new task assigned to `agent` in `status`; its id.
+    QString newTask(const QString &agent, const QString &status)
+    {
+        static int n = 0;
+        const QString id = QStringLiteral("ctesttask%1").arg(++n, 16, 10, QLatin1Char('0'));
+        QSqlQuery q(m_db->connection());
+        q.prepare(
+            "INSERT INTO tasks (id, title, description, status, \"createdBy\", \"assignedTo\", "
+            "\"updatedAt\", "
+            "metadata) VALUES (:id, 'Test task', 'A task made by the test', CAST(:s AS \"TaskStatus\"), "
+            ":by, :agent, now(), '{}')");
+        q.bindValue(":id", id);
+        q.bindValue(":s", status);
+        q.bindValue(":by", kAdmin);
+        q.bindValue(":agent", agent.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(agent));
+        return q.exec() ? id : QString();
+    }
+    QString field(const QString &task, const QString &expression) const
+    {
+        return m_db
+            ->scalar(QStringLiteral("SELECT (%1)::text FROM tasks WHERE id = '%2'").arg(expression, task))
+            .toString();
+    }
+    /// Calls and waits for the reply.
+    QJsonObject call(HubClient &client, const QString &method, const QJsonObject &params)
+    {
+        const int id = ++m_nextId;
+        client.call(id, method, params);
+        for (int i = 0; i < 1000 && client.reply(id).isEmpty(); ++i)
+            QTest::qWait(5);
+        return client.reply(id);
+    }
+    bool connect(HubClient &client, const QString &agent)
+    {
+        auto token = QCoro::waitFor(AgentTokenRepository(*m_executor).create(agent, "tasks test"));
+        if (!token)
+            return false;
+        client.open(m_hub->url(), token->token);
+        for (int i = 0; i < 1000 && client.socket->state() != QAbstractSocket::ConnectedState; ++i)
+            QTest::qWait(5);
+        // The token check runs after the handshake: a first answered call proves it is done.
+        return !call(client, "task.list", {}).isEmpty();
+    }
+
+    std::unique_ptr<TestDatabase> m_db;
+    std::unique_ptr<DbExecutor> m_executor;
+    std::unique_ptr<ChangeFeed> m_feed;
+    std::unique_ptr<hub::HubHost> m_hub;
+    int m_nextId = 0;
+};
+
+void TestHubTasks::initTestCase()
+{
+    m_db = std::make_unique<TestDatabase>("hubtasks");
+    QVERIFY2(m_db->error().isEmpty(), qPrintable(m_db->error()));
+    const QString loaded = m_db->loadBackendFixture();
+    QVERIFY2(loaded.isEmpty(), qPrintable(loaded));
+    m_executor = std::make_unique<DbExecutor>(m_db->settings());
+    CCPM_VERIFY_OK(TestDatabase::migrate(*m_executor));
+    m_feed = std::make_unique<ChangeFeed>();
+    m_hub = std::make_unique<hub::HubHost>(m_db->settings(), *m_feed);
+    CCPM_VERIFY_OK(m_hub->start(QHostAddress::LocalHost, 0));
+}
+
+void TestHubTasks::cleanupTestCase()
+{
+    m_hub.reset();
+    m_feed.reset();
+    m_executor.reset();
+    m_db.reset();
+}
+
+void TestHubTasks::acceptProgressComplete()
+{
+    // Given a task assigned to Build Bot, the GUI's tasks view, and Build Bot connected
+    const QString task = newTask(kBuildBot, "ASSIGNED");
+    QVERIFY(!task.isEmpty());
+    PagedTableModel view(*m_executor, specs::tasks());
+    QAbstractItemModelTester tester(&view, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    view.followChanges(*m_feed);
+    view.reload();
+    QTRY_VERIFY(view.rowOf(task) >= 0);
+    HubClient bot;
+    QVERIFY(connect(bot, kBuildBot));
+
+    // task.list shows it among the agent's tasks, and only the agent's
+    const QJsonArray listed =
+        path(call(bot, "task.list", {{"status", "ASSIGNED"}}), "result.tasks").toArray();
+    QVERIFY(std::any_of(listed.begin(), listed.end(),
+                        [&](const QJsonValue &t) { return path(t, "id").toString() == task; }));
+    for (const QJsonValue &t : listed)
+        QCOMPARE(path(t, "status").toString(), QStringLiteral("ASSIGNED"));
+
+    // accept → IN_PROGRESS, in the database before the reply, and in the view
+    QJsonObject reply = call(bot, "task.accept", {{"taskId", task}});
+    QCOMPARE(path(reply, "result.task.status").toString(), QStringLiteral("IN_PROGRESS"));
+    QCOMPARE(field(task, "status"), QStringLiteral("IN_PROGRESS"));
+    QTRY_COMPARE(view.index(view.rowOf(task), specs::TaskColumns::Status).data(Qt::EditRole).toString(),
+                 QStringLiteral("IN_PROGRESS"));
+
+    // progress with a note
+    reply = call(bot, "task.progress", {{"taskId", task}, {"progress", 40}, {"note", "halfway, \"quoted\""}});
+    QCOMPARE(path(reply, "result.task.progress").toInt(), 40);
+    QCOMPARE(field(task, "progress"), QStringLiteral("40"));
+    QCOMPARE(field(task, "metadata->>'progressNote'"), QStringLiteral("halfway, \"quoted\""));
+
+    // complete with a result: COMPLETED, progress 100, completedAt, metadata.result
+    reply = call(bot, "task.complete",
+                 {{"taskId", task}, {"result", QJsonObject{{"artifact", "build-42.tar.gz"}}}});
+    QCOMPARE(path(reply, "result.task.status").toString(), QStringLiteral("COMPLETED"));
+    QVERIFY(!path(reply, "result.task.completedAt").toString().isEmpty());
+    QCOMPARE(field(task, "status || ' ' || progress"), QStringLiteral("COMPLETED 100"));
+    QVERIFY(!field(task, "\"completedAt\"").isEmpty());
+    QCOMPARE(field(task, "metadata->'result'->>'artifact'"), QStringLiteral("build-42.tar.gz"));
+    QTRY_COMPARE(
+        view.index(view.rowOf(task), specs::TaskColumns::Progress).data(roles::RawValue).toLongLong(), 100);
+}
+
+void TestHubTasks::releaseAndFail()
+{
+    HubClient bot;
+    QVERIFY(connect(bot, kBuildBot));
+    const QString released = newTask(kBuildBot, "IN_PROGRESS");
+    QJsonObject reply = call(bot, "task.release", {{"taskId", released}});
+    QCOMPARE(path(reply, "result.task.status").toString(), QStringLiteral("PENDING"));
+    QCOMPARE(field(released, "status || '/' || coalesce(\"assignedTo\", 'nobody')"),
+             QStringLiteral("PENDING/nobody"));
+
+    const QString failed = newTask(kBuildBot, "ASSIGNED");
+    reply = call(bot, "task.fail", {{"taskId", failed}, {"reason", "disk full"}});
+    QCOMPARE(path(reply, "result.task.status").toString(), QStringLiteral("FAILED"));
+    QCOMPARE(field(failed, "metadata->>'failureReason'"), QStringLiteral("disk full"));
+}
+
+void TestHubTasks::errors_data()
+{
+    QTest::addColumn<QString>("owner");  // who the task is assigned to
+    QTest::addColumn<QString>("status"); // its state
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<QJsonObject>("params"); // "taskId" is filled in
+    QTest::addColumn<int>("code");
+    QTest::newRow("accept someone else's task") << kAssistant << "ASSIGNED"
+                                                << "task.accept" << QJsonObject{} << -32002;
+    QTest::newRow("accept an unknown task") << ""
+                                            << "ASSIGNED"
+                                            << "task.accept" << QJsonObject{} << -32002;
+    QTest::newRow("accept twice") << kBuildBot << "IN_PROGRESS"
+                                  << "task.accept" << QJsonObject{} << -32003;
+    QTest::newRow("progress before accepting") << kBuildBot << "ASSIGNED"
+                                               << "task.progress" << QJsonObject{{"progress", 10}} << -32003;
+    QTest::newRow("progress 101") << kBuildBot << "IN_PROGRESS"
+                                  << "task.progress" << QJsonObject{{"progress", 101}} << -32602;
+    QTest::newRow("progress 2.5") << kBuildBot << "IN_PROGRESS"
+                                  << "task.progress" << QJsonObject{{"progress", 2.5}} << -32602;
+    QTest::newRow("progress as text") << kBuildBot << "IN_PROGRESS"
+                                      << "task.progress" << QJsonObject{{"progress", "50"}} << -32602;
+    QTest::newRow("note not a string")
+        << kBuildBot << "IN_PROGRESS"
+        << "task.progress" << QJsonObject{{"progress", 5}, {"note", 7}} << -32602;
+    QTest::newRow("complete a completed task") << kBuildBot << "COMPLETED"
+                                               << "task.complete" << QJsonObject{} << -32003;
+    QTest::newRow("fail without a reason") << kBuildBot << "IN_PROGRESS"
+                                           << "task.fail" << QJsonObject{} << -32602;
+    QTest::newRow("release a pending task") << kBuildBot << "PENDING"
+                                            << "task.release" << QJsonObject{} << -32003;
+    QTest::newRow("no taskId") << kBuildBot << "ASSIGNED"
+                               << "task.accept" << QJsonObject{{"taskId", QJsonValue()}} << -32602;
+    QTest::newRow("taskId a number") << kBuildBot << "ASSIGNED"
+                                     << "task.accept" << QJsonObject{{"taskId", 12}} << -32602;
+    QTest::newRow("list with a bad status") << kBuildBot << "ASSIGNED"
+                                            << "task.list" << QJsonObject{{"status", "DONE"}} << -32602;
+}
+
+void TestHubTasks::errors()
+{
+    QFETCH(QString, owner);
+    QFETCH(QString, status);
+    QFETCH(QString, method);
+    QFETCH(QJsonObject, params);
+    QFETCH(int, code);
+    const QString task =
+        owner.isEmpty() ? QStringLiteral("cnosuchtask00000000000000") : newTask(owner, status);
+    if (!params.contains("taskId"))
+        params.insert("taskId", task);
+    else if (params.value("taskId").isNull())
+        params.remove("taskId");
+    const QString before = owner.isEmpty() ? QString() : field(task, "status || progress || metadata::text");
+
+    HubClient bot;
+    QVERIFY(connect(bot, kBuildBot));
+    const QJsonObject reply = call(bot, method, params);
+
+    QCOMPARE(path(reply, "error.code").toInt(), code);
+    QVERIFY(!path(reply, "error.message").toString().isEmpty());
+    if (code == -32003)
+        QCOMPARE(path(reply, "error.data.status").toString(), status);
+    if (!owner.isEmpty())
+        QCOMPARE(field(task, "status || progress || metadata::text"), before); // nothing changed
+}
+
+void TestHubTasks::exactlyOneWriterWins()
+{
+    // Given Build Bot and the Assistant connected
+    HubClient bot;
+    HubClient assistant;
+    QVERIFY(connect(bot, kBuildBot));
+    QVERIFY(connect(assistant, kAssistant));
+    for (int round = 0; round < 20; ++round) {
+        // When both accept the same unassigned PENDING task at once
+        const QString task = newTask(QString(), "PENDING");
+        QVERIFY(!task.isEmpty());
+        const int a = ++m_nextId;
+        const int b = ++m_nextId;
+        bot.call(a, "task.accept", {{"taskId", task}});
+        assistant.call(b, "task.accept", {{"taskId", task}});
+        QTRY_VERIFY(!bot.reply(a).isEmpty() && !assistant.reply(b).isEmpty());
+
+        // Then exactly one wins; the task is IN_PROGRESS and assigned to the winner
+        const bool botWon = bot.reply(a).contains("result");
+        const bool assistantWon = assistant.reply(b).contains("result");
+        QVERIFY2(botWon != assistantWon,
+                 qPrintable(QString("round %1: %2 / %3").arg(round).arg(botWon).arg(assistantWon)));
+        const QJsonObject loser = botWon ? assistant.reply(b) : bot.reply(a);
+        QCOMPARE(path(loser, "error.code").toInt(), -32002); // it is someone else's task now
+        QCOMPARE(field(task, "status || '/' || \"assignedTo\""),
+                 QStringLiteral("IN_PROGRESS/%1").arg(botWon ? kBuildBot : kAssistant));
+    }
+}
+
+QTEST_GUILESS_MAIN(TestHubTasks)
+#include "tst_hubtasks.moc"
