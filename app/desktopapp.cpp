@@ -71,13 +71,13 @@ void DesktopApp::showMainWindow(const UserRow &user)
                                             m_core.databaseLabel(), user);
     m_window->showTab(MainWindow::Tab(m_options.screenshotTab));
     StatusBar *status = m_window->statusBarWidget();
+    QString hubError;
     if (m_options.hubPort > 0) {
         QHostAddress address;
         address.setAddress(m_options.hubAddress);
         if (Status s = m_core.startHub(address, quint16(m_options.hubPort)); !s) {
             status->setHubOff();
-            QMessageBox::warning(m_window.get(), tr("Agent hub not started"),
-                                 s.error().message + QLatin1Char('\n') + s.error().detail);
+            hubError = s.error().message + QLatin1Char('\n') + s.error().detail;
         } else {
             hub::HubHost *hub = m_core.hub();
             status->setHub(hub->url(), 0);
@@ -87,6 +87,13 @@ void DesktopApp::showMainWindow(const UserRow &user)
     }
     m_window->show();
     m_login.release()->deleteLater();
+    if (!hubError.isEmpty() && m_options.screenshotPath.isEmpty()) {
+        // Not modal: the tables work without the hub, and nothing may wait on this box.
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Agent hub not started"), hubError,
+                                    QMessageBox::Ok, m_window.get());
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    }
     if (!m_options.screenshotPath.isEmpty()) {
         // Give the models and the status bar a moment to load, then grab.
         QTimer::singleShot(1500, this, &DesktopApp::takeScreenshot);

@@ -199,7 +199,7 @@ QString PagedTableModel::countText() const
 {
     const QLocale locale;
     if (m_countExact)
-        return tr("%1 rows").arg(locale.toString(m_count));
+        return m_count == 1 ? tr("1 row") : tr("%1 rows").arg(locale.toString(m_count));
     return tr("about %1 rows")
         .arg(locale.formattedDataSize(m_count, 1, QLocale::DataSizeSIFormat)
                  .remove(QLatin1Char('B'))
