@@ -5,6 +5,7 @@
 #include "changefeed.h"
 #include "dbexecutor.h"
 #include "entityspecs.h"
+#include "hub/closecodes.h"
 #include "hub/hubhost.h"
 #include "hubclient.h"
 #include "pagedtablemodel.h"
@@ -47,6 +48,9 @@ private slots:
     void errors_data();
     void errors();
     void exactlyOneWriterWins();
+    void helloAuthenticatesWithoutAHeader();
+    void helloRefusals_data();
+    void helloRefusals();
 
 private:
     /// A new task assigned to `agent` in `status`; its id.
@@ -110,6 +114,7 @@ void TestHubTasks::initTestCase()
     CCPM_VERIFY_OK(TestDatabase::migrate(*m_executor));
     m_feed = std::make_unique<ChangeFeed>();
     m_hub = std::make_unique<hub::HubHost>(m_db->settings(), *m_feed);
+    m_hub->setHubSettings({/*helloTimeoutMs*/ 500});
     CCPM_VERIFY_OK(m_hub->start(QHostAddress::LocalHost, 0));
 }
 
@@ -276,6 +281,50 @@ void TestHubTasks::exactlyOneWriterWins()
         QCOMPARE(field(task, "status || '/' || \"assignedTo\""),
                  QStringLiteral("IN_PROGRESS/%1").arg(botWon ? kBuildBot : kAssistant));
     }
+}
+
+void TestHubTasks::helloAuthenticatesWithoutAHeader()
+{
+    // Given a token and a client that cannot set headers (a browser-like WebSocket API)
+    auto token = QCoro::waitFor(AgentTokenRepository(*m_executor).create(kBuildBot, "hello test"));
+    QVERIFY(token.ok());
+    HubClient bot;
+    bot.open(m_hub->url(), QString());
+    QTRY_COMPARE(bot.socket->state(), QAbstractSocket::ConnectedState);
+
+    // When its first request is agent.hello with the token
+    const QJsonObject hello =
+        call(bot, "agent.hello", {{"token", token->token}, {"name", "bot"}, {"version", "1.0"}});
+
+    // Then it is that agent, speaking ccpm.agent.v1, and its requests are answered
+    QCOMPARE(path(hello, "result.agentId").toString(), kBuildBot);
+    QCOMPARE(path(hello, "result.protocol").toString(), QStringLiteral("ccpm.agent.v1"));
+    QVERIFY(path(call(bot, "task.list", {}), "result.tasks").isArray());
+    QTest::qWait(700); // past the hello timeout: still connected
+    QCOMPARE(bot.socket->state(), QAbstractSocket::ConnectedState);
+}
+
+void TestHubTasks::helloRefusals_data()
+{
+    QTest::addColumn<QByteArray>("first"); // the first frame, or empty to send nothing
+    QTest::newRow("wrong token") << QByteArray(
+        R"({"jsonrpc":"2.0","id":1,"method":"agent.hello","params":{"token":"ccpm_nope"}})");
+    QTest::newRow("no token") << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":"agent.hello","params":{}})");
+    QTest::newRow("another method first") << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":"task.list"})");
+    QTest::newRow("not JSON") << QByteArray("hello?");
+    QTest::newRow("silence past the timeout") << QByteArray();
+}
+
+void TestHubTasks::helloRefusals()
+{
+    QFETCH(QByteArray, first);
+    HubClient client;
+    client.open(m_hub->url(), QString());
+    QTRY_COMPARE(client.socket->state(), QAbstractSocket::ConnectedState);
+    if (!first.isEmpty())
+        client.send(first);
+    QTRY_COMPARE(client.closeCode, int(hub::CloseCode::Unauthorized));
+    QVERIFY(client.replies.isEmpty()); // nothing is answered before the agent is known
 }
 
 QTEST_GUILESS_MAIN(TestHubTasks)

@@ -25,7 +25,8 @@ QString bearerToken(const QWebSocket &socket)
 } // namespace
 
 AgentConnection::AgentConnection(std::unique_ptr<QWebSocket> socket, quint64 sequence, DbExecutor &executor,
-                                 AgentStatusWriter &statusWriter, TaskMethods &tasks, QObject *parent)
+                                 AgentStatusWriter &statusWriter, TaskMethods &tasks,
+                                 const HubSettings &settings, QObject *parent)
     : QObject(parent)
     , m_socket(std::move(socket))
     , m_sequence(sequence)
@@ -33,6 +34,7 @@ AgentConnection::AgentConnection(std::unique_ptr<QWebSocket> socket, quint64 seq
     , m_statusWriter(&statusWriter)
     , m_tasks(&tasks)
     , m_peer(QStringLiteral("%1:%2").arg(m_socket->peerAddress().toString()).arg(m_socket->peerPort()))
+    , m_helloTimeoutMs(settings.helloTimeoutMs)
 {
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this, [this](const QString &message) {
         enqueue({Event::Frame, message.toUtf8()});
@@ -72,36 +74,59 @@ void AgentConnection::enqueue(Event event)
         drain();
 }
 
+QCoro::Task<bool> AgentConnection::checkToken(QString token)
+{
+    Result<AgentTokenRow> auth = co_await AgentTokenRepository(*m_executor).authenticate(token);
+    if (m_closeQueued) {
+        // Gone before the check finished: it never counts as connected and writes nothing.
+        m_closing = true;
+        m_markInactive = false;
+        co_return false;
+    }
+    if (!auth) {
+        const bool authError = auth.error().kind == Error::Kind::Auth;
+        const bool revoked = auth.error().detail == QLatin1String("revoked");
+        qCInfo(lcHub).noquote() << "refused" << m_peer << ":" << auth.error().message;
+        closeWith(!authError ? CloseCode::InternalError
+                  : revoked  ? CloseCode::Revoked
+                             : CloseCode::Unauthorized,
+                  !authError ? QStringLiteral("cannot check the token now") : auth.error().message, false);
+        co_return false;
+    }
+    m_agentId = auth->agentId;
+    m_authenticated = true;
+    qCInfo(lcHub).noquote() << "agent" << m_agentId << "connected from" << m_peer;
+    emit authenticated(m_agentId); // may closeWith(Replaced) right away
+    co_return true;
+}
+
 QCoro::Task<> AgentConnection::authenticate(QString token)
 {
-    if (token.isEmpty()) {
-        qCInfo(lcHub).noquote() << "refused" << m_peer << ": no bearer token";
-        closeWith(CloseCode::Unauthorized, QStringLiteral("missing bearer token"), false);
-    } else {
-        Result<AgentTokenRow> auth = co_await AgentTokenRepository(*m_executor).authenticate(token);
-        if (m_closeQueued) {
-            // Gone before the check finished: it never counts as connected and writes nothing.
-            m_closing = true;
-            m_markInactive = false;
-        } else if (!auth) {
-            const bool authError = auth.error().kind == Error::Kind::Auth;
-            const bool revoked = auth.error().detail == QLatin1String("revoked");
-            qCInfo(lcHub).noquote() << "refused" << m_peer << ":" << auth.error().message;
-            closeWith(!authError ? CloseCode::InternalError
-                      : revoked  ? CloseCode::Revoked
-                                 : CloseCode::Unauthorized,
-                      !authError ? QStringLiteral("cannot check the token now") : auth.error().message,
-                      false);
-        } else {
-            m_agentId = auth->agentId;
-            m_authenticated = true;
-            qCInfo(lcHub).noquote() << "agent" << m_agentId << "connected from" << m_peer;
-            emit authenticated(m_agentId); // may closeWith(Replaced) right away
-        }
-    }
+    if (token.isEmpty())
+        awaitHello();
+    else
+        co_await checkToken(token);
     m_checked = true;
     if (!m_draining && !m_events.isEmpty())
         drain();
+}
+
+void AgentConnection::awaitHello()
+{
+    m_awaitingHello = true;
+    QTimer::singleShot(m_helloTimeoutMs, this, [this] {
+        if (m_awaitingHello && !m_closing) {
+            qCInfo(lcHub).noquote() << "refused" << m_peer << ": no agent.hello in time";
+            closeWith(CloseCode::Unauthorized, QStringLiteral("no token: send agent.hello with it first"),
+                      false);
+        }
+    });
+}
+
+QByteArray AgentConnection::helloResult(const QJsonValue &id) const
+{
+    return jsonrpc::result(id, QJsonObject{{QStringLiteral("agentId"), m_agentId},
+                                           {QStringLiteral("protocol"), QStringLiteral("ccpm.agent.v1")}});
 }
 
 QCoro::Task<> AgentConnection::drain()
@@ -119,9 +144,31 @@ QCoro::Task<> AgentConnection::drain()
             finish();
             co_return;
         }
-        if (!m_authenticated || m_closing)
+        if (m_closing)
             continue; // refused or closing: requests are not answered
         const jsonrpc::Parsed parsed = jsonrpc::parse(event.payload);
+        if (m_awaitingHello) {
+            // The first request must be agent.hello with the token; anything else closes.
+            const QJsonValue token = parsed.request
+                                         ? parsed.request->params.toObject().value(QLatin1String("token"))
+                                         : QJsonValue();
+            if (!parsed.request || parsed.request->method != QLatin1String("agent.hello") ||
+                !token.isString() || token.toString().isEmpty()) {
+                m_awaitingHello = false;
+                closeWith(CloseCode::Unauthorized, QStringLiteral("send agent.hello with the token first"),
+                          false);
+                continue;
+            }
+            m_awaitingHello = false;
+            const QString tokenText = token.toString();
+            const bool accepted = co_await checkToken(tokenText);
+            if (accepted && !m_closing && !parsed.request->isNotification() &&
+                m_socket->state() == QAbstractSocket::ConnectedState)
+                m_socket->sendTextMessage(QString::fromUtf8(helloResult(parsed.request->id)));
+            continue;
+        }
+        if (!m_authenticated)
+            continue;
         QByteArray reply = parsed.errorResponse;
         if (parsed.request) {
             reply = co_await handle(*parsed.request);
@@ -145,6 +192,8 @@ QCoro::Task<QByteArray> AgentConnection::handle(jsonrpc::Request request)
 {
     if (request.method == QLatin1String("agent.setStatus"))
         co_return co_await setStatus(request);
+    if (request.method == QLatin1String("agent.hello"))
+        co_return helloResult(request.id); // already authenticated (by header or an earlier hello)
     if (TaskMethods::handles(request.method))
         co_return co_await m_tasks->call(m_agentId, request);
     co_return jsonrpc::error(request.id, jsonrpc::MethodNotFound,

@@ -3,6 +3,7 @@
 #include "agentstatuswriter.h"
 #include "agenttokenrepository.h"
 #include "hub/closecodes.h"
+#include "hub/hubsettings.h"
 #include "hub/jsonrpc.h"
 #include "hub/taskmethods.h"
 
@@ -15,9 +16,10 @@
 namespace ccpm::hub {
 
 /// One agent's WebSocket connection to the hub: authenticates the bearer token sent in the
-/// handshake, then answers the agent's JSON-RPC requests strictly in the order they arrive (each
-/// request's database write completes before the next request starts, so a later status always
-/// wins). When the socket closes, the agent becomes INACTIVE; then the object deletes itself.
+/// handshake, or else the token of a first `agent.hello` request sent within
+/// HubSettings::helloTimeoutMs (4401 otherwise), then answers the agent's JSON-RPC requests strictly in the
+/// order they arrive (each request's database write completes before the next request starts, so a later
+/// status always wins). When the socket closes, the agent becomes INACTIVE; then the object deletes itself.
 ///
 /// Frames are queued as they arrive and drained by one coroutine at a time; nothing waits on a
 /// signal, so a burst of frames cannot resume anything twice.
@@ -33,7 +35,8 @@ public:
     /// `sequence` orders connections by arrival: of two connections of one agent, the later
     /// one wins, whichever token check finishes first.
     AgentConnection(std::unique_ptr<QWebSocket> socket, quint64 sequence, DbExecutor &executor,
-                    AgentStatusWriter &statusWriter, TaskMethods &tasks, QObject *parent = nullptr);
+                    AgentStatusWriter &statusWriter, TaskMethods &tasks, const HubSettings &settings,
+                    QObject *parent = nullptr);
     ~AgentConnection() override;
 
     QString agentId() const { return m_agentId; }
@@ -56,6 +59,10 @@ private:
     };
 
     QCoro::Task<> authenticate(QString token);
+    /// Checks the token; on refusal closes the connection. True when accepted.
+    QCoro::Task<bool> checkToken(QString token);
+    QByteArray helloResult(const QJsonValue &id) const;
+    void awaitHello();
     QCoro::Task<> drain();
     QCoro::Task<QByteArray> handle(jsonrpc::Request request);
     QCoro::Task<QByteArray> setStatus(jsonrpc::Request request);
@@ -76,6 +83,8 @@ private:
     bool m_closeQueued = false;   ///< the socket's close is in m_events
     bool m_draining = false;      ///< drain() is running
     bool m_markInactive = true;
+    bool m_awaitingHello = false; ///< no header token: the first frame must be agent.hello
+    int m_helloTimeoutMs;
 };
 
 } // namespace ccpm::hub

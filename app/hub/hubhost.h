@@ -2,6 +2,7 @@
 
 #include "changefeed.h"
 #include "connectionsettings.h"
+#include "hub/hubsettings.h"
 #include "result.h"
 
 #include <QHostAddress>
@@ -29,6 +30,8 @@ public:
     HubHost(ConnectionSettings settings, ChangeFeed &feed, QObject *parent = nullptr);
     ~HubHost() override; ///< stop()s when still running
 
+    /// Timings and limits for the next start().
+    void setHubSettings(const HubSettings &settings) { m_hubSettings = settings; }
     /// Starts listening (waits for the hub thread to bind, a few milliseconds).
     Status start(const QHostAddress &address, quint16 port);
     /// Closes every agent connection, marks those agents INACTIVE, and stops the thread.
@@ -43,6 +46,7 @@ signals:
 
 private:
     ConnectionSettings m_settings;
+    HubSettings m_hubSettings;
     ChangeFeed *m_feed;
     QThread m_thread;
     DbExecutor *m_executor = nullptr; ///< lives in the hub thread

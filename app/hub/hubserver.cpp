@@ -10,10 +10,11 @@ namespace {
 constexpr quint64 kMaxMessageBytes = 1024 * 1024;
 } // namespace
 
-HubServer::HubServer(DbExecutor &executor, ChangeFeed &feed, QObject *parent)
+HubServer::HubServer(DbExecutor &executor, ChangeFeed &feed, HubSettings settings, QObject *parent)
     : QObject(parent)
     , m_server(QStringLiteral("ccpm-desk hub"), QWebSocketServer::NonSecureMode)
     , m_executor(&executor)
+    , m_settings(settings)
     , m_statusWriter(executor, feed)
     , m_tasks(executor, feed)
 {
@@ -59,7 +60,7 @@ void HubServer::onNewConnection()
         raw->setMaxAllowedIncomingFrameSize(kMaxMessageBytes);
         raw->setMaxAllowedIncomingMessageSize(kMaxMessageBytes);
         auto *connection = new AgentConnection(std::unique_ptr<QWebSocket>(raw), ++m_accepted, *m_executor,
-                                               m_statusWriter, m_tasks, this);
+                                               m_statusWriter, m_tasks, m_settings, this);
         m_connections.insert(connection);
         connect(connection, &AgentConnection::authenticated, this,
                 [this, connection](const QString &agentId) { onAuthenticated(connection, agentId); });

@@ -3,6 +3,7 @@
 #include "agentstatuswriter.h"
 #include "changefeed.h"
 #include "dbexecutor.h"
+#include "hub/hubsettings.h"
 #include "hub/taskmethods.h"
 #include "result.h"
 
@@ -26,7 +27,7 @@ class AgentConnection;
 class HubServer : public QObject {
     Q_OBJECT
 public:
-    HubServer(DbExecutor &executor, ChangeFeed &feed, QObject *parent = nullptr);
+    HubServer(DbExecutor &executor, ChangeFeed &feed, HubSettings settings = {}, QObject *parent = nullptr);
     ~HubServer() override;
 
     /// Starts listening; port 0 picks a free port (see url()).
@@ -47,6 +48,7 @@ private:
 
     QWebSocketServer m_server;
     DbExecutor *m_executor;
+    HubSettings m_settings;
     AgentStatusWriter m_statusWriter;
     TaskMethods m_tasks;
     QSet<AgentConnection *> m_connections;
