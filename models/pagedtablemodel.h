@@ -97,6 +97,8 @@ public:
     // Staged edits
     QUndoStack *undoStack() { return &m_undo; }
     bool hasStagedChanges() const { return !m_staged.isEmpty(); }
+    /// Staged new rows, shown above the loaded ones (not in the row count of countText()).
+    int stagedNewRows() const { return top(); }
     /// Problems of the staged values, each marked on its cell (roles::Problem); empty if none.
     QList<StagedChanges::Problem> validate();
     /// Validates and writes every staged change in one transaction; saveFinished() tells.

@@ -133,6 +133,8 @@ void TablePage::addFilter(const ColumnFilter &filter)
 void TablePage::updateStatus()
 {
     QString text = m_model->countText();
+    if (m_model->stagedNewRows() > 0)
+        text = tr("%1 + %2 new").arg(text).arg(m_model->stagedNewRows());
     if (!m_filters.isEmpty())
         text = m_filters.size() == 1 ? tr("%1, filtered").arg(text)
                                      : tr("%1, %2 filters").arg(text).arg(m_filters.size());
