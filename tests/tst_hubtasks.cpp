@@ -51,6 +51,7 @@ private slots:
     void helloAuthenticatesWithoutAHeader();
     void helloRefusals_data();
     void helloRefusals();
+    void browserOriginIsRefused();
 
 private:
     /// A new task assigned to `agent` in `status`; its id.
@@ -114,7 +115,10 @@ void TestHubTasks::initTestCase()
     CCPM_VERIFY_OK(TestDatabase::migrate(*m_executor));
     m_feed = std::make_unique<ChangeFeed>();
     m_hub = std::make_unique<hub::HubHost>(m_db->settings(), *m_feed);
-    m_hub->setHubSettings({/*helloTimeoutMs*/ 500});
+    hub::HubSettings settings;
+    settings.helloTimeoutMs = 500;
+    settings.allowedOrigins = QStringList{"https://tools.example.com"};
+    m_hub->setHubSettings(settings);
     CCPM_VERIFY_OK(m_hub->start(QHostAddress::LocalHost, 0));
 }
 
@@ -325,6 +329,31 @@ void TestHubTasks::helloRefusals()
         client.send(first);
     QTRY_COMPARE(client.closeCode, int(hub::CloseCode::Unauthorized));
     QVERIFY(client.replies.isEmpty()); // nothing is answered before the agent is known
+}
+
+void TestHubTasks::browserOriginIsRefused()
+{
+    auto token = QCoro::waitFor(AgentTokenRepository(*m_executor).create(kBuildBot, "origin test"));
+    QVERIFY(token.ok());
+    const QStringList before = m_db->dumpRows("agents", {"id", "status", "updatedAt"});
+
+    // A page of another site, even with a valid token, never completes the handshake
+    QWebSocket evil("https://evil.example");
+    QSignalSpy evilDisconnected(&evil, &QWebSocket::disconnected);
+    QNetworkRequest request(m_hub->url());
+    request.setRawHeader("Authorization", "Bearer " + token->token.toLatin1());
+    evil.open(request);
+    QTRY_VERIFY(evilDisconnected.size() > 0 || evil.state() == QAbstractSocket::UnconnectedState);
+    QTest::qWait(200);
+    QVERIFY(evil.state() != QAbstractSocket::ConnectedState);
+
+    // An allowed origin connects
+    QWebSocket tool("https://tools.example.com");
+    QSignalSpy toolConnected(&tool, &QWebSocket::connected);
+    tool.open(request);
+    QTRY_COMPARE(toolConnected.size(), 1);
+    tool.close();
+    QCOMPARE(m_db->dumpRows("agents", {"id", "status", "updatedAt"}).size(), before.size());
 }
 
 QTEST_GUILESS_MAIN(TestHubTasks)

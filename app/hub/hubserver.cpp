@@ -2,7 +2,12 @@
 
 #include "hub/agentconnection.h"
 
+#include <QLoggingCategory>
+#include <QWebSocketCorsAuthenticator>
+
 #include <QCoro/QCoroSignal>
+
+Q_LOGGING_CATEGORY(lcHubServer, "ccpm.hub")
 
 namespace ccpm::hub {
 
@@ -19,6 +24,17 @@ HubServer::HubServer(DbExecutor &executor, ChangeFeed &feed, HubSettings setting
     , m_tasks(executor, feed)
 {
     connect(&m_server, &QWebSocketServer::newConnection, this, &HubServer::onNewConnection);
+    // Qt asks for every handshake, with an empty origin when there is no Origin header (agents
+    // send none; browsers always do).
+    connect(&m_server, &QWebSocketServer::originAuthenticationRequired, this,
+            [this](QWebSocketCorsAuthenticator *authenticator) {
+                const bool allowed = authenticator->origin().isEmpty() ||
+                                     m_settings.allowedOrigins.contains(authenticator->origin());
+                if (!allowed)
+                    qCInfo(lcHubServer).noquote()
+                        << "refused a handshake from origin" << authenticator->origin();
+                authenticator->setAllowed(allowed);
+            });
 }
 
 HubServer::~HubServer()
