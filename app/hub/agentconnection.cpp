@@ -10,9 +10,6 @@ namespace ccpm::hub {
 
 namespace {
 
-// A peer that ignores our close frame is cut off after this long.
-constexpr int kCloseGraceMs = 5000;
-
 QString bearerToken(const QWebSocket &socket)
 {
     const QByteArray header = socket.request().rawHeader("Authorization").trimmed();
@@ -35,10 +32,16 @@ AgentConnection::AgentConnection(std::unique_ptr<QWebSocket> socket, quint64 seq
     , m_tasks(&tasks)
     , m_peer(QStringLiteral("%1:%2").arg(m_socket->peerAddress().toString()).arg(m_socket->peerPort()))
     , m_helloTimeoutMs(settings.helloTimeoutMs)
+    , m_pingIntervalMs(settings.pingIntervalMs)
+    , m_silenceTimeoutMs(settings.silenceTimeoutMs)
+    , m_closeGraceMs(settings.closeGraceMs)
 {
+    m_lastHeard.start();
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this, [this](const QString &message) {
+        m_lastHeard.restart();
         enqueue({Event::Frame, message.toUtf8()});
     });
+    connect(m_socket.get(), &QWebSocket::pong, this, [this] { m_lastHeard.restart(); });
     connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &) {
         if (m_authenticated && !m_closing)
             m_socket->sendTextMessage(QString::fromUtf8(
@@ -60,7 +63,7 @@ void AgentConnection::closeWith(CloseCode code, const QString &reason, bool mark
     if (m_socket->state() != QAbstractSocket::ConnectedState)
         return;
     m_socket->close(toQt(code), reason);
-    QTimer::singleShot(kCloseGraceMs, this, [this] { m_socket->abort(); });
+    QTimer::singleShot(m_closeGraceMs, this, [this] { m_socket->abort(); });
 }
 
 void AgentConnection::enqueue(Event event)
@@ -97,6 +100,7 @@ QCoro::Task<bool> AgentConnection::checkToken(QString token)
     m_authenticated = true;
     qCInfo(lcHub).noquote() << "agent" << m_agentId << "connected from" << m_peer;
     emit authenticated(m_agentId); // may closeWith(Replaced) right away
+    startHeartbeat();
     co_return true;
 }
 
@@ -121,6 +125,25 @@ void AgentConnection::awaitHello()
                       false);
         }
     });
+}
+
+void AgentConnection::startHeartbeat()
+{
+    auto *heartbeat = new QTimer(this);
+    heartbeat->setInterval(m_pingIntervalMs);
+    connect(heartbeat, &QTimer::timeout, this, [this, heartbeat] {
+        if (m_closing) {
+            heartbeat->stop();
+        } else if (m_lastHeard.elapsed() > m_silenceTimeoutMs) {
+            heartbeat->stop();
+            qCInfo(lcHub).noquote() << "agent" << m_agentId << "silent for" << m_lastHeard.elapsed()
+                                    << "ms: closing";
+            closeWith(CloseCode::Silent, QStringLiteral("no answer to pings"), true);
+        } else {
+            m_socket->ping();
+        }
+    });
+    heartbeat->start();
 }
 
 QByteArray AgentConnection::helloResult(const QJsonValue &id) const

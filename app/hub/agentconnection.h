@@ -7,6 +7,7 @@
 #include "hub/jsonrpc.h"
 #include "hub/taskmethods.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QQueue>
 #include <QWebSocket>
@@ -63,6 +64,7 @@ private:
     QCoro::Task<bool> checkToken(QString token);
     QByteArray helloResult(const QJsonValue &id) const;
     void awaitHello();
+    void startHeartbeat();
     QCoro::Task<> drain();
     QCoro::Task<QByteArray> handle(jsonrpc::Request request);
     QCoro::Task<QByteArray> setStatus(jsonrpc::Request request);
@@ -85,6 +87,10 @@ private:
     bool m_markInactive = true;
     bool m_awaitingHello = false; ///< no header token: the first frame must be agent.hello
     int m_helloTimeoutMs;
+    int m_pingIntervalMs;
+    int m_silenceTimeoutMs;
+    int m_closeGraceMs;
+    QElapsedTimer m_lastHeard; ///< restarted by every frame and pong
 };
 
 } // namespace ccpm::hub

@@ -12,6 +12,7 @@ enum class CloseCode : int {
     InternalError = 1011, ///< the hub could not check the token (database unreachable): retry later
     Unauthorized = 4401,  ///< no token, or a token the hub does not know
     Revoked = 4403,       ///< the token was revoked by an administrator
+    Silent = 4408,        ///< no frame and no pong for HubSettings::silenceTimeoutMs
     Replaced = 4409,      ///< a newer connection of the same agent replaced this one
 };
 

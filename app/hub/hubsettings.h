@@ -10,6 +10,14 @@ struct HubSettings {
     /// Without an `Authorization` header, the agent must send `agent.hello` with its token
     /// within this many milliseconds, or the connection closes with 4401.
     int helloTimeoutMs = 10000;
+    /// Heartbeat: the hub pings every agent this often (RFC 6455 ping; every WebSocket library
+    /// answers with a pong by itself)...
+    int pingIntervalMs = 15000;
+    /// ...and closes a connection that sent no frame and no pong for this long (4408); the agent
+    /// becomes INACTIVE, with `lastSeenAt`.
+    int silenceTimeoutMs = 45000;
+    /// A peer that does not answer the close frame within this long is cut off.
+    int closeGraceMs = 5000;
     /// Origins (`https://tools.example.com`) whose pages may connect. A handshake that carries
     /// an `Origin` header is refused unless it is listed; agents are not browsers, so the list
     /// is empty by default. This stops a web page in the manager's browser from reaching the
