@@ -29,6 +29,7 @@ private slots:
     void cleanupTestCase();
     void silentPeerIsClosedAndMarkedInactive();
     void answeringPeerStaysConnected();
+    void requestFloodIsRateLimited();
 
 private:
     QString token(const QString &agent)
@@ -63,6 +64,8 @@ void TestHubLiveness::initTestCase()
     settings.pingIntervalMs = 100;
     settings.silenceTimeoutMs = 400;
     settings.closeGraceMs = 200;
+    settings.maxRequests = 20;
+    settings.windowMs = 60000;
     m_hub->setHubSettings(settings);
     CCPM_VERIFY_OK(m_hub->start(QHostAddress::LocalHost, 0));
 }
@@ -119,6 +122,33 @@ void TestHubLiveness::answeringPeerStaysConnected()
     QCOMPARE(assistant.socket->state(), QAbstractSocket::ConnectedState);
     QCOMPARE(assistant.closeCode, -1);
     QCOMPARE(agentField(kAssistant, "status"), QStringLiteral("BUSY"));
+}
+
+void TestHubLiveness::requestFloodIsRateLimited()
+{
+    // Given an agent connected (20 requests per minute in this test's settings)
+    HubClient flood;
+    flood.open(m_hub->url(), token(kBuildBot));
+    QTRY_COMPARE(flood.socket->state(), QAbstractSocket::ConnectedState);
+
+    // When it sends 30 status reports without waiting, the last one INACTIVE
+    for (int id = 1; id <= 30; ++id)
+        flood.call(id, "agent.setStatus", {{"status", id == 30 ? "INACTIVE" : "BUSY"}});
+    QTRY_COMPARE(flood.replies.size(), 30);
+
+    // Then 20 are carried out and 10 refused with -32005 and a retry time, in order
+    for (int id = 1; id <= 30; ++id) {
+        const QJsonObject reply = flood.reply(id);
+        if (id <= 20) {
+            QVERIFY2(reply.contains("result"), qPrintable(QString::number(id)));
+        } else {
+            QCOMPARE(reply.value("error").toObject().value("code").toInt(), -32005);
+            QVERIFY(reply.value("error").toObject().value("data").toObject().value("retryAfterMs").toInt() >
+                    0);
+        }
+    }
+    QCOMPARE(agentField(kBuildBot, "status"), QStringLiteral("BUSY")); // the refused INACTIVE never ran
+    QCOMPARE(flood.socket->state(), QAbstractSocket::ConnectedState);
 }
 
 QTEST_GUILESS_MAIN(TestHubLiveness)

@@ -35,6 +35,8 @@ AgentConnection::AgentConnection(std::unique_ptr<QWebSocket> socket, quint64 seq
     , m_pingIntervalMs(settings.pingIntervalMs)
     , m_silenceTimeoutMs(settings.silenceTimeoutMs)
     , m_closeGraceMs(settings.closeGraceMs)
+    , m_maxRequests(settings.maxRequests)
+    , m_windowMs(settings.windowMs)
 {
     m_lastHeard.start();
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this, [this](const QString &message) {
@@ -127,6 +129,25 @@ void AgentConnection::awaitHello()
     });
 }
 
+QByteArray AgentConnection::rateLimited(const jsonrpc::Request &request)
+{
+    if (!m_window.isValid() || m_window.elapsed() >= m_windowMs) {
+        m_window.start();
+        m_windowRequests = 0;
+    }
+    if (++m_windowRequests <= m_maxRequests)
+        return {};
+    if (m_windowRequests == m_maxRequests + 1)
+        qCInfo(lcHub).noquote() << "agent" << m_agentId << "is over" << m_maxRequests << "requests per"
+                                << m_windowMs << "ms";
+    const qint64 retryAfter = std::max<qint64>(1, m_windowMs - m_window.elapsed());
+    return jsonrpc::error(request.id, jsonrpc::RateLimited,
+                          QStringLiteral("Rate limited: at most %1 requests per %2 s")
+                              .arg(m_maxRequests)
+                              .arg(m_windowMs / 1000.0),
+                          QJsonObject{{QStringLiteral("retryAfterMs"), retryAfter}});
+}
+
 void AgentConnection::startHeartbeat()
 {
     auto *heartbeat = new QTimer(this);
@@ -194,7 +215,9 @@ QCoro::Task<> AgentConnection::drain()
             continue;
         QByteArray reply = parsed.errorResponse;
         if (parsed.request) {
-            reply = co_await handle(*parsed.request);
+            reply = rateLimited(*parsed.request); // over the limit: refused, not carried out
+            if (reply.isEmpty())
+                reply = co_await handle(*parsed.request);
             if (parsed.request->isNotification())
                 reply.clear();
         }

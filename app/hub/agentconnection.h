@@ -65,6 +65,8 @@ private:
     QByteArray helloResult(const QJsonValue &id) const;
     void awaitHello();
     void startHeartbeat();
+    /// Counts a request against the rate limit; the -32005 reply when over it, else empty.
+    QByteArray rateLimited(const jsonrpc::Request &request);
     QCoro::Task<> drain();
     QCoro::Task<QByteArray> handle(jsonrpc::Request request);
     QCoro::Task<QByteArray> setStatus(jsonrpc::Request request);
@@ -91,6 +93,10 @@ private:
     int m_silenceTimeoutMs;
     int m_closeGraceMs;
     QElapsedTimer m_lastHeard; ///< restarted by every frame and pong
+    int m_maxRequests;
+    int m_windowMs;
+    QElapsedTimer m_window; ///< the current rate-limit window
+    int m_windowRequests = 0;
 };
 
 } // namespace ccpm::hub

@@ -18,6 +18,10 @@ struct HubSettings {
     int silenceTimeoutMs = 45000;
     /// A peer that does not answer the close frame within this long is cut off.
     int closeGraceMs = 5000;
+    /// Rate limit per connection: at most `maxRequests` requests in each window of `windowMs`;
+    /// the rest are answered with -32005 (`data.retryAfterMs`) and not carried out.
+    int maxRequests = 1000;
+    int windowMs = 10000;
     /// Origins (`https://tools.example.com`) whose pages may connect. A handshake that carries
     /// an `Origin` header is refused unless it is listed; agents are not browsers, so the list
     /// is empty by default. This stops a web page in the manager's browser from reaching the
