@@ -3,7 +3,6 @@
 #include "sqlvalues.h"
 #include "taskrepository.h"
 
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QSqlQuery>
 
@@ -36,9 +35,10 @@ Error whyNot(QSqlDatabase &db, const QString &agentId, const QString &taskId, co
                  {}};
 }
 
+// `{"key": value}` as compact JSON text, merged into metadata with `||`.
 QString jsonObjectText(const QString &key, const QJsonValue &value)
 {
-    return QString::fromUtf8(QJsonDocument(QJsonObject{{key, value}}).toJson(QJsonDocument::Compact));
+    return sql::jsonText(QJsonObject{{key, value}});
 }
 
 } // namespace

@@ -166,6 +166,9 @@ private:
     /// Fetches the name a staged reference value shows (`createdBy` → "admin") into m_refNames.
     void lookUpName(int column, const QVariant &id);
     void stagingChanged();
+    /// Drops staged rows and edits, conflicts, problems and the undo history (no signals but
+    /// the removal of the new rows).
+    void clearStaging();
     void finishSave(const QStringList &ids, Result<SaveReport> result);
 
     DbExecutor *m_executor;

@@ -370,15 +370,7 @@ void PagedTableModel::finishSave(const QStringList &ids, Result<SaveReport> resu
     // Undone or redone while the save ran (the GUI prevents it; the API does not): the database
     // holds what was saved, so the table shows the database again.
     const bool changedMeanwhile = m_revision != m_savedRevision;
-    if (top() > 0) {
-        beginRemoveRows({}, 0, top() - 1);
-        m_staged.clearInserted();
-        endRemoveRows();
-    }
-    m_staged.clear();
-    m_conflicts.clear();
-    m_problems.clear();
-    m_undo.clear();
+    clearStaging();
     for (const QString &id : std::as_const(updated)) {
         emitRowChanged(id);
         refreshRow(id);
@@ -434,11 +426,8 @@ void PagedTableModel::takeTheirs(int row)
     refreshRow(id);
 }
 
-void PagedTableModel::discard()
+void PagedTableModel::clearStaging()
 {
-    if (m_saving)
-        return;
-    const QList<QString> touched = m_staged.touchedIds();
     if (top() > 0) {
         beginRemoveRows({}, 0, top() - 1);
         m_staged.clearInserted();
@@ -448,6 +437,14 @@ void PagedTableModel::discard()
     m_conflicts.clear();
     m_problems.clear();
     m_undo.clear();
+}
+
+void PagedTableModel::discard()
+{
+    if (m_saving)
+        return;
+    const QList<QString> touched = m_staged.touchedIds();
+    clearStaging();
     for (const QString &id : touched)
         emitRowChanged(id);
     stagingChanged();

@@ -169,7 +169,7 @@ ChangeSet StagedChanges::changeSet(const TableSpec &spec, QStringList *ids) cons
     QList<QString> touched = m_rows.keys();
     std::sort(touched.begin(), touched.end()); // a stable order between runs
     for (const QString &id : std::as_const(touched)) {
-        const Touched &row = m_rows[id];
+        const Touched &row = *m_rows.constFind(id);
         if (row.deleted || row.edits.isEmpty())
             continue;
         RowWrite write{RowWrite::Kind::Update, id, {}, expected(row, false)};
@@ -180,7 +180,7 @@ ChangeSet StagedChanges::changeSet(const TableSpec &spec, QStringList *ids) cons
         add(std::move(write));
     }
     for (const QString &id : std::as_const(touched)) {
-        const Touched &row = m_rows[id];
+        const Touched &row = *m_rows.constFind(id);
         if (row.deleted)
             add(RowWrite{RowWrite::Kind::Delete, id, {}, expected(row, true)});
     }

@@ -4,6 +4,7 @@
 // refreshes that keep staged edits. QAbstractItemModelTester watches every step.
 #include "changefeed.h"
 #include "entityspecs.h"
+#include "loadedmodel.h"
 #include "pagedtablemodel.h"
 #include "testdatabase.h"
 
@@ -21,35 +22,7 @@ namespace {
 constexpr auto kBuildBotTask = "cmx1zcg9g00088e7dw2r6u28j"; // "Set up CI/CD pipeline"
 constexpr auto kAdmin = "cmx1zcg4000008e7dzffn89tr";
 
-struct Loaded {
-    Loaded(DbExecutor &executor, TableSpec spec, int rows)
-        : model(executor, std::move(spec))
-        , tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest)
-        , saved(&model, &PagedTableModel::saveFinished)
-    {
-        model.reload();
-        for (int i = 0;
-             i < 400 && !(model.rowCount() == rows && model.countIsExact() && model.isLoaded(rows - 1)); ++i)
-            QTest::qWait(10);
-    }
-    QModelIndex cell(const QString &id, int column) const { return model.index(model.rowOf(id), column); }
-    CellState state(const QString &id, int column) const
-    {
-        return CellState(cell(id, column).data(roles::EditState).toInt());
-    }
-    /// Saves and waits; the arguments of saveFinished.
-    QVariantList save()
-    {
-        const qsizetype before = saved.size();
-        model.save();
-        for (int i = 0; i < 500 && saved.size() == before; ++i)
-            QTest::qWait(10);
-        return saved.size() > before ? saved.last() : QVariantList{false, "no answer", -1};
-    }
-    PagedTableModel model;
-    QAbstractItemModelTester tester;
-    QSignalSpy saved;
-};
+using Loaded = LoadedModel;
 
 } // namespace
 

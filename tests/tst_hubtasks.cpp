@@ -9,6 +9,7 @@
 #include "hub/hubhost.h"
 #include "hubclient.h"
 #include "pagedtablemodel.h"
+#include "sqlvalues.h"
 #include "testdatabase.h"
 
 #include <QAbstractItemModelTester>
@@ -68,7 +69,7 @@ private:
         q.bindValue(":id", id);
         q.bindValue(":s", status);
         q.bindValue(":by", kAdmin);
-        q.bindValue(":agent", agent.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(agent));
+        q.bindValue(":agent", sql::nullableText(agent));
         return q.exec() ? id : QString();
     }
     QString field(const QString &task, const QString &expression) const

@@ -4,6 +4,7 @@
 // refresh from the change feed (no reset), bursts folded, inserts and deletes counted again.
 #include "changefeed.h"
 #include "entityspecs.h"
+#include "loadedmodel.h"
 #include "pagedtablemodel.h"
 #include "testdatabase.h"
 
@@ -17,20 +18,7 @@ using namespace ccpm::specs;
 
 namespace {
 
-// A model loaded the way a view loads it, checked by QAbstractItemModelTester all along.
-struct Loaded {
-    Loaded(DbExecutor &executor, TableSpec spec, int rows)
-        : model(executor, std::move(spec))
-        , tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest)
-    {
-        model.reload();
-        for (int i = 0;
-             i < 400 && !(model.rowCount() == rows && model.countIsExact() && model.isLoaded(rows - 1)); ++i)
-            QTest::qWait(10);
-    }
-    PagedTableModel model;
-    QAbstractItemModelTester tester;
-};
+using Loaded = LoadedModel;
 
 } // namespace
 

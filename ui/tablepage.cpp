@@ -51,12 +51,10 @@ TablePage::TablePage(PagedTableModel *model, QWidget *parent)
                              model->spec().defaultAscending ? Qt::AscendingOrder : Qt::DescendingOrder);
     m_view->setSortingEnabled(true); // header clicks call model->sort(): ORDER BY in SQL
     // Sized once, to the first rows; later sorts and pages keep the widths the user set.
-    auto *sizing = new QMetaObject::Connection;
-    *sizing = connect(model, &QAbstractItemModel::dataChanged, this, [this, sizing] {
-        if (!m_model->isLoaded(0))
+    connect(model, &QAbstractItemModel::dataChanged, this, [this] {
+        if (m_columnsSized || !m_model->isLoaded(0))
             return;
-        disconnect(*sizing);
-        delete sizing;
+        m_columnsSized = true;
         m_view->resizeColumnsToContents();
         for (int c = 0; c < m_model->columnCount(); ++c)
             m_view->setColumnWidth(c, qMin(m_view->columnWidth(c), 360));

@@ -38,6 +38,7 @@ private:
     QTableView *m_view;
     QTimer *m_searchDelay;
     QList<ColumnFilter> m_filters;
+    bool m_columnsSized = false; ///< once, to the first rows; later the user's widths stay
 };
 
 } // namespace ccpm
