@@ -19,10 +19,15 @@ public:
 
     using QObject::QObject;
 
-    void publish(const QString &table, const QString &id, Op op) { emit rowChanged(table, id, op); }
+    /// `origin` names the writer ("hub", "desk"; empty when unknown), so that a writer can tell
+    /// its own changes from others'.
+    void publish(const QString &table, const QString &id, Op op, const QString &origin = {})
+    {
+        emit rowChanged(table, id, op, origin);
+    }
 
 signals:
-    void rowChanged(const QString &table, const QString &id, ccpm::ChangeFeed::Op op);
+    void rowChanged(const QString &table, const QString &id, ccpm::ChangeFeed::Op op, const QString &origin);
 };
 
 } // namespace ccpm

@@ -59,6 +59,35 @@ QCoro::Task<Result<QList<TaskRow>>> TaskLifecycle::listFor(const QString &agentI
     co_return co_await m_executor->exec(job);
 }
 
+QCoro::Task<Result<QList<TaskRow>>> TaskLifecycle::openFor(const QString &agentId) const
+{
+    auto job = [agentId](QSqlDatabase &db) -> Result<QList<TaskRow>> {
+        Result<QList<TaskRow>> rows = TaskRepository::select(
+            db,
+            QStringLiteral(
+                R"sql(t."assignedTo" = :agent AND t."status" IN ('PENDING', 'ASSIGNED', 'IN_PROGRESS'))sql"),
+            {{QStringLiteral(":agent"), agentId}});
+        if (!rows)
+            return rows;
+        QList<TaskRow> oldestFirst = *rows;
+        std::sort(oldestFirst.begin(), oldestFirst.end(), [](const TaskRow &a, const TaskRow &b) {
+            return a.createdAt != b.createdAt ? a.createdAt < b.createdAt : a.id < b.id;
+        });
+        return oldestFirst;
+    };
+    co_return co_await m_executor->exec(job);
+}
+
+QCoro::Task<Result<QList<TaskRow>>> TaskLifecycle::tasks(const QStringList &ids) const
+{
+    auto job = [ids](QSqlDatabase &db) {
+        return TaskRepository::select(
+            db, QStringLiteral(R"sql(t."id" IN (SELECT jsonb_array_elements_text(CAST(:ids AS jsonb))))sql"),
+            {{QStringLiteral(":ids"), sql::textArrayJson(ids)}});
+    };
+    co_return co_await m_executor->exec(job);
+}
+
 QCoro::Task<Result<TaskRow>> TaskLifecycle::transition(const QString &agentId, const QString &taskId,
                                                        Transition t) const
 {
@@ -93,7 +122,7 @@ QCoro::Task<Result<TaskRow>> TaskLifecycle::accept(const QString &agentId, const
 {
     return transition(agentId, taskId,
                       {QStringLiteral("accept"),
-                       {QStringLiteral("ASSIGNED")},
+                       {QStringLiteral("PENDING"), QStringLiteral("ASSIGNED")},
                        QStringLiteral(R"sql("status" = 'IN_PROGRESS', "assignedTo" = :agent)sql"),
                        {},
                        true});

@@ -11,7 +11,7 @@ namespace ccpm {
 
 /// The task transitions an agent makes through the hub (docs/agent-protocol.md, task.*):
 ///
-///   accept    ASSIGNED (to this agent), or PENDING and unassigned → IN_PROGRESS, assigned to it
+///   accept    PENDING or ASSIGNED (to this agent), or PENDING and unassigned → IN_PROGRESS, assigned to it
 ///   progress  IN_PROGRESS             → IN_PROGRESS, progress 0..100 (+ metadata.progressNote)
 ///   complete  ASSIGNED | IN_PROGRESS  → COMPLETED, completedAt, progress 100 (+ metadata.result)
 ///   fail      ASSIGNED | IN_PROGRESS  → FAILED (+ metadata.failureReason)
@@ -33,6 +33,10 @@ public:
     /// The agent's tasks (all states, or one), newest first.
     QCoro::Task<Result<QList<TaskRow>>> listFor(const QString &agentId,
                                                 std::optional<TaskStatus> status) const;
+    /// The agent's open tasks (PENDING, ASSIGNED or IN_PROGRESS and assigned to it), oldest first.
+    QCoro::Task<Result<QList<TaskRow>>> openFor(const QString &agentId) const;
+    /// Several tasks by id (those that exist), any order.
+    QCoro::Task<Result<QList<TaskRow>>> tasks(const QStringList &ids) const;
     QCoro::Task<Result<TaskRow>> accept(const QString &agentId, const QString &taskId) const;
     QCoro::Task<Result<TaskRow>> progress(const QString &agentId, const QString &taskId, int percent,
                                           const QString &note) const;

@@ -206,12 +206,18 @@ QString PagedTableModel::countText() const
                  .trimmed());
 }
 
+QString PagedTableModel::feedOrigin() const
+{
+    return QStringLiteral("desk:%1").arg(quintptr(this), 0, 16);
+}
+
 void PagedTableModel::followChanges(ChangeFeed &feed)
 {
+    m_feed = &feed;
     connect(&feed, &ChangeFeed::rowChanged, this,
-            [this](const QString &table, const QString &id, ChangeFeed::Op op) {
-                if (table != m_spec.table)
-                    return;
+            [this](const QString &table, const QString &id, ChangeFeed::Op op, const QString &origin) {
+                if (table != m_spec.table || origin == feedOrigin())
+                    return; // our own saves are shown already
                 if (op == ChangeFeed::Op::Update) {
                     refreshRow(id);
                 } else {

@@ -72,7 +72,8 @@ public:
     /// that moved in the sort order stays where it is until the next page load.
     void refreshRow(const QString &id);
     /// refreshRow() for every update the feed announces on the spec's table; an insert or a
-    /// delete refreshes the count.
+    /// delete refreshes the count. Saved rows are announced on the feed in turn (origin
+    /// "desk:…"), so other views and the agent hub learn of them.
     void followChanges(ChangeFeed &feed);
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -170,6 +171,8 @@ private:
     /// the removal of the new rows).
     void clearStaging();
     void finishSave(const QStringList &ids, Result<SaveReport> result);
+    void announceSaved(const QStringList &ids) const;
+    QString feedOrigin() const;
 
     DbExecutor *m_executor;
     TableSpec m_spec;
@@ -203,8 +206,9 @@ private:
     QHash<QString, QVariant> m_insertDefaults; ///< column name → text
     QHash<QString, QString> m_refNames;        ///< referenced table + id → display name
     bool m_saving = false;
-    quint64 m_revision = 0;      ///< bumped by every staging step
-    quint64 m_savedRevision = 0; ///< m_revision when the running save started
+    ChangeFeed *m_feed = nullptr; ///< set by followChanges()
+    quint64 m_revision = 0;       ///< bumped by every staging step
+    quint64 m_savedRevision = 0;  ///< m_revision when the running save started
 };
 
 } // namespace ccpm

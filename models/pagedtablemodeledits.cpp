@@ -370,6 +370,7 @@ void PagedTableModel::finishSave(const QStringList &ids, Result<SaveReport> resu
     // Undone or redone while the save ran (the GUI prevents it; the API does not): the database
     // holds what was saved, so the table shows the database again.
     const bool changedMeanwhile = m_revision != m_savedRevision;
+    announceSaved(ids);
     clearStaging();
     for (const QString &id : std::as_const(updated)) {
         emitRowChanged(id);
@@ -379,6 +380,18 @@ void PagedTableModel::finishSave(const QStringList &ids, Result<SaveReport> resu
         recount();
     stagingChanged();
     emit saveFinished(true, saved == 1 ? tr("Saved 1 change.") : tr("Saved %1 changes.").arg(saved), -1);
+}
+
+void PagedTableModel::announceSaved(const QStringList &ids) const
+{
+    if (!m_feed)
+        return;
+    for (const QString &id : ids) {
+        const ChangeFeed::Op op = m_staged.insertedIndex(id) >= 0 ? ChangeFeed::Op::Insert
+                                  : m_staged.isDeleted(id)        ? ChangeFeed::Op::Delete
+                                                                  : ChangeFeed::Op::Update;
+        m_feed->publish(m_spec.table, id, op, feedOrigin());
+    }
 }
 
 bool PagedTableModel::hasConflict(int row) const

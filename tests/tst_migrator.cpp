@@ -74,9 +74,9 @@ void TestMigrator::seededBackendDatabaseIsBaselinedAndUnchanged()
 
     // Then migration 1 is baselined, 2 applied, and every backend row and column is unchanged
     QCOMPARE(report->baselined, QList<int>{1});
-    QCOMPARE(report->applied, (QList<int>{2, 3}));
+    QCOMPARE(report->applied, (QList<int>{2, 3, 4}));
     QCOMPARE(dumpBackendTables(db), before);
-    QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM \"_ccpm_migrations\"")).toInt(), 3);
+    QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM \"_ccpm_migrations\"")).toInt(), 4);
     QCOMPARE(db.scalar(QStringLiteral("SELECT \"baselined\" FROM \"_ccpm_migrations\" WHERE version = 1"))
                  .toBool(),
              true);
@@ -86,11 +86,15 @@ void TestMigrator::seededBackendDatabaseIsBaselinedAndUnchanged()
             .toInt(),
         4);
     QCOMPARE(db.scalar(QStringLiteral("SELECT min(\"progress\") FROM \"tasks\"")).toInt(), 0);
+    // Messages already addressed to agents count as delivered (migration 4): history, not news
+    QCOMPARE(
+        db.scalar(QStringLiteral("SELECT count(*) FROM message_deliveries")).toInt(),
+        db.scalar(QStringLiteral("SELECT count(*) FROM messages WHERE \"receiverType\" = 'AGENT'")).toInt());
 
     // And status reports both as done; a second run does nothing
     auto status = QCoro::waitFor(executor.exec([](QSqlDatabase &c) { return Migrator::status(c); }));
     CCPM_VERIFY_OK(status);
-    QCOMPARE(status->size(), 3);
+    QCOMPARE(status->size(), 4);
     QCOMPARE(status->at(0).state, Migrator::State::Baselined);
     QCOMPARE(status->at(1).state, Migrator::State::Applied);
     auto again = migrate(executor);
@@ -128,7 +132,7 @@ void TestMigrator::emptyDatabaseGetsTheWholeSchema()
     CCPM_VERIFY_OK(report);
 
     // Then every migration ran, and the backend's schema is there as the fixture's DDL makes it
-    QCOMPARE(report->applied, (QList<int>{1, 2, 3}));
+    QCOMPARE(report->applied, (QList<int>{1, 2, 3, 4}));
     QCOMPARE(
         db.scalar(QStringLiteral("SELECT count(*) FROM pg_type WHERE typname IN ('Role', 'AgentType', "
                                  "'AgentStatus', 'TaskStatus', 'Priority', 'SenderType', 'ReceiverType')"))
@@ -219,8 +223,8 @@ void TestMigrator::concurrentInstancesMigrateOnce()
     // Then both succeed and each migration ran exactly once
     CCPM_VERIFY_OK(ra);
     CCPM_VERIFY_OK(rb);
-    QCOMPARE(ra->applied.size() + rb->applied.size(), 3);
-    QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM \"_ccpm_migrations\"")).toInt(), 3);
+    QCOMPARE(ra->applied.size() + rb->applied.size(), 4);
+    QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM \"_ccpm_migrations\"")).toInt(), 4);
 }
 
 void TestMigrator::splitStatementsRespectsQuotes_data()

@@ -21,22 +21,19 @@ QString bearerToken(const QWebSocket &socket)
 
 } // namespace
 
-AgentConnection::AgentConnection(std::unique_ptr<QWebSocket> socket, quint64 sequence, DbExecutor &executor,
-                                 AgentStatusWriter &statusWriter, TaskMethods &tasks,
-                                 const HubSettings &settings, QObject *parent)
+AgentConnection::AgentConnection(std::unique_ptr<QWebSocket> socket, quint64 sequence,
+                                 const HubServices &services, QObject *parent)
     : QObject(parent)
     , m_socket(std::move(socket))
     , m_sequence(sequence)
-    , m_executor(&executor)
-    , m_statusWriter(&statusWriter)
-    , m_tasks(&tasks)
+    , m_services(services)
     , m_peer(QStringLiteral("%1:%2").arg(m_socket->peerAddress().toString()).arg(m_socket->peerPort()))
-    , m_helloTimeoutMs(settings.helloTimeoutMs)
-    , m_pingIntervalMs(settings.pingIntervalMs)
-    , m_silenceTimeoutMs(settings.silenceTimeoutMs)
-    , m_closeGraceMs(settings.closeGraceMs)
-    , m_maxRequests(settings.maxRequests)
-    , m_windowMs(settings.windowMs)
+    , m_helloTimeoutMs(services.settings->helloTimeoutMs)
+    , m_pingIntervalMs(services.settings->pingIntervalMs)
+    , m_silenceTimeoutMs(services.settings->silenceTimeoutMs)
+    , m_closeGraceMs(services.settings->closeGraceMs)
+    , m_maxRequests(services.settings->maxRequests)
+    , m_windowMs(services.settings->windowMs)
 {
     m_lastHeard.start();
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this, [this](const QString &message) {
@@ -68,6 +65,14 @@ void AgentConnection::closeWith(CloseCode code, const QString &reason, bool mark
     QTimer::singleShot(m_closeGraceMs, this, [this] { m_socket->abort(); });
 }
 
+bool AgentConnection::notify(const QByteArray &frame)
+{
+    if (!m_authenticated || m_closing || m_socket->state() != QAbstractSocket::ConnectedState)
+        return false;
+    m_socket->sendTextMessage(QString::fromUtf8(frame));
+    return true;
+}
+
 void AgentConnection::enqueue(Event event)
 {
     if (m_closeQueued)
@@ -81,7 +86,7 @@ void AgentConnection::enqueue(Event event)
 
 QCoro::Task<bool> AgentConnection::checkToken(QString token)
 {
-    Result<AgentTokenRow> auth = co_await AgentTokenRepository(*m_executor).authenticate(token);
+    Result<AgentTokenRow> auth = co_await AgentTokenRepository(*m_services.executor).authenticate(token);
     if (m_closeQueued) {
         // Gone before the check finished: it never counts as connected and writes nothing.
         m_closing = true;
@@ -180,7 +185,8 @@ QCoro::Task<> AgentConnection::drain()
         const Event event = m_events.dequeue();
         if (event.kind == Event::Closed) {
             if (m_authenticated && m_markInactive) {
-                Result<AgentRow> row = co_await m_statusWriter->report(m_agentId, AgentStatus::Inactive);
+                Result<AgentRow> row =
+                    co_await m_services.statusWriter->report(m_agentId, AgentStatus::Inactive);
                 if (!row)
                     qCWarning(lcHub).noquote()
                         << "could not mark agent" << m_agentId << "inactive:" << row.error().toString();
@@ -241,7 +247,9 @@ QCoro::Task<QByteArray> AgentConnection::handle(jsonrpc::Request request)
     if (request.method == QLatin1String("agent.hello"))
         co_return helloResult(request.id); // already authenticated (by header or an earlier hello)
     if (TaskMethods::handles(request.method))
-        co_return co_await m_tasks->call(m_agentId, request);
+        co_return co_await m_services.tasks->call(m_agentId, request);
+    if (MessageMethods::handles(request.method))
+        co_return co_await m_services.messages->call(m_agentId, request);
     co_return jsonrpc::error(request.id, jsonrpc::MethodNotFound,
                              QStringLiteral("Method not found: %1").arg(request.method));
 }
@@ -255,7 +263,7 @@ QCoro::Task<QByteArray> AgentConnection::setStatus(jsonrpc::Request request)
             request.id, jsonrpc::InvalidParams,
             QStringLiteral("Invalid params: \"status\" must be one of ACTIVE, BUSY, INACTIVE"),
             QJsonObject{{QStringLiteral("allowed"), QJsonArray::fromStringList(enumLabels<AgentStatus>())}});
-    Result<AgentRow> row = co_await m_statusWriter->report(m_agentId, *status);
+    Result<AgentRow> row = co_await m_services.statusWriter->report(m_agentId, *status);
     if (!row)
         co_return jsonrpc::error(request.id, jsonrpc::ServerError, row.error().message);
     co_return jsonrpc::result(

@@ -5,6 +5,7 @@
 #include "hub/closecodes.h"
 #include "hub/hubsettings.h"
 #include "hub/jsonrpc.h"
+#include "hub/messagemethods.h"
 #include "hub/taskmethods.h"
 
 #include <QElapsedTimer>
@@ -15,6 +16,15 @@
 #include <memory>
 
 namespace ccpm::hub {
+
+/// What every connection of one hub shares. Owned by the HubServer; the hub thread.
+struct HubServices {
+    DbExecutor *executor;
+    AgentStatusWriter *statusWriter;
+    TaskMethods *tasks;
+    MessageMethods *messages;
+    const HubSettings *settings;
+};
 
 /// One agent's WebSocket connection to the hub: authenticates the bearer token sent in the
 /// handshake, or else the token of a first `agent.hello` request sent within
@@ -35,8 +45,7 @@ class AgentConnection : public QObject {
 public:
     /// `sequence` orders connections by arrival: of two connections of one agent, the later
     /// one wins, whichever token check finishes first.
-    AgentConnection(std::unique_ptr<QWebSocket> socket, quint64 sequence, DbExecutor &executor,
-                    AgentStatusWriter &statusWriter, TaskMethods &tasks, const HubSettings &settings,
+    AgentConnection(std::unique_ptr<QWebSocket> socket, quint64 sequence, const HubServices &services,
                     QObject *parent = nullptr);
     ~AgentConnection() override;
 
@@ -46,6 +55,9 @@ public:
     /// Stops answering requests and closes the socket with `code`. When the socket has closed,
     /// the agent is marked INACTIVE unless `markInactive` is false (it is connected elsewhere).
     void closeWith(CloseCode code, const QString &reason, bool markInactive);
+    /// Sends a notification (a frame the agent did not ask for). False when the connection is
+    /// not authenticated or is closing.
+    bool notify(const QByteArray &frame);
 
 signals:
     /// The token was accepted; the agent is `agentId`. A receiver may closeWith() at once.
@@ -75,9 +87,7 @@ private:
 
     std::unique_ptr<QWebSocket> m_socket;
     quint64 m_sequence;
-    DbExecutor *m_executor;
-    AgentStatusWriter *m_statusWriter;
-    TaskMethods *m_tasks;
+    HubServices m_services;
     QString m_peer; ///< "address:port", kept for logs after the socket closed
     QString m_agentId;
     QQueue<Event> m_events;

@@ -40,6 +40,7 @@ Status HubHost::start(const QHostAddress &address, quint16 port)
                 m_connectedAgents = count;
                 emit connectedAgentsChanged(count);
             });
+            connect(m_server, &HubServer::agentPresenceChanged, this, &HubHost::agentPresenceChanged);
             status = m_server->listen(address, port);
             m_url = m_server->url();
             delete anchor;

@@ -43,6 +43,9 @@ public:
 
 signals:
     void connectedAgentsChanged(int count);
+    /// An agent connected to the hub or left it (the GUI shows "connected" apart from the
+    /// status the agent reports).
+    void agentPresenceChanged(const QString &agentId, bool connected);
 
 private:
     ConnectionSettings m_settings;

@@ -22,7 +22,16 @@ HubServer::HubServer(DbExecutor &executor, ChangeFeed &feed, HubSettings setting
     , m_settings(settings)
     , m_statusWriter(executor, feed)
     , m_tasks(executor, feed)
+    , m_messages(executor, feed)
+    , m_services{&executor, &m_statusWriter, &m_tasks, &m_messages, &m_settings}
+    , m_notifier(executor, feed, [this](const QString &agentId, const QByteArray &frame) {
+        AgentConnection *connection = m_byAgent.value(agentId);
+        return connection && connection->notify(frame);
+    })
 {
+    m_tasks.setOnChanged([this](const QString &agentId, const TaskRow &task) {
+        m_notifier.taskChangedByAgent(agentId, task);
+    });
     connect(&m_server, &QWebSocketServer::newConnection, this, &HubServer::onNewConnection);
     // Qt asks for every handshake, with an empty origin when there is no Origin header (agents
     // send none; browsers always do).
@@ -75,8 +84,8 @@ void HubServer::onNewConnection()
         // One JSON-RPC request is small; a larger frame is closed with 1009 (RFC 6455 7.4.1).
         raw->setMaxAllowedIncomingFrameSize(kMaxMessageBytes);
         raw->setMaxAllowedIncomingMessageSize(kMaxMessageBytes);
-        auto *connection = new AgentConnection(std::unique_ptr<QWebSocket>(raw), ++m_accepted, *m_executor,
-                                               m_statusWriter, m_tasks, m_settings, this);
+        auto *connection =
+            new AgentConnection(std::unique_ptr<QWebSocket>(raw), ++m_accepted, m_services, this);
         m_connections.insert(connection);
         connect(connection, &AgentConnection::authenticated, this,
                 [this, connection](const QString &agentId) { onAuthenticated(connection, agentId); });
@@ -96,8 +105,13 @@ void HubServer::onAuthenticated(AgentConnection *connection, const QString &agen
         }
         previous->closeWith(CloseCode::Replaced, QStringLiteral("replaced by a newer connection"), false);
     }
+    const bool arrived = !m_byAgent.contains(agentId);
     m_byAgent.insert(agentId, connection);
-    emit connectedAgentsChanged(connectedAgents());
+    m_notifier.agentConnected(agentId);
+    if (arrived) {
+        emit connectedAgentsChanged(connectedAgents());
+        emit agentPresenceChanged(agentId, true);
+    }
 }
 
 void HubServer::onFinished(AgentConnection *connection)
@@ -106,7 +120,9 @@ void HubServer::onFinished(AgentConnection *connection)
     const QString agentId = connection->agentId();
     if (!agentId.isEmpty() && m_byAgent.value(agentId) == connection) {
         m_byAgent.remove(agentId);
+        m_notifier.agentDisconnected(agentId);
         emit connectedAgentsChanged(connectedAgents());
+        emit agentPresenceChanged(agentId, false);
     }
 }
 

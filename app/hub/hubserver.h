@@ -3,7 +3,10 @@
 #include "agentstatuswriter.h"
 #include "changefeed.h"
 #include "dbexecutor.h"
+#include "hub/agentconnection.h"
+#include "hub/agentnotifier.h"
 #include "hub/hubsettings.h"
+#include "hub/messagemethods.h"
 #include "hub/taskmethods.h"
 #include "result.h"
 
@@ -16,8 +19,6 @@
 #include <QCoro/QCoroTask>
 
 namespace ccpm::hub {
-
-class AgentConnection;
 
 /// The agent hub: a WebSocket server (RFC 6455) where agents connect with a bearer token and
 /// speak JSON-RPC 2.0 (docs/agent-protocol.md). Owns one AgentConnection per socket; an agent
@@ -40,6 +41,8 @@ public:
 
 signals:
     void connectedAgentsChanged(int count);
+    /// An agent's live connection opened or ended (not emitted for a replacement).
+    void agentPresenceChanged(const QString &agentId, bool connected);
 
 private:
     void onNewConnection();
@@ -51,6 +54,9 @@ private:
     HubSettings m_settings;
     AgentStatusWriter m_statusWriter;
     TaskMethods m_tasks;
+    MessageMethods m_messages;
+    HubServices m_services;
+    AgentNotifier m_notifier;
     QSet<AgentConnection *> m_connections;
     QHash<QString, AgentConnection *> m_byAgent;
     quint64 m_accepted = 0; ///< connections accepted so far: each one's sequence number

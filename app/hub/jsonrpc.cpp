@@ -65,6 +65,13 @@ QByteArray result(const QJsonValue &id, const QJsonValue &result)
                                  {QStringLiteral("result"), result}});
 }
 
+QByteArray notification(const QString &method, const QJsonObject &params)
+{
+    return serialize(QJsonObject{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")},
+                                 {QStringLiteral("method"), method},
+                                 {QStringLiteral("params"), params}});
+}
+
 QByteArray error(const QJsonValue &id, int code, const QString &message, const QJsonValue &data)
 {
     QJsonObject err{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}};

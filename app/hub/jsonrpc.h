@@ -45,6 +45,8 @@ struct Parsed {
 Parsed parse(const QByteArray &frame);
 
 QByteArray result(const QJsonValue &id, const QJsonValue &result);
+/// A notification (no id): what the hub sends unasked, e.g. `task.assigned`.
+QByteArray notification(const QString &method, const QJsonObject &params);
 /// `data` is left out of the error object when undefined (the default).
 QByteArray error(const QJsonValue &id, int code, const QString &message,
                  const QJsonValue &data = QJsonValue(QJsonValue::Undefined));

@@ -126,7 +126,9 @@ QCoro::Task<QByteArray> TaskMethods::call(QString agentId, jsonrpc::Request requ
     }
     if (!row)
         co_return failure(request.id, row.error());
-    m_feed->publish(QStringLiteral("tasks"), row->id, ChangeFeed::Op::Update);
+    m_feed->publish(QStringLiteral("tasks"), row->id, ChangeFeed::Op::Update, QStringLiteral("hub"));
+    if (m_onChanged)
+        m_onChanged(agentId, *row);
     co_return jsonrpc::result(request.id, QJsonObject{{QStringLiteral("task"), toJson(*row)}});
 }
 

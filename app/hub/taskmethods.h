@@ -7,6 +7,8 @@
 
 #include <QCoro/QCoroTask>
 
+#include <functional>
+
 namespace ccpm::hub {
 
 /// The agent protocol's task methods (docs/agent-protocol.md): task.list, task.accept,
@@ -25,6 +27,12 @@ public:
     {
     }
 
+    /// Called after each transition an agent made, with the task as it is now.
+    void setOnChanged(std::function<void(const QString &agentId, const TaskRow &task)> onChanged)
+    {
+        m_onChanged = std::move(onChanged);
+    }
+
     static bool handles(const QString &method);
     QCoro::Task<QByteArray> call(QString agentId, jsonrpc::Request request);
 
@@ -36,6 +44,7 @@ private:
 
     TaskLifecycle m_lifecycle;
     ChangeFeed *m_feed;
+    std::function<void(const QString &, const TaskRow &)> m_onChanged;
 };
 
 } // namespace ccpm::hub

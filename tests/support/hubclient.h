@@ -8,17 +8,21 @@
 
 #include <memory>
 
-/// A test agent: a real QWebSocket client that collects every reply and the close code.
+/// A test agent: a real QWebSocket client that collects every frame and the close code.
 /// Thread: the test's.
 struct HubClient {
     std::unique_ptr<QWebSocket> socket = std::make_unique<QWebSocket>();
-    QList<QJsonObject> replies;
+    QList<QJsonObject> replies;       ///< responses (frames without "method"), in order
+    QList<QJsonObject> notifications; ///< the hub's notifications (frames with "method"), in order
+    QList<QJsonObject> frames;        ///< everything, in order
     int closeCode = -1;
 
     HubClient()
     {
         QObject::connect(socket.get(), &QWebSocket::textMessageReceived, [this](const QString &m) {
-            replies << QJsonDocument::fromJson(m.toUtf8()).object();
+            const QJsonObject frame = QJsonDocument::fromJson(m.toUtf8()).object();
+            frames << frame;
+            (frame.contains("method") ? notifications : replies) << frame;
         });
         QObject::connect(socket.get(), &QWebSocket::disconnected,
                          [this] { closeCode = int(socket->closeCode()); });

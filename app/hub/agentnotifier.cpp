@@ -1,0 +1,187 @@
+#include "hub/agentnotifier.h"
+
+#include "hub/jsonrpc.h"
+#include "hub/messagemethods.h"
+#include "hub/taskmethods.h"
+
+#include <QJsonArray>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcNotify, "ccpm.hub.notify")
+
+namespace ccpm::hub {
+
+namespace {
+
+constexpr int kMissedMessagesPerConnect = 1000;
+
+bool isOpen(const TaskRow &task)
+{
+    return !task.assignedTo.isEmpty() &&
+           (task.status == TaskStatus::Pending || task.status == TaskStatus::Assigned ||
+            task.status == TaskStatus::InProgress);
+}
+
+QByteArray taskNotification(const QString &method, const TaskRow &task)
+{
+    return jsonrpc::notification(method, QJsonObject{{QStringLiteral("task"), TaskMethods::toJson(task)}});
+}
+
+} // namespace
+
+AgentNotifier::AgentNotifier(DbExecutor &executor, ChangeFeed &feed, Send send, QObject *parent)
+    : QObject(parent)
+    , m_tasks(executor)
+    , m_messages(executor)
+    , m_messageRows(executor)
+    , m_send(std::move(send))
+{
+    connect(&feed, &ChangeFeed::rowChanged, this, &AgentNotifier::onRowChanged);
+}
+
+void AgentNotifier::agentConnected(const QString &agentId)
+{
+    m_connected.insert(agentId);
+    welcome(agentId);
+}
+
+void AgentNotifier::agentDisconnected(const QString &agentId)
+{
+    m_connected.remove(agentId);
+    m_holder.removeIf([&agentId](const auto &it) { return it.value() == agentId; });
+}
+
+void AgentNotifier::hold(const TaskRow &task)
+{
+    if (isOpen(task) && m_connected.contains(task.assignedTo))
+        m_holder.insert(task.id, task.assignedTo);
+    else
+        m_holder.remove(task.id);
+}
+
+void AgentNotifier::taskChangedByAgent(const QString &agentId, const TaskRow &task)
+{
+    Q_UNUSED(agentId)
+    hold(task);
+}
+
+QCoro::Task<> AgentNotifier::welcome(QString agentId)
+{
+    const Result<QList<TaskRow>> open = co_await m_tasks.openFor(agentId);
+    if (!m_connected.contains(agentId))
+        co_return; // gone meanwhile
+    if (!open) {
+        qCWarning(lcNotify).noquote()
+            << "cannot read the open tasks of" << agentId << ":" << open.error().toString();
+    } else {
+        QJsonArray tasks;
+        for (const TaskRow &task : *open) {
+            hold(task);
+            tasks.append(TaskMethods::toJson(task));
+        }
+        m_send(agentId, jsonrpc::notification(QStringLiteral("task.open"),
+                                              QJsonObject{{QStringLiteral("tasks"), tasks}}));
+    }
+    const Result<QList<MessageRow>> missed =
+        co_await m_messages.claimUndelivered(agentId, kMissedMessagesPerConnect);
+    if (!missed) {
+        qCWarning(lcNotify).noquote()
+            << "cannot read the messages of" << agentId << ":" << missed.error().toString();
+        co_return;
+    }
+    for (const MessageRow &message : *missed)
+        m_send(agentId, jsonrpc::notification(
+                            QStringLiteral("message.received"),
+                            QJsonObject{{QStringLiteral("message"), MessageMethods::toJson(message)}}));
+}
+
+void AgentNotifier::onRowChanged(const QString &table, const QString &id, ChangeFeed::Op op,
+                                 const QString &origin)
+{
+    if (table == QLatin1String("messages") && op == ChangeFeed::Op::Insert) {
+        deliver(id);
+        return;
+    }
+    if (table != QLatin1String("tasks") || origin == QLatin1String("hub"))
+        return;
+    m_changedTasks.insert(id);
+    if (!m_reading)
+        readChangedTasks();
+}
+
+QCoro::Task<> AgentNotifier::readChangedTasks()
+{
+    m_reading = true;
+    while (!m_changedTasks.isEmpty() && !m_connected.isEmpty()) {
+        const QStringList ids(m_changedTasks.cbegin(), m_changedTasks.cend());
+        m_changedTasks.clear();
+        const Result<QList<TaskRow>> rows = co_await m_tasks.tasks(ids);
+        if (!rows) {
+            qCWarning(lcNotify).noquote() << "cannot read changed tasks:" << rows.error().toString();
+            continue;
+        }
+        QHash<QString, const TaskRow *> byId;
+        for (const TaskRow &row : *rows)
+            byId.insert(row.id, &row);
+        for (const QString &id : ids)
+            notifyTaskChange(id, byId.value(id));
+    }
+    m_changedTasks.clear();
+    m_reading = false;
+}
+
+void AgentNotifier::notifyTaskChange(const QString &taskId, const TaskRow *task)
+{
+    const QString previous = m_holder.value(taskId);
+    const QString current = task ? task->assignedTo : QString();
+    if (!previous.isEmpty() && previous != current) {
+        const QString reason = !task               ? QStringLiteral("deleted")
+                               : current.isEmpty() ? QStringLiteral("unassigned")
+                                                   : QStringLiteral("reassigned");
+        m_send(previous, jsonrpc::notification(QStringLiteral("task.unassigned"),
+                                               QJsonObject{{QStringLiteral("taskId"), taskId},
+                                                           {QStringLiteral("reason"), reason}}));
+    }
+    if (!task) {
+        m_holder.remove(taskId);
+        return;
+    }
+    if (m_connected.contains(current)) {
+        const bool newlyHeld = previous != current && isOpen(*task);
+        m_send(current,
+               taskNotification(newlyHeld ? QStringLiteral("task.assigned") : QStringLiteral("task.updated"),
+                                *task));
+    }
+    hold(*task);
+}
+
+QCoro::Task<> AgentNotifier::deliver(QString messageId)
+{
+    // Whom is it for? Only a connected agent's message is claimed now; the rest wait for
+    // their agent's next connection.
+    if (m_connected.isEmpty())
+        co_return;
+    const Result<MessageRow> row = co_await m_messageRows.get(messageId);
+    if (!row) {
+        if (row.error().kind != Error::Kind::NotFound)
+            qCWarning(lcNotify).noquote()
+                << "cannot read message" << messageId << ":" << row.error().toString();
+        co_return;
+    }
+    if (row->receiverType != ReceiverType::Agent || !m_connected.contains(row->receiverId))
+        co_return;
+    const QString agentId = row->receiverId;
+    const Result<std::optional<MessageRow>> claimed = co_await m_messages.claim(messageId, agentId);
+    if (!claimed) {
+        qCWarning(lcNotify).noquote()
+            << "cannot mark message" << messageId << "delivered:" << claimed.error().toString();
+        co_return;
+    }
+    if (*claimed && !m_send(agentId, jsonrpc::notification(QStringLiteral("message.received"),
+                                                           QJsonObject{{QStringLiteral("message"),
+                                                                        MessageMethods::toJson(**claimed)}})))
+        qCInfo(lcNotify).noquote() << "message" << messageId << "was claimed for" << agentId
+                                   << "who left meanwhile; it is in message.list";
+}
+
+} // namespace ccpm::hub
