@@ -154,14 +154,17 @@ void AgentClient::stop()
         break;
     case State::Authenticating:
     case State::Online: {
+        // No new requests from here on; the ones in flight get their replies first (for at
+        // most 2 s), so a clean stop loses nothing.
         setState(State::Stopping);
-        QWebSocket *socket = m_socket;
-        socket->close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("agent stopping"));
-        // A hub that does not answer the close frame is cut off.
-        QTimer::singleShot(3000, socket, [this, session = m_session] {
-            if (session == m_session && m_state == State::Stopping)
-                onSocketGone(false);
-        });
+        if (m_pending.isEmpty()) {
+            closeSocket();
+        } else {
+            QTimer::singleShot(2000, m_socket, [this, session = m_session] {
+                if (session == m_session && m_state == State::Stopping)
+                    closeSocket();
+            });
+        }
         break;
     }
     case State::Stopping:
@@ -170,12 +173,26 @@ void AgentClient::stop()
     }
 }
 
+void AgentClient::closeSocket()
+{
+    if (!m_socket || m_closing)
+        return;
+    m_closing = true;
+    m_socket->close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("agent stopping"));
+    // A hub that does not answer the close frame is cut off.
+    QTimer::singleShot(3000, m_socket, [this, session = m_session] {
+        if (session == m_session && m_state == State::Stopping)
+            onSocketGone(false);
+    });
+}
+
 void AgentClient::openSocket()
 {
     ++m_session;
     if (++m_attempts > 1)
         ++m_stats->reconnects;
     m_attemptOver = false;
+    m_closing = false;
     m_everConnected = false;
     m_sawError = false;
     m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
@@ -218,7 +235,7 @@ void AgentClient::onSocketConnected()
     m_everConnected = true;
     m_connectedFor.start();
     if (m_state == State::Stopping) {
-        m_socket->close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("agent stopping"));
+        closeSocket();
         return;
     }
     setState(State::Authenticating);
@@ -314,10 +331,11 @@ void AgentClient::onSocketGone(bool networkError)
 
 void AgentClient::scheduleReconnect()
 {
+    const int ceiling = m_backoff.ceilingMs();
     const int delay = m_backoff.nextDelayMs();
     setState(State::Waiting);
-    qCDebug(lcAgent) << "reconnecting in" << delay << "ms";
-    emit reconnectScheduled(delay);
+    qCDebug(lcAgent) << "reconnecting in" << delay << "ms (backoff up to" << ceiling << "ms)";
+    emit reconnectScheduled(delay, ceiling);
     QTimer::singleShot(delay, this, [this, session = m_session] {
         if (session == m_session && m_state == State::Waiting)
             openSocket();
@@ -425,6 +443,8 @@ void AgentClient::onReply(const QJsonObject &message)
     } else if (!reply.ok()) {
         qCDebug(lcAgent).noquote() << "request" << id << "failed:" << reply.errorCode << reply.errorMessage;
     }
+    if (m_state == State::Stopping && m_pending.isEmpty())
+        closeSocket(); // the last reply stop() waited for
 }
 
 void AgentClient::onNotification(const QString &method, const QJsonObject &params)
@@ -452,11 +472,13 @@ void AgentClient::onNotification(const QString &method, const QJsonObject &param
     } else if (method == QLatin1String("message.received")) {
         const QJsonObject m = params.value(QLatin1String("message")).toObject();
         const QString taskId = m.value(QLatin1String("taskId")).toString();
-        qCInfo(lcAgent).noquote() << "message" << m.value(QLatin1String("id")).toString() << "from"
-                                  << m.value(QLatin1String("senderType")).toString()
-                                  << m.value(QLatin1String("senderId")).toString()
-                                  << (taskId.isEmpty() ? QString() : QStringLiteral("about task ") + taskId)
-                                  << ":" << m.value(QLatin1String("content")).toString();
+        qCInfo(lcAgent).noquote() << QStringLiteral("message %1 from %2 %3%4: %5")
+                                         .arg(m.value(QLatin1String("id")).toString(),
+                                              m.value(QLatin1String("senderType")).toString(),
+                                              m.value(QLatin1String("senderId")).toString(),
+                                              taskId.isEmpty() ? QString()
+                                                               : QStringLiteral(" about task ") + taskId,
+                                              m.value(QLatin1String("content")).toString());
     } else {
         qCDebug(lcAgent).noquote() << "ignoring notification" << method;
     }

@@ -93,7 +93,9 @@ public:
 
     /// Connects, and keeps connecting, until stop().
     void start();
-    /// Closes with 1000 (normal) and does not reconnect; stopped() follows once closed.
+    /// Sends no more requests, waits (at most 2 s) for the replies to those in flight, closes with
+    /// 1000 (normal) and does not reconnect; stopped() follows once closed (perhaps before stop()
+    /// returns).
     void stop();
 
     State state() const { return m_state; }
@@ -123,8 +125,8 @@ signals:
     void connected();
     /// The connection closed (`closeCode` as received; 1000 also stands for "no close frame").
     void disconnected(int closeCode);
-    /// A reconnection is due in `delayMs`.
-    void reconnectScheduled(int delayMs);
+    /// A reconnection is due in `delayMs`, drawn from [0, ceilingMs] (the backoff's bound now).
+    void reconnectScheduled(int delayMs, int ceilingMs);
     /// For good: after stop() (1000), or refused (4401, 4403, 4409).
     void stopped(int closeCode);
     /// Every notification from the hub, after the client acted on it.
@@ -147,6 +149,8 @@ private:
 
     void setState(State state);
     void openSocket();
+    /// Sends the close frame (1000) once; cuts the connection off if the hub does not answer.
+    void closeSocket();
     void onSocketConnected();
     void onSocketGone(bool networkError);
     void scheduleReconnect();
@@ -178,6 +182,7 @@ private:
     State m_state = State::Idle;
     quint64 m_session = 0;        ///< counts attempts; stale continuations compare it
     bool m_attemptOver = true;    ///< onSocketGone() ran for the current socket
+    bool m_closing = false;       ///< closeSocket() ran for the current socket
     bool m_everConnected = false; ///< the socket of this attempt completed its handshake
     bool m_sawError = false;      ///< the socket of this attempt reported an error
     bool m_online = false;        ///< counted in AgentStats::connected

@@ -29,14 +29,14 @@ public:
         /// chatterMs ± 20 %; 0 = off.
         int chatterMs = 0;
         /// After stop(), clients that have not closed within this long are cut off.
-        int stopTimeoutMs = 5000;
+        int stopTimeoutMs = 6000;
     };
 
     AgentFleet(Settings settings, const QStringList &tokens, QObject *parent = nullptr);
     ~AgentFleet() override;
 
     void start();
-    /// Closes every connection cleanly (1000); allStopped() follows.
+    /// Closes every connection cleanly (1000); allStopped() follows (perhaps before stop() returns).
     void stop();
 
     int size() const { return int(m_clients.size()); }

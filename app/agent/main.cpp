@@ -57,8 +57,10 @@ int main(int argc, char *argv[])
             stop();
     });
     signalPoll.start(100);
-    if (options.durationSeconds > 0)
-        QTimer::singleShot(qint64(options.durationSeconds * 1000), &fleet, stop);
+    if (options.durationSeconds > 0) {
+        const std::chrono::milliseconds duration(qint64(options.durationSeconds * 1000));
+        QTimer::singleShot(duration, Qt::PreciseTimer, &fleet, stop);
+    }
     QObject::connect(&fleet, &ccpm::agent::AgentFleet::allStopped, &app, [&] {
         out << fleet.stats().figures() << Qt::flush;
         QCoreApplication::exit(stopRequested ? 0 : 1);
