@@ -10,7 +10,8 @@
 
 #include <QCoro/QCoroTimer>
 
-Q_LOGGING_CATEGORY(lcAgent, "ccpm.agent")
+// Debug messages (every connection attempt of every agent) are off unless QT_LOGGING_RULES asks.
+Q_LOGGING_CATEGORY(lcAgent, "ccpm.agent", QtInfoMsg)
 
 namespace ccpm::agent {
 
