@@ -20,6 +20,8 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSqlQuery>
+#include <QSslConfiguration>
+#include <QSslKey>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
@@ -78,9 +80,14 @@ QMap<QString, QString> figures(const QString &out)
 /// plausible result, records them, and sends the notifications a test asks for.
 class ScriptedHub : public QObject {
 public:
-    ScriptedHub()
-        : m_server(QStringLiteral("scripted hub"), QWebSocketServer::NonSecureMode)
+    /// With a configuration, a wss:// server.
+    explicit ScriptedHub(const std::optional<QSslConfiguration> &tls = std::nullopt)
+        : m_server(QStringLiteral("scripted hub"),
+                   tls ? QWebSocketServer::SecureMode : QWebSocketServer::NonSecureMode)
+        , m_scheme(tls ? "wss" : "ws")
     {
+        if (tls)
+            m_server.setSslConfiguration(*tls);
         m_server.listen(QHostAddress::LocalHost, 0);
         QObject::connect(&m_server, &QWebSocketServer::newConnection, this, [this] {
             m_socket.reset(m_server.nextPendingConnection());
@@ -88,7 +95,10 @@ public:
                              [this](const QString &text) { answer(text); });
         });
     }
-    QUrl url() const { return QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(m_server.serverPort())); }
+    QUrl url() const
+    {
+        return QUrl(QStringLiteral("%1://127.0.0.1:%2").arg(m_scheme).arg(m_server.serverPort()));
+    }
     bool connected() const { return m_socket && m_socket->state() == QAbstractSocket::ConnectedState; }
     void notify(const QString &method, const QJsonObject &params)
     {
@@ -126,6 +136,7 @@ private:
     }
 
     QWebSocketServer m_server;
+    QString m_scheme;
     std::unique_ptr<QWebSocket> m_socket;
 };
 
@@ -155,8 +166,9 @@ private slots:
     void autoAcceptWorksOnAssignedAndInProgressTasks();
     void simulatesTwentyAgents();
 
-    // Notifications the real hub does not send yet
+    // Notifications the real hub does not send yet; TLS, which it does not speak yet
     void followsTheHubsNotifications();
+    void trustsASelfSignedHubWithCaCert();
 
     // The binary and the documented Python client
     void binaryUsageErrorsExitWith2_data();
@@ -590,6 +602,50 @@ void TestAgentClient::followsTheHubsNotifications()
                                                    {"createdAt", "2026-01-01T00:00:00.000Z"}}}});
     QVERIFY(notified.wait(5000));
     QCOMPARE(notified.first().first().toString(), QStringLiteral("message.received"));
+}
+
+void TestAgentClient::trustsASelfSignedHubWithCaCert()
+{
+    // Given a wss:// hub with a self-signed certificate for 127.0.0.1
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString cert = dir.filePath("hub.pem");
+    const QString key = dir.filePath("hub.key");
+    const Run made = runProcess("openssl", {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                                            "-subj", "/CN=127.0.0.1", "-addext",
+                                            "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert});
+    QVERIFY2(made.exitCode == 0, qPrintable(made.err));
+    QFile certFile(cert), keyFile(key);
+    QVERIFY(certFile.open(QIODevice::ReadOnly) && keyFile.open(QIODevice::ReadOnly));
+    const QList<QSslCertificate> certificates = QSslCertificate::fromDevice(&certFile, QSsl::Pem);
+    QCOMPARE(certificates.size(), 1);
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificate(certificates.first());
+    tls.setPrivateKey(QSslKey(&keyFile, QSsl::Rsa, QSsl::Pem));
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+    ScriptedHub hub(tls);
+    QCOMPARE(hub.url().scheme(), QStringLiteral("wss"));
+
+    // When a client does not trust it, the handshake fails and it keeps retrying
+    {
+        AgentClient distrustful(settingsFor("ccpm_tls", hub.url()));
+        QSignalSpy scheduled(&distrustful, &AgentClient::reconnectScheduled);
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression("^TLS: .*self-signed"));
+        distrustful.start();
+        QVERIFY(scheduled.wait(10000));
+        QVERIFY(!hub.connected());
+        distrustful.stop();
+    }
+
+    // Then, with the certificate trusted (--ca-cert), it connects
+    AgentClient::Settings settings = settingsFor("ccpm_tls", hub.url());
+    settings.caCertificates = certificates;
+    AgentClient trusting(settings);
+    QSignalSpy connected(&trusting, &AgentClient::connected);
+    trusting.start();
+    QVERIFY(connected.wait(10000));
+    QVERIFY(hub.connected());
+    QCOMPARE(trusting.agentId(), QStringLiteral("cscripted"));
 }
 
 void TestAgentClient::binaryUsageErrorsExitWith2_data()

@@ -161,7 +161,7 @@ void AgentClient::stop()
         if (m_pending.isEmpty()) {
             closeSocket();
         } else {
-            QTimer::singleShot(2000, m_socket, [this, session = m_session] {
+            QTimer::singleShot(2000, this, [this, session = m_session] {
                 if (session == m_session && m_state == State::Stopping)
                     closeSocket();
             });
@@ -180,8 +180,9 @@ void AgentClient::closeSocket()
         return;
     m_closing = true;
     m_socket->close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("agent stopping"));
-    // A hub that does not answer the close frame is cut off.
-    QTimer::singleShot(3000, m_socket, [this, session = m_session] {
+    // A hub that does not answer the close frame is cut off. (Timers take the client as their
+    // context, never the socket: a socket can outlive its client; the session tells stale ones.)
+    QTimer::singleShot(3000, this, [this, session = m_session] {
         if (session == m_session && m_state == State::Stopping)
             onSocketGone(false);
     });
@@ -222,7 +223,7 @@ void AgentClient::openSocket()
     request.setRawHeader("Authorization", "Bearer " + m_settings.token.toUtf8());
     setState(State::Connecting);
     qCDebug(lcAgent).noquote() << "connecting to" << m_settings.url.toString() << "attempt" << m_attempts;
-    QTimer::singleShot(m_settings.connectTimeoutMs, socket, [this, session = m_session] {
+    QTimer::singleShot(m_settings.connectTimeoutMs, this, [this, session = m_session] {
         if (session == m_session && m_state == State::Connecting) {
             qCDebug(lcAgent) << "no handshake within" << m_settings.connectTimeoutMs << "ms";
             onSocketGone(true);
@@ -439,8 +440,11 @@ void AgentClient::onReply(const QJsonObject &message)
         reply.result = message.value(QLatin1String("result"));
     }
     if (pending.awaiter) {
+        QPointer<AgentClient> self(this);
         pending.awaiter->reply = std::move(reply);
-        pending.awaiter->handle.resume();
+        pending.awaiter->handle.resume(); // runs the caller on, which may even delete us
+        if (!self)
+            return;
     } else if (!reply.ok()) {
         qCDebug(lcAgent).noquote() << "request" << id << "failed:" << reply.errorCode << reply.errorMessage;
     }
