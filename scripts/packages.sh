@@ -50,3 +50,10 @@ ccpm_install_packages() {
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 }
+
+# What only the tests need: Debian's Python with the websockets module runs the Python client
+# printed in docs/agent-protocol.md (tests/tst_agentclient.cpp, /usr/bin/python3).
+# shellcheck disable=SC2034 # used by the scripts that source this file
+CCPM_TEST_PACKAGES=(
+    python3-websockets
+)
