@@ -36,9 +36,10 @@ class RpcError extends Error {
   constructor(code, message, data) { super(message); this.code = code; this.data = data; }
 }
 const invalid = (what) => new RpcError(-32602, `Invalid params: ${what}`);
+const refusals = { 4401: 'The agent token is not valid.', 4403: 'The agent token has been revoked.', 1011: 'cannot check the token now' };
 
 // Guarded transitions: the WHERE clause is the check, so concurrent writers cannot both win.
-// $1 task id, $2 agent id, $3 the method's value.
+// $1 task id, $2 agent id, $3 and on: the method's values (transitionValues).
 const transitions = {
   'task.accept': { verb: 'accept', from: ['ASSIGNED'], claimsPending: true,
     set: `"status" = 'IN_PROGRESS', "assignedTo" = $2` },
@@ -162,7 +163,7 @@ server.on('upgrade', async (req, socket, head) => {
   wss.handleUpgrade(req, socket, head, (ws) => {
     ws.lastHeard = Date.now();
     ws.on('pong', () => { ws.lastHeard = Date.now(); });
-    if (typeof agent === 'number') { ws.close(agent, 'token refused'); return; }
+    if (typeof agent === 'number') { ws.close(agent, refusals[agent]); return; }
     const hello = agent ? null : setTimeout(() => ws.close(4401, 'no agent.hello in time'), 10000);
     let queue = Promise.resolve(); // requests run one at a time, in arrival order
     const accept = (agentId) => {
@@ -176,19 +177,20 @@ server.on('upgrade', async (req, socket, head) => {
       ws.lastHeard = Date.now();
       queue = queue.then(async () => {
         if (!agent) { // no header: the first request must be agent.hello with the token
+          if (ws.readyState !== ws.OPEN) return;
           let req = null;
           try { req = JSON.parse(data); } catch { /* refused below */ }
           const result = req?.method === 'agent.hello' ? await authenticate(req.params?.token) : 4401;
           clearTimeout(hello);
-          if (typeof result === 'number') { ws.close(result, 'token refused'); return; }
+          if (typeof result === 'number') { ws.close(result, refusals[result]); return; }
           accept(result);
-          if (req.id !== undefined) ws.send(JSON.stringify({ jsonrpc: '2.0', id: req.id, result: { agentId: result, protocol: 'ccpm.agent.v1' } }));
+          if (req.id !== undefined && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ jsonrpc: '2.0', id: req.id, result: { agentId: result, protocol: 'ccpm.agent.v1' } }));
           return;
         }
         const reply = await handle(agent, data, isBinary);
         requests++;
         if (reply && ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
-      });
+      }).catch((err) => console.error(`agent ${agent}:`, err)); // keeps the queue going
     });
     ws.on('close', () => {
       clearTimeout(hello);
