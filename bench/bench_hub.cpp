@@ -1,36 +1,51 @@
-// bench_hub: how fast agent status reports travel: WebSocket → JSON-RPC → PostgreSQL → change
-// feed → the agents model's dataChanged, and how long the GUI event loop stalls meanwhile.
+// bench_hub: the agent hub under load (issue: 1,000 to 10,000 simulated agents on one hub).
 //
-//   bench_hub [--agents N] [--updates M] [--database-url URL]
+//   bench_hub --database-url URL --token-file F --agents N [--chatter-ms M] [--duration S]
+//             [--hub-port P]                               # our hub, in this process
+//   bench_hub ... --peer-url ws://... --peer-pid PID --prefix node   # another hub (bench/peers)
 //
-// Without --database-url it runs its own PostgreSQL cluster in a temporary directory.
-// Loopback only; every loop is bounded by --agents × --updates and a 120 s deadline.
-#include "agentrepository.h"
-#include "agenttokenrepository.h"
+// Our hub runs in this process the way the desktop runs it: hub::HubHost on its own thread, and
+// in the main (GUI) thread the agents and tasks PagedTableModels following the change feed. The
+// load is a separate process, `ccpm-agent --simulate N` (agents 1..N of the token file: line i
+// is agent i), each agent sending a status or a progress update every M ms ± 20 % for S seconds
+// without waiting for replies. Meanwhile the main thread measures:
+//   - the longest stall of its event loop (a 5 ms timer: the largest gap minus 5 ms);
+//   - send → dataChanged: a probe agent (the token file's last line, never given to the load), a
+//     WebSocket in the main thread, sets its status every 100 ms and times until the agents
+//     model emits dataChanged for its row with that status;
+//   - CPU seconds of this process (and of each thread), of the load process and of PostgreSQL,
+//     and resident memory, over the load window.
+// Then it checks in SQL that the updates are in the database. Figures go to standard output as
+// `<prefix>_<N>_<name>=<value>` lines; everything else goes to standard error.
+//
+// With --peer-url only the load, the CPU and memory of --peer-pid, PostgreSQL's CPU and the SQL
+// check are measured (a peer hub does not feed this process's models).
 #include "appcore.h"
 #include "databaseurl.h"
-#include "embeddedpostgres.h"
 #include "entityspecs.h"
 #include "hub/hubhost.h"
 #include "pagedtablemodel.h"
+#include "procstats.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkRequest>
-#include <QTemporaryDir>
-#include <QThread>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTimer>
 #include <QWebSocket>
 
 #include <QCoro/QCoroTask>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
-#include <unistd.h>
+#include <sys/resource.h>
 
 using namespace ccpm;
 
@@ -44,181 +59,494 @@ double percentile(std::vector<double> v, double p)
     return v[std::min(v.size() - 1, size_t(p * double(v.size() - 1) + 0.5))];
 }
 
+/// Runs the event loop until `done()` or `timeoutMs`; false on timeout.
+template <typename Done>
+bool waitUntil(Done done, int timeoutMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!done()) {
+        if (clock.elapsed() > timeoutMs)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    }
+    return true;
+}
+
+/// One row of `sql` with bound `values` (outside the measured window: it waits).
+Result<QVariantList> queryRow(DbExecutor &executor, const QString &sql, const QVariantMap &values = {})
+{
+    const auto job = [sql, values](QSqlDatabase &db) -> Result<QVariantList> {
+        QSqlQuery query(db);
+        query.prepare(sql);
+        for (auto it = values.cbegin(); it != values.cend(); ++it)
+            query.bindValue(it.key(), it.value());
+        if (!query.exec())
+            return Error::fromSql(query.lastError(), sql);
+        QVariantList row;
+        if (query.next()) {
+            for (int i = 0; i < query.record().count(); ++i)
+                row << query.value(i);
+        }
+        return row;
+    };
+    return QCoro::waitFor(executor.exec(job));
+}
+
+void raiseFileLimit()
+{
+    // Each side of N connections holds N sockets; the load process inherits the limit.
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+double childrenCpuS()
+{
+    rusage usage{};
+    getrusage(RUSAGE_CHILDREN, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+/// name=value lines under one prefix ("hub_10000").
+class Figures {
+public:
+    explicit Figures(QString prefix) : m_prefix(std::move(prefix)) {}
+    void put(const QString &name, double value, int decimals = 1)
+    {
+        std::printf("%s_%s=%.*f\n", qPrintable(m_prefix), qPrintable(name), decimals, value);
+    }
+    void put(const QString &name, const QString &value)
+    {
+        std::printf("%s_%s=%s\n", qPrintable(m_prefix), qPrintable(name), qPrintable(value));
+    }
+
+private:
+    QString m_prefix;
+};
+
+/// The largest gap between ticks of a 5 ms timer beyond its interval: how long the thread's
+/// event loop could not run anything.
+class StallMeter {
+public:
+    StallMeter()
+    {
+        m_timer.setTimerType(Qt::PreciseTimer);
+        QObject::connect(&m_timer, &QTimer::timeout, [this] {
+            const qint64 now = m_clock.nsecsElapsed();
+            const double gapMs = double(now - m_last) / 1e6 - kIntervalMs;
+            m_worstMs = std::max(m_worstMs, gapMs);
+            if (gapMs > 50)
+                ++m_over50;
+            m_last = now;
+        });
+    }
+    void start()
+    {
+        m_clock.start();
+        m_last = 0;
+        m_timer.start(kIntervalMs);
+    }
+    void stop() { m_timer.stop(); }
+    double worstMs() const { return m_worstMs; }
+    int over50() const { return m_over50; }
+
+private:
+    static constexpr int kIntervalMs = 5;
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_last = 0;
+    double m_worstMs = 0;
+    int m_over50 = 0;
+};
+
+/// An agent in the main thread that sets its status every 100 ms and times the reply and the
+/// agents model's dataChanged for its row carrying that status. One update at a time: the next
+/// goes on the first tick after the last one showed (or after 10 s, counted as missed).
+class Probe : public QObject {
+public:
+    Probe(PagedTableModel &agents, int row, int statusColumn) : m_model(agents), m_row(row), m_column(statusColumn)
+    {
+        connect(&m_socket, &QWebSocket::textMessageReceived, this, &Probe::onReply);
+        connect(&m_model, &QAbstractItemModel::dataChanged, this, &Probe::onDataChanged);
+        connect(&m_ticker, &QTimer::timeout, this, &Probe::tick);
+        m_clock.start();
+    }
+    bool open(const QUrl &url, const QString &token)
+    {
+        QNetworkRequest request(url);
+        request.setRawHeader("Authorization", "Bearer " + token.toLatin1());
+        connect(&m_socket, &QWebSocket::connected, this, [this] { m_connected = true; });
+        m_socket.open(request);
+        return waitUntil([this] { return m_connected; }, 10000);
+    }
+    void start() { m_ticker.start(100); }
+    void stop()
+    {
+        m_ticker.stop();
+        m_socket.close();
+    }
+    const std::vector<double> &replyMs() const { return m_replyMs; }
+    const std::vector<double> &changedMs() const { return m_changedMs; }
+    int sent() const { return m_sent; }
+    int missed() const { return m_missed; }
+    int errors() const { return m_errors; }
+
+private:
+    void tick()
+    {
+        if (m_pending && m_clock.nsecsElapsed() - m_sentNs > 10'000'000'000LL) {
+            ++m_missed;
+            m_pending = false;
+        }
+        if (m_pending)
+            return;
+        m_expected = m_expected == QLatin1String("BUSY") ? QStringLiteral("ACTIVE") : QStringLiteral("BUSY");
+        const QJsonObject request{{"jsonrpc", "2.0"},
+                                  {"id", ++m_sent},
+                                  {"method", "agent.setStatus"},
+                                  {"params", QJsonObject{{"status", m_expected}}}};
+        m_pending = true;
+        m_replied = false;
+        m_sentNs = m_clock.nsecsElapsed();
+        m_socket.sendTextMessage(QString::fromUtf8(QJsonDocument(request).toJson(QJsonDocument::Compact)));
+    }
+    void onReply(const QString &text)
+    {
+        const QJsonObject reply = QJsonDocument::fromJson(text.toUtf8()).object();
+        if (!reply.contains("id") || reply.value("id").toInt() != m_sent || m_replied)
+            return; // a notification, or a reply to an update given up on
+        m_replied = true;
+        m_replyMs.push_back(double(m_clock.nsecsElapsed() - m_sentNs) / 1e6);
+        if (!reply.contains("result"))
+            ++m_errors;
+    }
+    void onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight)
+    {
+        if (!m_pending || m_row < topLeft.row() || m_row > bottomRight.row())
+            return;
+        if (m_model.data(m_model.index(m_row, m_column), PagedTableModel::RawValueRole).toString() != m_expected)
+            return;
+        m_changedMs.push_back(double(m_clock.nsecsElapsed() - m_sentNs) / 1e6);
+        m_pending = false;
+    }
+
+    PagedTableModel &m_model;
+    int m_row;
+    int m_column;
+    QWebSocket m_socket;
+    QTimer m_ticker;
+    QElapsedTimer m_clock;
+    QString m_expected = QStringLiteral("ACTIVE");
+    qint64 m_sentNs = 0;
+    bool m_connected = false;
+    bool m_pending = false;
+    bool m_replied = false;
+    int m_sent = 0, m_missed = 0, m_errors = 0;
+    std::vector<double> m_replyMs, m_changedMs;
+};
+
+int columnOf(const TableSpec &spec, const QString &name)
+{
+    for (int i = 0; i < spec.columns.size(); ++i) {
+        if (spec.columns.at(i).name == name)
+            return i;
+    }
+    return -1;
+}
+
+/// The load process's figures (name=value lines), how long it ran, and what it cost.
+struct LoadRun {
+    QHash<QString, QString> figures;
+    double wallS = 0;
+    double cpuS = 0;
+    double maxRssMiB = 0;
+    bool ok = false;
+    double value(const QString &name) const { return figures.value(name).toDouble(); }
+};
+
+constexpr const char *kFirstAgents = R"sql(
+    "id" LIKE 'csimagent%' AND CAST(substr("id", 10) AS integer) <= :n)sql";
+
 } // namespace
 
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
+    parser.setApplicationDescription("The agent hub under load; see the comment at the top of bench_hub.cpp.");
     parser.addHelpOption();
-    const QCommandLineOption agentsOpt("agents", "Connected agents.", "n", "100");
-    const QCommandLineOption updatesOpt("updates", "Status reports per agent.", "m", "20");
-    const QCommandLineOption urlOpt("database-url", "Use this database instead of a temporary cluster.",
-                                    "url");
-    parser.addOptions({agentsOpt, updatesOpt, urlOpt});
+    const QCommandLineOption urlOpt("database-url", "The database (migrated, with the agents fixture).", "url");
+    const QCommandLineOption tokensOpt("token-file", "Tokens of ccpm_bench_make_agents; the last one is the probe's.",
+                                       "file");
+    const QCommandLineOption agentsOpt("agents", "Simulated agents (the token file's first N lines).", "n", "1000");
+    const QCommandLineOption chatterOpt("chatter-ms", "Each agent sends one update every M ms (±20 %).", "ms", "400");
+    const QCommandLineOption durationOpt("duration", "Seconds of load.", "s", "20");
+    const QCommandLineOption portOpt("hub-port", "Our hub's port (0: any free port).", "port", "0");
+    const QCommandLineOption peerUrlOpt("peer-url", "Load another hub at this URL instead of ours.", "url");
+    const QCommandLineOption peerPidOpt("peer-pid", "That hub's process, for its CPU and memory.", "pid");
+    const QCommandLineOption prefixOpt("prefix", "Figure names start with <prefix>_<N>_ (hub, node).", "name");
+    const QCommandLineOption agentBinOpt("agent-bin", "The load generator (default: ../app/ccpm-agent).", "path");
+    const QCommandLineOption loadLogOpt("load-log", "Where the load generator's log goes.", "file", "/dev/null");
+    parser.addOptions({urlOpt, tokensOpt, agentsOpt, chatterOpt, durationOpt, portOpt, peerUrlOpt, peerPidOpt,
+                       prefixOpt, agentBinOpt, loadLogOpt});
     parser.process(app);
-    const int agents = std::clamp(parser.value(agentsOpt).toInt(), 1, 2000);
-    const int updates = std::clamp(parser.value(updatesOpt).toInt(), 1, 10000);
-
-    QTemporaryDir dir(QStringLiteral("/tmp/ccpm-bench-XXXXXX"));
-    if (geteuid() == 0)
-        QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                              QFileDevice::ExeOwner | QFileDevice::ReadOther |
-                                              QFileDevice::ExeOther | QFileDevice::ReadGroup |
-                                              QFileDevice::ExeGroup);
-    std::unique_ptr<EmbeddedPostgres> embedded;
-    ConnectionSettings settings;
-    if (parser.isSet(urlOpt)) {
-        auto parsed = parseDatabaseUrl(parser.value(urlOpt));
-        if (!parsed) {
-            std::fprintf(stderr, "%s\n", qPrintable(parsed.error().message));
-            return 2;
-        }
-        settings = *parsed;
-    } else {
-        embedded = std::make_unique<EmbeddedPostgres>(dir.path());
-        auto started = embedded->start();
-        if (!started) {
-            std::fprintf(stderr, "%s\n%s\n", qPrintable(started.error().message),
-                         qPrintable(started.error().detail));
-            return 1;
-        }
-        settings = *started;
+    if (!parser.isSet(urlOpt) || !parser.isSet(tokensOpt)) {
+        std::fprintf(stderr, "bench_hub: --database-url and --token-file are required\n");
+        return 2;
     }
+    const bool peer = parser.isSet(peerUrlOpt);
+    const int agents = parser.value(agentsOpt).toInt();
+    const int chatterMs = parser.value(chatterOpt).toInt();
+    const double duration = parser.value(durationOpt).toDouble();
+    const pid_t peerPid = pid_t(parser.value(peerPidOpt).toLong());
+    const QString prefix = parser.value(prefixOpt).isEmpty() ? QString(peer ? "peer" : "hub") : parser.value(prefixOpt);
+    Figures out(QStringLiteral("%1_%2").arg(prefix).arg(agents));
+
+    QFile tokenFile(parser.value(tokensOpt));
+    if (!tokenFile.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        std::fprintf(stderr, "bench_hub: cannot read %s\n", qPrintable(tokenFile.fileName()));
+        return 2;
+    }
+    const QList<QByteArray> tokens = tokenFile.readAll().trimmed().split('\n');
+    if (agents < 1 || agents >= tokens.size()) {
+        std::fprintf(stderr, "bench_hub: --agents must be 1 to %lld (the last token is the probe's)\n",
+                     qlonglong(tokens.size() - 1));
+        return 2;
+    }
+    const QString probeToken = QString::fromLatin1(tokens.last().trimmed());
+    raiseFileLimit();
 
     AppCore core;
+    auto parsed = parseDatabaseUrl(parser.value(urlOpt));
+    if (!parsed) {
+        std::fprintf(stderr, "bench_hub: %s\n", qPrintable(parsed.error().message));
+        return 2;
+    }
     auto opened = QCoro::waitFor(
-        core.open(DatabaseChoice{DatabaseChoice::Source::CommandLine, settings}, {true, false}));
+        core.open(DatabaseChoice{DatabaseChoice::Source::CommandLine, *parsed}, {true, false}));
     if (!opened) {
-        std::fprintf(stderr, "%s\n", qPrintable(opened.error().message));
+        std::fprintf(stderr, "bench_hub: %s\n", qPrintable(opened.error().message));
         return 1;
     }
+    DbExecutor &db = core.executor();
+    const auto backend = queryRow(db, "SELECT pg_backend_pid()");
+    const pid_t postmaster = backend && !backend->isEmpty()
+                                 ? bench::readStat(QStringLiteral("/proc/%1/stat").arg(backend->at(0).toInt())).ppid
+                                 : 0;
 
-    // Agents and tokens for this run.
-    QStringList ids, tokens;
-    for (int i = 0; i < agents; ++i) {
-        AgentRow row;
-        row.name = QStringLiteral("bench agent %1").arg(i);
-        row.type = AgentType::Bot;
-        row.capabilities = QStringList{QStringLiteral("bench")};
-        auto inserted = QCoro::waitFor(
-            core.executor().exec([row](QSqlDatabase &db) { return AgentRepository::insert(db, row); }));
-        auto token = QCoro::waitFor(
-            AgentTokenRepository(core.executor()).create(inserted->id, QStringLiteral("bench")));
-        ids << inserted->id;
-        tokens << token->token;
+    // The GUI side, as the desktop holds it: both views open, following the change feed. The
+    // agents view in name order shows sim-00001.. (agents of every load); the tasks view is
+    // sorted by title so that it too shows the tasks of agents 1..250. The probe's row (the last
+    // agent) is brought into the agents model's cache as a scrolled view would.
+    PagedTableModel agentsModel(db, specs::agents());
+    PagedTableModel tasksModel(db, specs::tasks());
+    std::unique_ptr<hub::HubHost> host;
+    std::unique_ptr<Probe> probe;
+    int modelChanges = 0, feedChanges = 0;
+    QUrl hubUrl(parser.value(peerUrlOpt));
+    if (!peer) {
+        const auto probeAgent = queryRow(db, R"sql(
+            SELECT a."id", (SELECT count(*) FROM "agents" b WHERE b."name" < a."name")
+            FROM "agent_tokens" t JOIN "agents" a ON a."id" = t."agentId"
+            WHERE t."tokenHash" = encode(sha256(convert_to(:token, 'UTF8')), 'hex'))sql",
+                                         {{":token", probeToken}});
+        if (!probeAgent || probeAgent->isEmpty()) {
+            std::fprintf(stderr, "bench_hub: the probe's token (the last line) names no agent\n");
+            return 1;
+        }
+        const QString probeId = probeAgent->at(0).toString();
+        agentsModel.followChanges(core.feed());
+        tasksModel.followChanges(core.feed());
+        agentsModel.sort(columnOf(agentsModel.spec(), "name"), Qt::AscendingOrder);
+        tasksModel.sort(columnOf(tasksModel.spec(), "title"), Qt::AscendingOrder);
+        if (!waitUntil([&] { return agentsModel.countIsExact() && tasksModel.countIsExact() &&
+                                    agentsModel.isLoaded(0) && tasksModel.isLoaded(0); },
+                       30000)) {
+            std::fprintf(stderr, "bench_hub: the models did not load within 30 s\n");
+            return 1;
+        }
+        const int probeRow = probeAgent->at(1).toInt();
+        agentsModel.data(agentsModel.index(probeRow, 0), Qt::DisplayRole); // fetches its page
+        if (!waitUntil([&] { return agentsModel.rowOf(probeId) >= 0; }, 30000)) {
+            std::fprintf(stderr, "bench_hub: the probe's row %d did not load\n", probeRow);
+            return 1;
+        }
+        QObject::connect(&agentsModel, &QAbstractItemModel::dataChanged, [&] { ++modelChanges; });
+        QObject::connect(&tasksModel, &QAbstractItemModel::dataChanged, [&] { ++modelChanges; });
+        QObject::connect(&core.feed(), &ChangeFeed::rowChanged, [&] { ++feedChanges; });
+
+        host = std::make_unique<hub::HubHost>(core.settings(), core.feed());
+        if (Status s = host->start(QHostAddress::LocalHost, quint16(parser.value(portOpt).toUInt())); !s) {
+            std::fprintf(stderr, "bench_hub: %s\n", qPrintable(s.error().message));
+            return 1;
+        }
+        hubUrl = host->url();
+        probe = std::make_unique<Probe>(agentsModel, agentsModel.rowOf(probeId),
+                                        columnOf(agentsModel.spec(), "status"));
+        if (!probe->open(hubUrl, probeToken)) {
+            std::fprintf(stderr, "bench_hub: the probe agent could not connect to %s\n",
+                         qPrintable(hubUrl.toString()));
+            return 1;
+        }
     }
 
-    PagedTableModel model(core.executor(), specs::agents());
-    model.followChanges(core.feed());
-    model.reload();
-    QElapsedTimer loadTimer;
-    loadTimer.start();
-    while (model.rowCount() < agents && loadTimer.elapsed() < 30000)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    // The load window: from starting the load process to its exit (connecting, S seconds of
+    // updates, up to 2 s for the replies in flight, closing).
+    const auto startRow = queryRow(db, R"sql(SELECT CAST(now() AT TIME ZONE 'UTC' AS timestamp(3))::text)sql");
+    const QString windowStart = startRow && !startRow->isEmpty() ? startRow->at(0).toString() : QString();
+    StallMeter stalls;
+    const pid_t self = getpid();
+    const pid_t measured = peer ? peerPid : self;
+    const double cpuBefore = measured > 0 ? bench::processCpuS(measured) : 0;
+    const auto threadsBefore = bench::threadCpu(self);
+    const double pgBefore = postmaster > 0 ? bench::processTreeCpuS(postmaster) : 0;
+    const double childrenBefore = childrenCpuS();
+    const double rssBefore = measured > 0 ? bench::statusMiB(measured, "VmRSS") : 0;
 
-    if (Status s = core.startHub(QHostAddress::LocalHost, 0); !s) {
-        std::fprintf(stderr, "%s\n", qPrintable(s.error().message));
-        return 1;
-    }
-    const QUrl url = core.hub()->url();
-
-    // Event-loop stall probe: a 5 ms timer; the largest gap beyond 5 ms is the worst stall.
-    QElapsedTimer probeClock;
-    probeClock.start();
-    qint64 lastTick = 0, worstStall = 0;
-    QTimer probe;
-    probe.setTimerType(Qt::PreciseTimer);
-    QObject::connect(&probe, &QTimer::timeout, [&] {
-        const qint64 now = probeClock.elapsed();
-        worstStall = std::max(worstStall, now - lastTick - 5);
-        lastTick = now;
-    });
-
-    // The agents run in a thread of their own, so the probe below measures only what the hub
-    // and the model cost the model's (GUI) thread.
-    QThread clientThread;
-    clientThread.setObjectName("bench-agents");
-    clientThread.start();
-    QObject fleet;
-    fleet.moveToThread(&clientThread);
-    std::vector<std::unique_ptr<QWebSocket>> sockets;
-    std::vector<double> latencies;
-    std::vector<QElapsedTimer> sentAt(static_cast<size_t>(agents));
-    std::vector<int> remaining(static_cast<size_t>(agents), updates);
-    std::atomic<int> connected{0}, replies{0}, errors{0};
-    latencies.reserve(size_t(agents) * size_t(updates));
-
-    auto sendNext = [&](int i) {
-        const char *status = remaining[size_t(i)] % 2 ? "BUSY" : "ACTIVE";
-        sentAt[size_t(i)].start();
-        sockets[size_t(i)]->sendTextMessage(
-            QString::fromUtf8(QJsonDocument(QJsonObject{{"jsonrpc", "2.0"},
-                                                        {"id", remaining[size_t(i)]},
-                                                        {"method", "agent.setStatus"},
-                                                        {"params", QJsonObject{{"status", status}}}})
-                                  .toJson(QJsonDocument::Compact)));
-    };
-
-    int modelUpdates = 0;
-    QObject::connect(&model, &QAbstractItemModel::dataChanged, [&] { ++modelUpdates; });
-    probe.start(5);
+    QProcess load;
+    load.setProgram(parser.isSet(agentBinOpt) ? parser.value(agentBinOpt)
+                                              : QCoreApplication::applicationDirPath() + "/../app/ccpm-agent");
+    // --auto-accept --work-seconds 86400: every agent resumes its IN_PROGRESS task and, with
+    // --chatter-ms, alternates agent.setStatus and task.progress (no step of its own for a day).
+    load.setArguments({"--simulate", QString::number(agents), "--token-file", tokenFile.fileName(),
+                       "--chatter-ms", QString::number(chatterMs), "--duration", QString::number(duration),
+                       "--url", hubUrl.toString(), "--auto-accept", "--work-seconds", "86400"});
+    load.setStandardErrorFile(parser.value(loadLogOpt));
     QElapsedTimer wall;
-    wall.start();
-    QMetaObject::invokeMethod(&fleet, [&] {
-        for (int i = 0; i < agents; ++i) {
-            auto socket = std::make_unique<QWebSocket>();
-            QWebSocket *s = socket.get();
-            QObject::connect(s, &QWebSocket::connected, [&, i] {
-                ++connected;
-                sendNext(i);
-            });
-            QObject::connect(s, &QWebSocket::textMessageReceived, [&, i](const QString &m) {
-                latencies.push_back(double(sentAt[size_t(i)].nsecsElapsed()) / 1e6);
-                if (!QJsonDocument::fromJson(m.toUtf8()).object().contains("result"))
-                    ++errors;
-                if (--remaining[size_t(i)] > 0)
-                    sendNext(i);
-                ++replies;
-            });
-            QNetworkRequest request(url);
-            request.setRawHeader("Authorization", "Bearer " + tokens.at(i).toLatin1());
-            s->open(request);
-            sockets.push_back(std::move(socket));
+    int hubConnectedMax = 0;
+    double allConnectedS = -1, rssMax = rssBefore;
+    QTimer sampler;
+    QObject::connect(&sampler, &QTimer::timeout, [&] {
+        rssMax = std::max(rssMax, bench::statusMiB(measured, "VmRSS"));
+        if (host) {
+            hubConnectedMax = std::max(hubConnectedMax, host->connectedAgents());
+            if (allConnectedS < 0 && host->connectedAgents() >= agents)
+                allConnectedS = double(wall.elapsed()) / 1000.0;
         }
     });
-    const int expected = agents * updates;
-    while (replies < expected && wall.elapsed() < 120000)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
-    const double seconds = double(wall.nsecsElapsed()) / 1e9;
-    // Let the last change-feed refreshes land.
+    if (!peer) {
+        stalls.start();
+        probe->start();
+    }
+    sampler.start(100);
+    wall.start();
+    load.start();
+    const int limitMs = int(duration * 1000) + 120000;
+    const bool finished = waitUntil([&] { return load.state() == QProcess::NotRunning; }, limitMs);
+    LoadRun run;
+    run.wallS = double(wall.nsecsElapsed()) / 1e9;
+    const double cpuAfter = measured > 0 ? bench::processCpuS(measured) : 0;
+    const auto threadsAfter = bench::threadCpu(self);
+    const double pgAfter = postmaster > 0 ? bench::processTreeCpuS(postmaster) : 0;
+    const double rssAfter = measured > 0 ? bench::statusMiB(measured, "VmRSS") : 0;
+    const double hwm = measured > 0 ? bench::statusMiB(measured, "VmHWM") : 0;
+    sampler.stop();
+    if (!peer) {
+        probe->stop();
+        stalls.stop();
+    }
+    if (!finished) {
+        std::fprintf(stderr, "bench_hub: the load did not finish within %d s; killed\n", limitMs / 1000);
+        load.kill();
+        load.waitForFinished(5000);
+    }
+    run.ok = finished && load.exitStatus() == QProcess::NormalExit && load.exitCode() == 0;
+    run.cpuS = childrenCpuS() - childrenBefore;
+    {
+        rusage usage{};
+        getrusage(RUSAGE_CHILDREN, &usage);
+        run.maxRssMiB = double(usage.ru_maxrss) / 1024.0;
+    }
+    for (const QByteArray &line : load.readAllStandardOutput().split('\n')) {
+        const qsizetype eq = line.indexOf('=');
+        if (eq > 0)
+            run.figures.insert(QString::fromUtf8(line.left(eq)), QString::fromUtf8(line.mid(eq + 1)).trimmed());
+    }
+
+    // Let the hub write the closes (agents INACTIVE) and the models refresh, then check.
     QElapsedTimer settle;
     settle.start();
-    while (settle.elapsed() < 2000)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-    probe.stop();
-    QMetaObject::invokeMethod(
-        &fleet,
-        [&] {
-            for (auto &s : sockets)
-                s->close();
-            sockets.clear();
-        },
-        Qt::BlockingQueuedConnection);
-    clientThread.quit();
-    clientThread.wait();
+    waitUntil([&] { return settle.elapsed() > 2000; }, 5000);
+    const auto check = queryRow(db,
+                                QStringLiteral(R"sql(
+        SELECT (SELECT count(*) FROM "agents" WHERE %1 AND "lastSeenAt" >= CAST(:start AS timestamp(3))),
+               (SELECT count(*) FROM "tasks" WHERE "assignedTo" IN (SELECT "id" FROM "agents" WHERE %1)
+                                              AND "updatedAt" >= CAST(:start AS timestamp(3))),
+               (SELECT count(*) FROM "agents" WHERE %1 AND "status" <> 'INACTIVE'))sql")
+                                    .arg(QLatin1String(kFirstAgents)),
+                                {{":n", agents}, {":start", windowStart}});
+    if (host)
+        host->stop(10000);
 
-    std::printf("bench_hub: %d agents x %d status reports over ws://loopback, PostgreSQL %s\n", agents,
-                updates, embedded ? "temporary cluster" : "given by --database-url");
-    std::printf("  connected            %d/%d\n", connected.load(), agents);
-    std::printf("  replies              %d/%d (%d errors) in %.2f s = %.0f reports/s\n", replies.load(),
-                expected, errors.load(), seconds, double(replies.load()) / seconds);
-    std::printf("  reply latency ms     p50 %.2f  p95 %.2f  p99 %.2f  max %.2f\n", percentile(latencies, 0.5),
-                percentile(latencies, 0.95), percentile(latencies, 0.99), percentile(latencies, 1.0));
-    std::printf("  model row refreshes  %d dataChanged (no resets) for %d writes\n", modelUpdates,
-                replies.load());
-    std::printf("  worst event-loop stall on the model's (GUI) thread: %lld ms\n", worstStall);
-
-    core.stopHub();
-    return replies == expected && errors == 0 ? 0 : 1;
+    // Replies counted by the load: results, error replies, plus "errors" for requests whose
+    // connection closed before the reply. Updates persisted = results to agent.setStatus and
+    // task.progress; each agent's two task.list calls on connecting (--auto-accept) are not updates.
+    const double requests = run.value("requests"), replies = run.value("replies");
+    const double unanswered = std::max(0.0, requests - replies);
+    const double errorReplies = std::max(0.0, run.value("errors") - unanswered);
+    const double updates = std::max(0.0, replies - errorReplies - 2.0 * run.value("connected"));
+    out.put("offered_per_s", requests / duration, 0);
+    out.put("updates_per_s", updates / duration, 0);
+    out.put("connected", run.value("connected"), 0);
+    if (host) {
+        out.put("hub_connected_max", hubConnectedMax, 0);
+        out.put("all_connected_s", allConnectedS, 1);
+    }
+    out.put("requests", requests, 0);
+    out.put("replies", replies, 0);
+    out.put("unanswered", unanswered, 0);
+    out.put("error_replies", errorReplies, 0);
+    out.put("reconnects", run.value("reconnects"), 0);
+    out.put("reply_p50_ms", run.value("reply_p50_ms"), 1);
+    out.put("reply_p99_ms", run.value("reply_p99_ms"), 1);
+    if (probe) {
+        out.put("datachanged_p50_ms", percentile(probe->changedMs(), 0.5), 1);
+        out.put("datachanged_p99_ms", percentile(probe->changedMs(), 0.99), 1);
+        out.put("datachanged_max_ms", percentile(probe->changedMs(), 1.0), 1);
+        out.put("probe_updates", probe->changedMs().size(), 0);
+        out.put("probe_missed", probe->missed(), 0);
+        out.put("probe_reply_p50_ms", percentile(probe->replyMs(), 0.5), 1);
+        out.put("probe_reply_p99_ms", percentile(probe->replyMs(), 0.99), 1);
+        out.put("gui_stall_max_ms", stalls.worstMs(), 1);
+        out.put("gui_stalls_over_50ms", stalls.over50(), 0);
+        out.put("model_datachanged", modelChanges, 0);
+        out.put("feed_changes", feedChanges, 0);
+    }
+    out.put("window_s", run.wallS, 1);
+    out.put("cpu_s", cpuAfter - cpuBefore, 1);
+    out.put("cpu_pct", 100.0 * (cpuAfter - cpuBefore) / run.wallS, 0);
+    out.put("rss_mb", rssAfter, 0);
+    out.put("rss_before_mb", rssBefore, 0);
+    out.put("rss_peak_mb", std::max({rssMax, rssAfter, hwm}), 0);
+    if (!peer) {
+        // Per thread: the hub thread, its and the GUI's database workers, the main thread.
+        QHash<QString, double> byName;
+        for (auto it = threadsAfter.cbegin(); it != threadsAfter.cend(); ++it) {
+            const double before = threadsBefore.value(it.key()).cpuS;
+            QString name = it->comm;
+            name.replace(QRegularExpression("[^A-Za-z0-9]+"), "_");
+            byName[name] += it->cpuS - before;
+        }
+        for (auto it = byName.cbegin(); it != byName.cend(); ++it) {
+            if (it.value() >= 0.05)
+                out.put("thread_" + it.key() + "_cpu_s", it.value(), 1);
+        }
+    }
+    out.put("pg_cpu_s", pgAfter - pgBefore, 1);
+    out.put("load_cpu_s", run.cpuS, 1);
+    out.put("load_rss_mb", run.maxRssMiB, 0);
+    if (check && check->size() == 3) {
+        out.put("check_agents_seen", check->at(0).toDouble(), 0);
+        out.put("check_tasks_updated", check->at(1).toDouble(), 0);
+        out.put("check_agents_left_active", check->at(2).toDouble(), 0);
+    } else {
+        std::fprintf(stderr, "bench_hub: check failed: %s\n", check ? "no row" : qPrintable(check.error().toString()));
+    }
+    if (!run.ok)
+        std::fprintf(stderr, "bench_hub: the load process failed (exit %d)\n", load.exitCode());
+    return run.ok ? 0 : 1;
 }
