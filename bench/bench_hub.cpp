@@ -114,7 +114,10 @@ double childrenCpuS()
 /// name=value lines under one prefix ("hub_10000").
 class Figures {
 public:
-    explicit Figures(QString prefix) : m_prefix(std::move(prefix)) {}
+    explicit Figures(QString prefix)
+        : m_prefix(std::move(prefix))
+    {
+    }
     void put(const QString &name, double value, int decimals = 1)
     {
         std::printf("%s_%s=%.*f\n", qPrintable(m_prefix), qPrintable(name), decimals, value);
@@ -168,7 +171,10 @@ private:
 /// goes on the first tick after the last one showed (or after 10 s, counted as missed).
 class Probe : public QObject {
 public:
-    Probe(PagedTableModel &agents, int row, int statusColumn) : m_model(agents), m_row(row), m_column(statusColumn)
+    Probe(PagedTableModel &agents, int row, int statusColumn)
+        : m_model(agents)
+        , m_row(row)
+        , m_column(statusColumn)
     {
         connect(&m_socket, &QWebSocket::textMessageReceived, this, &Probe::onReply);
         connect(&m_model, &QAbstractItemModel::dataChanged, this, &Probe::onDataChanged);
@@ -228,7 +234,8 @@ private:
     {
         if (!m_pending || m_row < topLeft.row() || m_row > bottomRight.row())
             return;
-        if (m_model.data(m_model.index(m_row, m_column), PagedTableModel::RawValueRole).toString() != m_expected)
+        if (m_model.data(m_model.index(m_row, m_column), PagedTableModel::RawValueRole).toString() !=
+            m_expected)
             return;
         m_changedMs.push_back(double(m_clock.nsecsElapsed() - m_sentNs) / 1e6);
         m_pending = false;
@@ -277,20 +284,27 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    parser.setApplicationDescription("The agent hub under load; see the comment at the top of bench_hub.cpp.");
+    parser.setApplicationDescription(
+        "The agent hub under load; see the comment at the top of bench_hub.cpp.");
     parser.addHelpOption();
-    const QCommandLineOption urlOpt("database-url", "The database (migrated, with the agents fixture).", "url");
-    const QCommandLineOption tokensOpt("token-file", "Tokens of ccpm_bench_make_agents; the last one is the probe's.",
-                                       "file");
-    const QCommandLineOption agentsOpt("agents", "Simulated agents (the token file's first N lines).", "n", "1000");
-    const QCommandLineOption chatterOpt("chatter-ms", "Each agent sends one update every M ms (±20 %).", "ms", "400");
+    const QCommandLineOption urlOpt("database-url", "The database (migrated, with the agents fixture).",
+                                    "url");
+    const QCommandLineOption tokensOpt(
+        "token-file", "Tokens of ccpm_bench_make_agents; the last one is the probe's.", "file");
+    const QCommandLineOption agentsOpt("agents", "Simulated agents (the token file's first N lines).", "n",
+                                       "1000");
+    const QCommandLineOption chatterOpt("chatter-ms", "Each agent sends one update every M ms (±20 %).", "ms",
+                                        "400");
     const QCommandLineOption durationOpt("duration", "Seconds of load.", "s", "20");
     const QCommandLineOption portOpt("hub-port", "Our hub's port (0: any free port).", "port", "0");
     const QCommandLineOption peerUrlOpt("peer-url", "Load another hub at this URL instead of ours.", "url");
     const QCommandLineOption peerPidOpt("peer-pid", "That hub's process, for its CPU and memory.", "pid");
-    const QCommandLineOption prefixOpt("prefix", "Figure names start with <prefix>_<N>_ (hub, node).", "name");
-    const QCommandLineOption agentBinOpt("agent-bin", "The load generator (default: ../app/ccpm-agent).", "path");
-    const QCommandLineOption loadLogOpt("load-log", "Where the load generator's log goes.", "file", "/dev/null");
+    const QCommandLineOption prefixOpt("prefix", "Figure names start with <prefix>_<N>_ (hub, node).",
+                                       "name");
+    const QCommandLineOption agentBinOpt("agent-bin", "The load generator (default: ../app/ccpm-agent).",
+                                         "path");
+    const QCommandLineOption loadLogOpt("load-log", "Where the load generator's log goes.", "file",
+                                        "/dev/null");
     parser.addOptions({urlOpt, tokensOpt, agentsOpt, chatterOpt, durationOpt, portOpt, peerUrlOpt, peerPidOpt,
                        prefixOpt, agentBinOpt, loadLogOpt});
     parser.process(app);
@@ -303,7 +317,8 @@ int main(int argc, char **argv)
     const int chatterMs = parser.value(chatterOpt).toInt();
     const double duration = parser.value(durationOpt).toDouble();
     const pid_t peerPid = pid_t(parser.value(peerPidOpt).toLong());
-    const QString prefix = parser.value(prefixOpt).isEmpty() ? QString(peer ? "peer" : "hub") : parser.value(prefixOpt);
+    const QString prefix =
+        parser.value(prefixOpt).isEmpty() ? QString(peer ? "peer" : "hub") : parser.value(prefixOpt);
     Figures out(QStringLiteral("%1_%2").arg(prefix).arg(agents));
 
     QFile tokenFile(parser.value(tokensOpt));
@@ -334,9 +349,10 @@ int main(int argc, char **argv)
     }
     DbExecutor &db = core.executor();
     const auto backend = queryRow(db, "SELECT pg_backend_pid()");
-    const pid_t postmaster = backend && !backend->isEmpty()
-                                 ? bench::readStat(QStringLiteral("/proc/%1/stat").arg(backend->at(0).toInt())).ppid
-                                 : 0;
+    const pid_t postmaster =
+        backend && !backend->isEmpty()
+            ? bench::readStat(QStringLiteral("/proc/%1/stat").arg(backend->at(0).toInt())).ppid
+            : 0;
 
     // The GUI side, as the desktop holds it: both views open, following the change feed. The
     // agents view in name order shows sim-00001.. (agents of every load); the tasks view is
@@ -363,9 +379,12 @@ int main(int argc, char **argv)
         tasksModel.followChanges(core.feed());
         agentsModel.sort(columnOf(agentsModel.spec(), "name"), Qt::AscendingOrder);
         tasksModel.sort(columnOf(tasksModel.spec(), "title"), Qt::AscendingOrder);
-        if (!waitUntil([&] { return agentsModel.countIsExact() && tasksModel.countIsExact() &&
-                                    agentsModel.isLoaded(0) && tasksModel.isLoaded(0); },
-                       30000)) {
+        if (!waitUntil(
+                [&] {
+                    return agentsModel.countIsExact() && tasksModel.countIsExact() &&
+                           agentsModel.isLoaded(0) && tasksModel.isLoaded(0);
+                },
+                30000)) {
             std::fprintf(stderr, "bench_hub: the models did not load within 30 s\n");
             return 1;
         }
@@ -396,7 +415,8 @@ int main(int argc, char **argv)
 
     // The load window: from starting the load process to its exit (connecting, S seconds of
     // updates, up to 2 s for the replies in flight, closing).
-    const auto startRow = queryRow(db, R"sql(SELECT CAST(now() AT TIME ZONE 'UTC' AS timestamp(3))::text)sql");
+    const auto startRow =
+        queryRow(db, R"sql(SELECT CAST(now() AT TIME ZONE 'UTC' AS timestamp(3))::text)sql");
     const QString windowStart = startRow && !startRow->isEmpty() ? startRow->at(0).toString() : QString();
     StallMeter stalls;
     const pid_t self = getpid();
@@ -408,8 +428,9 @@ int main(int argc, char **argv)
     const double rssBefore = measured > 0 ? bench::statusMiB(measured, "VmRSS") : 0;
 
     QProcess load;
-    load.setProgram(parser.isSet(agentBinOpt) ? parser.value(agentBinOpt)
-                                              : QCoreApplication::applicationDirPath() + "/../app/ccpm-agent");
+    load.setProgram(parser.isSet(agentBinOpt)
+                        ? parser.value(agentBinOpt)
+                        : QCoreApplication::applicationDirPath() + "/../app/ccpm-agent");
     // --auto-accept --work-seconds 86400: every agent resumes its IN_PROGRESS task and, with
     // --chatter-ms, alternates agent.setStatus and task.progress (no step of its own for a day).
     load.setArguments({"--simulate", QString::number(agents), "--token-file", tokenFile.fileName(),
@@ -464,7 +485,8 @@ int main(int argc, char **argv)
     for (const QByteArray &line : load.readAllStandardOutput().split('\n')) {
         const qsizetype eq = line.indexOf('=');
         if (eq > 0)
-            run.figures.insert(QString::fromUtf8(line.left(eq)), QString::fromUtf8(line.mid(eq + 1)).trimmed());
+            run.figures.insert(QString::fromUtf8(line.left(eq)),
+                               QString::fromUtf8(line.mid(eq + 1)).trimmed());
     }
 
     // Let the hub write the closes (agents INACTIVE) and the models refresh, then check.
@@ -544,7 +566,8 @@ int main(int argc, char **argv)
         out.put("check_tasks_updated", check->at(1).toDouble(), 0);
         out.put("check_agents_left_active", check->at(2).toDouble(), 0);
     } else {
-        std::fprintf(stderr, "bench_hub: check failed: %s\n", check ? "no row" : qPrintable(check.error().toString()));
+        std::fprintf(stderr, "bench_hub: check failed: %s\n",
+                     check ? "no row" : qPrintable(check.error().toString()));
     }
     if (!run.ok)
         std::fprintf(stderr, "bench_hub: the load process failed (exit %d)\n", load.exitCode());

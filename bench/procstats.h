@@ -16,10 +16,10 @@ namespace ccpm::bench {
 
 /// One /proc/<pid>/stat (or task/<tid>/stat) line, the fields a benchmark needs.
 struct ProcStat {
-    QString comm;     ///< the thread's or process's name (at most 15 characters)
-    pid_t ppid = 0;   ///< parent process
-    double cpuS = 0;  ///< user + system, seconds
-    bool ok = false;  ///< false: gone, or unreadable
+    QString comm;    ///< the thread's or process's name (at most 15 characters)
+    pid_t ppid = 0;  ///< parent process
+    double cpuS = 0; ///< user + system, seconds
+    bool ok = false; ///< false: gone, or unreadable
 };
 
 inline ProcStat readStat(const QString &path)
