@@ -3,6 +3,7 @@
 #include "sqlvalues.h"
 #include "taskrepository.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QSqlQuery>
 
@@ -43,6 +44,61 @@ QString jsonObjectText(const QString &key, const QJsonValue &value)
 
 } // namespace
 
+// One guarded UPDATE for a batch of progress reports, then one read of the rows it changed; a
+// report that changed nothing is explained like any other refused transition.
+Result<QHash<QString, Result<TaskRow>>>
+TaskLifecycle::writeProgress(QSqlDatabase &db, const QHash<QString, ProgressReport> &batch)
+{
+    QJsonArray rows;
+    for (const ProgressReport &report : batch)
+        rows.append(QJsonObject{{QStringLiteral("id"), report.taskId},
+                                {QStringLiteral("agent"), report.agentId},
+                                {QStringLiteral("progress"), report.percent},
+                                {QStringLiteral("note"), report.note.isNull() ? QJsonValue(QJsonValue::Null)
+                                                                              : QJsonValue(report.note)}});
+    const QString json = sql::jsonText(rows);
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    const Status s = sql::execPrepared(q,
+                                       QStringLiteral(R"sql(
+UPDATE "tasks" AS t
+SET "progress" = b."progress",
+    "metadata" = CASE WHEN b."note" IS NULL THEN t."metadata"
+                      ELSE t."metadata" || jsonb_build_object('progressNote', b."note") END,
+    "updatedAt" = %1
+FROM jsonb_to_recordset(CAST(:batch AS jsonb)) AS b("id" text, "agent" text, "progress" smallint, "note" text)
+WHERE t."id" = b."id" AND t."assignedTo" = b."agent" AND t."status" = 'IN_PROGRESS'
+RETURNING t."id")sql")
+                                           .arg(QLatin1String(kNow)),
+                                       {{QStringLiteral(":batch"), json}},
+                                       QStringLiteral("Cannot report progress on the tasks"));
+    if (!s)
+        return s.error();
+    QStringList changed;
+    while (q.next())
+        changed << q.value(0).toString();
+    QHash<QString, TaskRow> byId;
+    if (!changed.isEmpty()) {
+        const Result<QList<TaskRow>> read = TaskRepository::select(
+            db, QStringLiteral(R"sql(t."id" IN (SELECT jsonb_array_elements_text(CAST(:ids AS jsonb))))sql"),
+            {{QStringLiteral(":ids"), sql::textArrayJson(changed)}});
+        if (!read)
+            return read.error();
+        for (const TaskRow &row : *read)
+            byId.insert(row.id, row);
+    }
+    QHash<QString, Result<TaskRow>> outcome;
+    for (auto it = batch.cbegin(); it != batch.cend(); ++it) {
+        const auto row = byId.constFind(it->taskId);
+        outcome.insert(it.key(), row != byId.cend() && row->assignedTo == it->agentId
+                                     ? Result<TaskRow>(*row)
+                                     : Result<TaskRow>(whyNot(db, it->agentId, it->taskId,
+                                                              QStringLiteral("report progress on"),
+                                                              {QStringLiteral("IN_PROGRESS")})));
+    }
+    return outcome;
+}
+
 QCoro::Task<Result<QList<TaskRow>>> TaskLifecycle::listFor(const QString &agentId,
                                                            std::optional<TaskStatus> status) const
 {
@@ -57,6 +113,12 @@ QCoro::Task<Result<QList<TaskRow>>> TaskLifecycle::listFor(const QString &agentI
         return TaskRepository::select(db, where, bindings);
     };
     co_return co_await m_executor->exec(job);
+}
+
+TaskLifecycle::TaskLifecycle(DbExecutor &executor)
+    : m_executor(&executor)
+    , m_progress(executor, writeProgress)
+{
 }
 
 QCoro::Task<Result<QList<TaskRow>>> TaskLifecycle::openFor(const QString &agentId) const
@@ -128,17 +190,12 @@ QCoro::Task<Result<TaskRow>> TaskLifecycle::accept(const QString &agentId, const
                        true});
 }
 
-QCoro::Task<Result<TaskRow>> TaskLifecycle::progress(const QString &agentId, const QString &taskId,
-                                                     int percent, const QString &note) const
+QCoro::Task<Result<TaskRow>> TaskLifecycle::progress(QString agentId, QString taskId, int percent,
+                                                     QString note)
 {
-    QString set = QStringLiteral(R"sql("progress" = CAST(:percent AS smallint))sql");
-    QVariantMap values{{QStringLiteral(":percent"), QString::number(percent)}};
-    if (!note.isNull()) {
-        set += QStringLiteral(R"sql(, "metadata" = "metadata" || CAST(:note AS jsonb))sql");
-        values.insert(QStringLiteral(":note"), jsonObjectText(QStringLiteral("progressNote"), note));
-    }
-    return transition(agentId, taskId,
-                      {QStringLiteral("report progress on"), {QStringLiteral("IN_PROGRESS")}, set, values});
+    const QString key = taskId + QLatin1Char('/') + agentId;
+    return m_progress.submit(key,
+                             ProgressReport{std::move(agentId), std::move(taskId), percent, std::move(note)});
 }
 
 QCoro::Task<Result<TaskRow>> TaskLifecycle::complete(const QString &agentId, const QString &taskId,

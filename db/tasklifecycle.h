@@ -1,6 +1,7 @@
 #pragma once
 
 #include "dbexecutor.h"
+#include "groupcommit.h"
 #include "rows.h"
 
 #include <QJsonValue>
@@ -22,13 +23,14 @@ namespace ccpm {
 /// changes, the task is read again to say why: Error::Kind::NotFound (no such task, or not
 /// assigned to this agent: agents never learn about others' tasks) or Error::Kind::Conflict
 /// (the task is in another state; `detail` holds that state). Times are the server's UTC.
+///
+/// Progress reports, the most frequent, are coalesced with group commit (GroupCommit): the
+/// reports that arrive while one batch is written go together into the next single UPDATE,
+/// each still guarded, each still answered with its own task or error after the commit.
 /// Thread: call from a thread with an event loop; the SQL runs on the executor's workers.
 class TaskLifecycle {
 public:
-    explicit TaskLifecycle(DbExecutor &executor)
-        : m_executor(&executor)
-    {
-    }
+    explicit TaskLifecycle(DbExecutor &executor);
 
     /// The agent's tasks (all states, or one), newest first.
     QCoro::Task<Result<QList<TaskRow>>> listFor(const QString &agentId,
@@ -38,8 +40,8 @@ public:
     /// Several tasks by id (those that exist), any order.
     QCoro::Task<Result<QList<TaskRow>>> tasks(const QStringList &ids) const;
     QCoro::Task<Result<TaskRow>> accept(const QString &agentId, const QString &taskId) const;
-    QCoro::Task<Result<TaskRow>> progress(const QString &agentId, const QString &taskId, int percent,
-                                          const QString &note) const;
+    /// `note` null: metadata.progressNote stays as it is.
+    QCoro::Task<Result<TaskRow>> progress(QString agentId, QString taskId, int percent, QString note);
     QCoro::Task<Result<TaskRow>> complete(const QString &agentId, const QString &taskId,
                                           const QJsonValue &result) const;
     QCoro::Task<Result<TaskRow>> fail(const QString &agentId, const QString &taskId,
@@ -57,7 +59,18 @@ private:
     QCoro::Task<Result<TaskRow>> transition(const QString &agentId, const QString &taskId,
                                             Transition t) const;
 
+    struct ProgressReport {
+        QString agentId;
+        QString taskId;
+        int percent = 0;
+        QString note;
+    };
+
+    static Result<QHash<QString, Result<TaskRow>>> writeProgress(QSqlDatabase &db,
+                                                                 const QHash<QString, ProgressReport> &batch);
+
     DbExecutor *m_executor;
+    GroupCommit<QString, ProgressReport, TaskRow> m_progress;
 };
 
 } // namespace ccpm

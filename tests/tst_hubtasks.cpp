@@ -10,6 +10,7 @@
 #include "hubclient.h"
 #include "pagedtablemodel.h"
 #include "sqlvalues.h"
+#include "tasklifecycle.h"
 #include "testdatabase.h"
 
 #include <QAbstractItemModelTester>
@@ -49,6 +50,7 @@ private slots:
     void errors_data();
     void errors();
     void exactlyOneWriterWins();
+    void progressReportsAreCoalesced();
     void helloAuthenticatesWithoutAHeader();
     void helloRefusals_data();
     void helloRefusals();
@@ -286,6 +288,58 @@ void TestHubTasks::exactlyOneWriterWins()
         QCOMPARE(field(task, "status || '/' || \"assignedTo\""),
                  QStringLiteral("IN_PROGRESS/%1").arg(botWon ? kBuildBot : kAssistant));
     }
+}
+
+void TestHubTasks::progressReportsAreCoalesced()
+{
+    // Given two running tasks of Build Bot and one of the Assistant
+    const QString mine1 = newTask(kBuildBot, "IN_PROGRESS");
+    const QString mine2 = newTask(kBuildBot, "IN_PROGRESS");
+    const QString theirs = newTask(kAssistant, "IN_PROGRESS");
+    const QString done = newTask(kBuildBot, "COMPLETED");
+    TaskLifecycle lifecycle(*m_executor);
+
+    // When 60 reports arrive at once (they go into a few batches): 20 rising on each of Build
+    // Bot's tasks, 10 on the Assistant's task by Build Bot, 10 on a completed task
+    std::vector<QCoro::Task<Result<TaskRow>>> reports;
+    QStringList expected;
+    for (int i = 1; i <= 20; ++i) {
+        reports.push_back(lifecycle.progress(kBuildBot, mine1, i * 5, QString()));
+        expected << QString("ok %1").arg(i * 5);
+        reports.push_back(lifecycle.progress(kBuildBot, mine2, i, QString("step %1").arg(i)));
+        expected << QString("ok %1").arg(i);
+        if (i <= 10) {
+            reports.push_back(lifecycle.progress(kBuildBot, theirs, i, QString()));
+            expected << "NotFound";
+            reports.push_back(lifecycle.progress(kBuildBot, done, i, QString()));
+            expected << "Conflict COMPLETED";
+        }
+    }
+    QStringList outcomes;
+    for (auto &report : reports) {
+        const Result<TaskRow> row = QCoro::waitFor(std::move(report));
+        outcomes << (row ? QString("ok %1").arg(row->progress)
+                         : QString(row.error().kind == Error::Kind::NotFound ? "NotFound" : "Conflict %1")
+                               .arg(row.error().detail));
+    }
+
+    // Then each report gets its own answer, in its batch (a later report in the same batch wins
+    // and both see that value, so a value is at least the one sent), and the last values stay
+    QCOMPARE(outcomes.size(), expected.size());
+    QVERIFY(outcomes.size() == 60);
+    for (int i = 0; i < outcomes.size(); ++i) {
+        if (expected.at(i).startsWith("ok")) {
+            QVERIFY2(outcomes.at(i).startsWith("ok"), qPrintable(outcomes.at(i)));
+            QVERIFY2(outcomes.at(i).mid(3).toInt() >= expected.at(i).mid(3).toInt(),
+                     qPrintable(outcomes.at(i) + " < " + expected.at(i)));
+        } else {
+            QCOMPARE(outcomes.at(i), expected.at(i));
+        }
+    }
+    QCOMPARE(field(mine1, "progress"), QString("100"));
+    QCOMPARE(field(mine2, "progress || ' ' || (metadata->>'progressNote')"), QString("20 step 20"));
+    QCOMPARE(field(theirs, "progress"), QString("0"));
+    QCOMPARE(field(done, "progress"), QString("0"));
 }
 
 void TestHubTasks::helloAuthenticatesWithoutAHeader()

@@ -34,7 +34,7 @@ Status HubHost::start(const QHostAddress &address, quint16 port)
     QMetaObject::invokeMethod(
         anchor,
         [this, anchor, address, port, &status] {
-            m_executor = new DbExecutor(m_settings, 2);
+            m_executor = new DbExecutor(m_settings, 4);
             m_server = new HubServer(*m_executor, *m_feed, m_hubSettings);
             connect(m_server, &HubServer::connectedAgentsChanged, this, [this](int count) {
                 m_connectedAgents = count;

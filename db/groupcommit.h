@@ -1,0 +1,120 @@
+#pragma once
+
+#include "dbexecutor.h"
+#include "result.h"
+
+#include <QHash>
+#include <QPromise>
+
+#include <functional>
+#include <memory>
+
+namespace ccpm {
+
+/// Group commit with coalescing, for writes that many agents make often (status, progress):
+/// values submitted while a write is under way are collected and written together by the next
+/// single job, so a burst costs one round trip and one commit per batch instead of one per
+/// value. When idle, a value is written at once. Of two values with the same key in one batch,
+/// the later wins and both submitters get its outcome.
+///
+/// Each submit() completes when its batch is committed, with the row as written or the row's
+/// own error (the job reports one outcome per key). Nothing acknowledged is lost: a submitter
+/// hears "done" only after the commit.
+///
+/// Errors: a key the job gives no outcome for gets Error::Kind::Query; when the writer is
+/// destroyed with values pending, their submitters get Error::Kind::Connection.
+/// Thread: one thread with an event loop (the hub thread); not thread-safe. The job runs on the
+/// executor's workers.
+template <typename Key, typename Value, typename Row>
+class GroupCommit {
+public:
+    using Batch = QHash<Key, Value>;
+    using Outcome = QHash<Key, Result<Row>>;
+    /// Writes a batch in one transaction; runs on a database worker.
+    using Job = std::function<Result<Outcome>(QSqlDatabase &db, const Batch &batch)>;
+    /// Called in the owner's thread for each row written (announce it, …).
+    using Written = std::function<void(const Key &key, const Row &row)>;
+
+    GroupCommit(DbExecutor &executor, Job job, Written written = {})
+        : m_executor(&executor)
+        , m_job(std::move(job))
+        , m_written(std::move(written))
+    {
+    }
+    GroupCommit(const GroupCommit &) = delete;
+    GroupCommit &operator=(const GroupCommit &) = delete;
+
+    ~GroupCommit()
+    {
+        const Error gone{
+            Error::Kind::Connection, QStringLiteral("The writer stopped before the write."), {}, {}};
+        for (Pending &pending : m_pending)
+            settle(pending, Result<Row>(gone));
+    }
+
+    QCoro::Task<Result<Row>> submit(Key key, Value value)
+    {
+        auto promise = std::make_shared<QPromise<Result<Row>>>();
+        QFuture<Result<Row>> future = promise->future();
+        promise->start();
+        Pending &pending = m_pending[key];
+        pending.value = std::move(value); // the latest value wins
+        pending.waiters.append(promise);
+        if (!m_flushing)
+            flush();
+        co_return co_await future;
+    }
+
+    /// Values waiting for the next batch (for tests and benchmarks).
+    qsizetype pending() const { return m_pending.size(); }
+
+private:
+    struct Pending {
+        Value value;
+        QList<std::shared_ptr<QPromise<Result<Row>>>> waiters;
+    };
+
+    static void settle(Pending &pending, const Result<Row> &result)
+    {
+        for (const auto &promise : pending.waiters) {
+            promise->addResult(result);
+            promise->finish();
+        }
+        pending.waiters.clear();
+    }
+
+    QCoro::Task<> flush()
+    {
+        m_flushing = true;
+        while (!m_pending.isEmpty()) {
+            QHash<Key, Pending> pending = std::exchange(m_pending, {});
+            Batch batch;
+            batch.reserve(pending.size());
+            for (auto it = pending.cbegin(); it != pending.cend(); ++it)
+                batch.insert(it.key(), it->value);
+            // Named, not a temporary inside the co_await: see "GCC 12" in docs/architecture.md.
+            const auto job = [write = m_job, batch](QSqlDatabase &db) { return write(db, batch); };
+            const Result<Outcome> outcome = co_await m_executor->exec(job);
+            for (auto it = pending.begin(); it != pending.end(); ++it) {
+                const Result<Row> result =
+                    !outcome ? Result<Row>(outcome.error())
+                             : outcome->value(
+                                   it.key(),
+                                   Result<Row>(Error{
+                                       Error::Kind::Query, QStringLiteral("The write lost a row."), {}, {}}));
+                if (result && m_written)
+                    m_written(it.key(), *result);
+                settle(*it, result);
+            }
+        }
+        m_flushing = false;
+    }
+
+    DbExecutor *m_executor;
+    Job m_job;
+    Written m_written;
+    QHash<Key, Pending> m_pending;
+    bool m_flushing = false;
+};
+
+} // namespace ccpm
