@@ -303,16 +303,19 @@ int main(int argc, char **argv)
                                        "name");
     const QCommandLineOption agentBinOpt("agent-bin", "The load generator (default: ../app/ccpm-agent).",
                                          "path");
+    const QCommandLineOption noGuiOpt("no-gui",
+                                      "Our hub without the models and the probe (what they cost it).");
     const QCommandLineOption loadLogOpt("load-log", "Where the load generator's log goes.", "file",
                                         "/dev/null");
     parser.addOptions({urlOpt, tokensOpt, agentsOpt, chatterOpt, durationOpt, portOpt, peerUrlOpt, peerPidOpt,
-                       prefixOpt, agentBinOpt, loadLogOpt});
+                       prefixOpt, agentBinOpt, noGuiOpt, loadLogOpt});
     parser.process(app);
     if (!parser.isSet(urlOpt) || !parser.isSet(tokensOpt)) {
         std::fprintf(stderr, "bench_hub: --database-url and --token-file are required\n");
         return 2;
     }
     const bool peer = parser.isSet(peerUrlOpt);
+    const bool gui = !parser.isSet(noGuiOpt);
     const int agents = parser.value(agentsOpt).toInt();
     const int chatterMs = parser.value(chatterOpt).toInt();
     const double duration = parser.value(durationOpt).toDouble();
@@ -364,7 +367,8 @@ int main(int argc, char **argv)
     std::unique_ptr<Probe> probe;
     int modelChanges = 0, feedChanges = 0;
     QUrl hubUrl(parser.value(peerUrlOpt));
-    if (!peer) {
+    QString probeId;
+    if (!peer && gui) {
         const auto probeAgent = queryRow(db, R"sql(
             SELECT a."id", (SELECT count(*) FROM "agents" b WHERE b."name" < a."name")
             FROM "agent_tokens" t JOIN "agents" a ON a."id" = t."agentId"
@@ -374,7 +378,7 @@ int main(int argc, char **argv)
             std::fprintf(stderr, "bench_hub: the probe's token (the last line) names no agent\n");
             return 1;
         }
-        const QString probeId = probeAgent->at(0).toString();
+        const QString probeAgentId = probeAgent->at(0).toString();
         agentsModel.followChanges(core.feed());
         tasksModel.followChanges(core.feed());
         agentsModel.sort(columnOf(agentsModel.spec(), "name"), Qt::AscendingOrder);
@@ -390,20 +394,24 @@ int main(int argc, char **argv)
         }
         const int probeRow = probeAgent->at(1).toInt();
         agentsModel.data(agentsModel.index(probeRow, 0), Qt::DisplayRole); // fetches its page
-        if (!waitUntil([&] { return agentsModel.rowOf(probeId) >= 0; }, 30000)) {
+        if (!waitUntil([&] { return agentsModel.rowOf(probeAgentId) >= 0; }, 30000)) {
             std::fprintf(stderr, "bench_hub: the probe's row %d did not load\n", probeRow);
             return 1;
         }
         QObject::connect(&agentsModel, &QAbstractItemModel::dataChanged, [&] { ++modelChanges; });
         QObject::connect(&tasksModel, &QAbstractItemModel::dataChanged, [&] { ++modelChanges; });
         QObject::connect(&core.feed(), &ChangeFeed::rowChanged, [&] { ++feedChanges; });
-
+        probeId = probeAgentId;
+    }
+    if (!peer) {
         host = std::make_unique<hub::HubHost>(core.settings(), core.feed());
         if (Status s = host->start(QHostAddress::LocalHost, quint16(parser.value(portOpt).toUInt())); !s) {
             std::fprintf(stderr, "bench_hub: %s\n", qPrintable(s.error().message));
             return 1;
         }
         hubUrl = host->url();
+    }
+    if (!peer && gui) {
         probe = std::make_unique<Probe>(agentsModel, agentsModel.rowOf(probeId),
                                         columnOf(agentsModel.spec(), "status"));
         if (!probe->open(hubUrl, probeToken)) {
@@ -449,10 +457,10 @@ int main(int argc, char **argv)
                 allConnectedS = double(wall.elapsed()) / 1000.0;
         }
     });
-    if (!peer) {
+    if (!peer)
         stalls.start();
+    if (probe)
         probe->start();
-    }
     sampler.start(100);
     wall.start();
     load.start();
@@ -466,10 +474,9 @@ int main(int argc, char **argv)
     const double rssAfter = measured > 0 ? bench::statusMiB(measured, "VmRSS") : 0;
     const double hwm = measured > 0 ? bench::statusMiB(measured, "VmHWM") : 0;
     sampler.stop();
-    if (!peer) {
+    stalls.stop();
+    if (probe)
         probe->stop();
-        stalls.stop();
-    }
     if (!finished) {
         std::fprintf(stderr, "bench_hub: the load did not finish within %d s; killed\n", limitMs / 1000);
         load.kill();
