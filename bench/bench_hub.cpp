@@ -303,12 +303,14 @@ int main(int argc, char **argv)
                                        "name");
     const QCommandLineOption agentBinOpt("agent-bin", "The load generator (default: ../app/ccpm-agent).",
                                          "path");
+    const QCommandLineOption batchOpt("connect-batch", "The load opens this many connections at a time.", "n",
+                                      "200");
     const QCommandLineOption noGuiOpt("no-gui",
                                       "Our hub without the models and the probe (what they cost it).");
     const QCommandLineOption loadLogOpt("load-log", "Where the load generator's log goes.", "file",
                                         "/dev/null");
     parser.addOptions({urlOpt, tokensOpt, agentsOpt, chatterOpt, durationOpt, portOpt, peerUrlOpt, peerPidOpt,
-                       prefixOpt, agentBinOpt, noGuiOpt, loadLogOpt});
+                       prefixOpt, agentBinOpt, batchOpt, noGuiOpt, loadLogOpt});
     parser.process(app);
     if (!parser.isSet(urlOpt) || !parser.isSet(tokensOpt)) {
         std::fprintf(stderr, "bench_hub: --database-url and --token-file are required\n");
@@ -443,7 +445,8 @@ int main(int argc, char **argv)
     // --chatter-ms, alternates agent.setStatus and task.progress (no step of its own for a day).
     load.setArguments({"--simulate", QString::number(agents), "--token-file", tokenFile.fileName(),
                        "--chatter-ms", QString::number(chatterMs), "--duration", QString::number(duration),
-                       "--url", hubUrl.toString(), "--auto-accept", "--work-seconds", "86400"});
+                       "--url", hubUrl.toString(), "--auto-accept", "--work-seconds", "86400",
+                       "--connect-batch", parser.value(batchOpt)});
     load.setStandardErrorFile(parser.value(loadLogOpt));
     QElapsedTimer wall;
     int hubConnectedMax = 0;
@@ -496,18 +499,26 @@ int main(int argc, char **argv)
                                QString::fromUtf8(line.mid(eq + 1)).trimmed());
     }
 
-    // Let the hub write the closes (agents INACTIVE) and the models refresh, then check.
-    QElapsedTimer settle;
-    settle.start();
-    waitUntil([&] { return settle.elapsed() > 2000; }, 5000);
-    const auto check = queryRow(db,
-                                QStringLiteral(R"sql(
+    // The hub marks each agent INACTIVE when its connection closes; how long until the last one
+    // is (drain_s) shows the backlog it still had when the load stopped. Then the check: the
+    // agents and tasks the load touched carry times from the load window.
+    const QString checkSql = QStringLiteral(R"sql(
         SELECT (SELECT count(*) FROM "agents" WHERE %1 AND "lastSeenAt" >= CAST(:start AS timestamp(3))),
                (SELECT count(*) FROM "tasks" WHERE "assignedTo" IN (SELECT "id" FROM "agents" WHERE %1)
                                               AND "updatedAt" >= CAST(:start AS timestamp(3))),
                (SELECT count(*) FROM "agents" WHERE %1 AND "status" <> 'INACTIVE'))sql")
-                                    .arg(QLatin1String(kFirstAgents)),
-                                {{":n", agents}, {":start", windowStart}});
+                                 .arg(QLatin1String(kFirstAgents));
+    const QVariantMap checkValues{{":n", agents}, {":start", windowStart}};
+    QElapsedTimer drain;
+    drain.start();
+    Result<QVariantList> check = queryRow(db, checkSql, checkValues);
+    while (check && check->size() == 3 && check->at(2).toInt() > 0 && drain.elapsed() < 30000) {
+        QElapsedTimer pause;
+        pause.start();
+        waitUntil([&] { return pause.elapsed() > 250; }, 1000);
+        check = queryRow(db, checkSql, checkValues);
+    }
+    const double drainS = double(drain.elapsed()) / 1000.0;
     if (host)
         host->stop(10000);
 
@@ -546,6 +557,7 @@ int main(int argc, char **argv)
         out.put("feed_changes", feedChanges, 0);
     }
     out.put("window_s", run.wallS, 1);
+    out.put("drain_s", drainS, 1);
     out.put("cpu_s", cpuAfter - cpuBefore, 1);
     out.put("cpu_pct", 100.0 * (cpuAfter - cpuBefore) / run.wallS, 0);
     out.put("rss_mb", rssAfter, 0);
@@ -556,7 +568,7 @@ int main(int argc, char **argv)
         QHash<QString, double> byName;
         for (auto it = threadsAfter.cbegin(); it != threadsAfter.cend(); ++it) {
             const double before = threadsBefore.value(it.key()).cpuS;
-            QString name = it->comm;
+            QString name = it.key() == self ? QStringLiteral("main") : it->comm;
             name.replace(QRegularExpression("[^A-Za-z0-9]+"), "_");
             byName[name] += it->cpuS - before;
         }
