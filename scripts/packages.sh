@@ -56,4 +56,5 @@ ccpm_install_packages() {
 # shellcheck disable=SC2034 # used by the scripts that source this file
 CCPM_TEST_PACKAGES=(
     python3-websockets
+    openssl
 )

@@ -16,7 +16,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkRequest>
+#include <QProcess>
 #include <QSignalSpy>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
 
@@ -52,6 +56,8 @@ private slots:
     void laterConnectionWinsWhateverCheckFinishesFirst();
     void connectionClosedBeforeItsCheckChangesNothing();
     void refusesToListenBeyondLoopback();
+    void servesTlsWithACertificate();
+    void tlsFilesMustBeReadable();
 
 private:
     QString statusInDb(const QString &agentId) const
@@ -323,9 +329,80 @@ void TestHub::refusesToListenBeyondLoopback()
     hub::HubHost host(m_db->settings(), *m_feed);
     Status s = host.start(QHostAddress::AnyIPv4, 0);
     QVERIFY(!s.ok());
-    QVERIFY2(s.error().message.contains("loopback"), qPrintable(s.error().message));
+    QVERIFY2(s.error().message.contains("only with TLS"), qPrintable(s.error().message));
+    QVERIFY2(s.error().detail.contains("--hub-insecure"), qPrintable(s.error().detail));
     CCPM_VERIFY_OK(host.start(QHostAddress::LocalHostIPv6, 0));
     QCOMPARE(QHostAddress(host.url().host()), QHostAddress(QHostAddress::LocalHostIPv6));
+
+    // An explicit --hub-insecure lets it listen on every address
+    hub::HubHost insecure(m_db->settings(), *m_feed);
+    hub::HubSettings settings;
+    settings.allowInsecure = true;
+    insecure.setHubSettings(settings);
+    CCPM_VERIFY_OK(insecure.start(QHostAddress::AnyIPv4, 0));
+    QCOMPARE(insecure.url().scheme(), QString("ws"));
+}
+
+void TestHub::servesTlsWithACertificate()
+{
+    // Given a certificate for 127.0.0.1 and its key (PEM, as openssl writes them)
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString cert = dir.filePath("hub.pem");
+    const QString key = dir.filePath("hub.key");
+    QProcess openssl;
+    openssl.start("openssl", {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                              "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
+                              "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert});
+    QVERIFY(openssl.waitForFinished(30000));
+    QCOMPARE(openssl.exitCode(), 0);
+
+    // When the hub starts with them, on any address
+    hub::HubHost host(m_db->settings(), *m_feed);
+    hub::HubSettings settings;
+    settings.tlsCertificateFile = cert;
+    settings.tlsKeyFile = key;
+    host.setHubSettings(settings);
+    CCPM_VERIFY_OK(host.start(QHostAddress::AnyIPv4, 0));
+    QCOMPARE(host.url().scheme(), QString("wss"));
+
+    // Then an agent that trusts the certificate connects over wss:// and is served
+    Client client;
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setCaCertificates(QSslCertificate::fromPath(cert));
+    client.socket->setSslConfiguration(tls);
+    QUrl url = host.url();
+    url.setHost("127.0.0.1");
+    client.open(url, m_botToken);
+    QTRY_COMPARE(client.socket->state(), QAbstractSocket::ConnectedState);
+    client.call(1, "agent.setStatus", {{"status", "BUSY"}});
+    QTRY_COMPARE(client.replies.size(), 1);
+    QCOMPARE(client.replies.first().value("result").toObject().value("status").toString(), QString("BUSY"));
+
+    // And a plain ws:// client gets no WebSocket at all
+    Client plain;
+    url.setScheme("ws");
+    plain.open(url, m_botToken);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        plain.closeCode != -1 || plain.socket->error() != QAbstractSocket::UnknownSocketError, 10000);
+    QVERIFY(plain.replies.isEmpty());
+}
+
+void TestHub::tlsFilesMustBeReadable()
+{
+    hub::HubHost host(m_db->settings(), *m_feed);
+    hub::HubSettings settings;
+    settings.tlsCertificateFile = "/nonexistent/hub.pem";
+    settings.tlsKeyFile = "/nonexistent/hub.key";
+    host.setHubSettings(settings);
+    const Status s = host.start(QHostAddress::LocalHost, 0);
+    QVERIFY(!s.ok());
+    QVERIFY2(s.error().message.contains("/nonexistent/hub.pem"), qPrintable(s.error().message));
+    settings.tlsKeyFile.clear();
+    host.setHubSettings(settings);
+    const Status half = host.start(QHostAddress::LocalHost, 0);
+    QVERIFY(!half.ok());
+    QVERIFY2(half.error().message.contains("both"), qPrintable(half.error().message));
 }
 
 void TestHub::burstOfRequestsIsAnsweredInOrder()

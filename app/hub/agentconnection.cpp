@@ -69,8 +69,24 @@ bool AgentConnection::notify(const QByteArray &frame)
 {
     if (!m_authenticated || m_closing || m_socket->state() != QAbstractSocket::ConnectedState)
         return false;
-    m_socket->sendTextMessage(QString::fromUtf8(frame));
+    send(frame);
     return true;
+}
+
+void AgentConnection::send(const QByteArray &frame)
+{
+    if (m_closing && m_socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    m_socket->sendTextMessage(QString::fromUtf8(frame));
+    if (m_socket->bytesToWrite() > m_services.settings->maxQueuedBytes) {
+        // A close frame would wait behind the same queue: cut the connection. The agent
+        // becomes INACTIVE like after any other loss of connection.
+        qCWarning(lcHub).noquote() << "agent" << (m_agentId.isEmpty() ? m_peer : m_agentId)
+                                   << "stopped reading (" << m_socket->bytesToWrite()
+                                   << "bytes queued): cutting it off";
+        m_closing = true;
+        m_socket->abort();
+    }
 }
 
 void AgentConnection::enqueue(Event event)
@@ -97,6 +113,8 @@ QCoro::Task<bool> AgentConnection::checkToken(QString token)
         const bool authError = auth.error().kind == Error::Kind::Auth;
         const bool revoked = auth.error().detail == QLatin1String("revoked");
         qCInfo(lcHub).noquote() << "refused" << m_peer << ":" << auth.error().message;
+        if (authError)
+            emit tokenRefused();
         closeWith(!authError ? CloseCode::InternalError
                   : revoked  ? CloseCode::Revoked
                              : CloseCode::Unauthorized,
@@ -128,6 +146,7 @@ void AgentConnection::awaitHello()
     QTimer::singleShot(m_helloTimeoutMs, this, [this] {
         if (m_awaitingHello && !m_closing) {
             qCInfo(lcHub).noquote() << "refused" << m_peer << ": no agent.hello in time";
+            emit tokenRefused();
             closeWith(CloseCode::Unauthorized, QStringLiteral("no token: send agent.hello with it first"),
                       false);
         }
@@ -205,6 +224,7 @@ QCoro::Task<> AgentConnection::drain()
             if (!parsed.request || parsed.request->method != QLatin1String("agent.hello") ||
                 !token.isString() || token.toString().isEmpty()) {
                 m_awaitingHello = false;
+                emit tokenRefused();
                 closeWith(CloseCode::Unauthorized, QStringLiteral("send agent.hello with the token first"),
                           false);
                 continue;
@@ -214,7 +234,7 @@ QCoro::Task<> AgentConnection::drain()
             const bool accepted = co_await checkToken(tokenText);
             if (accepted && !m_closing && !parsed.request->isNotification() &&
                 m_socket->state() == QAbstractSocket::ConnectedState)
-                m_socket->sendTextMessage(QString::fromUtf8(helloResult(parsed.request->id)));
+                send(helloResult(parsed.request->id));
             continue;
         }
         if (!m_authenticated)
@@ -228,7 +248,7 @@ QCoro::Task<> AgentConnection::drain()
                 reply.clear();
         }
         if (!reply.isEmpty() && m_socket->state() == QAbstractSocket::ConnectedState)
-            m_socket->sendTextMessage(QString::fromUtf8(reply));
+            send(reply);
     }
     m_draining = false;
 }

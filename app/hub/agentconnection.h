@@ -62,6 +62,8 @@ public:
 signals:
     /// The token was accepted; the agent is `agentId`. A receiver may closeWith() at once.
     void authenticated(const QString &agentId);
+    /// The token was missing, unknown or revoked (for the per-address login throttle).
+    void tokenRefused();
     /// The connection is over and its last write is done; the object deletes itself next.
     void finished();
 
@@ -83,6 +85,8 @@ private:
     QCoro::Task<QByteArray> handle(jsonrpc::Request request);
     QCoro::Task<QByteArray> setStatus(jsonrpc::Request request);
     void enqueue(Event event);
+    /// Sends a frame; cuts off a peer that stopped reading (HubSettings::maxQueuedBytes).
+    void send(const QByteArray &frame);
     void finish();
 
     std::unique_ptr<QWebSocket> m_socket;

@@ -2,24 +2,81 @@
 
 #include "hub/agentconnection.h"
 
+#include <QFile>
 #include <QLoggingCategory>
+#include <QSslKey>
+#include <QSslServer>
 #include <QWebSocketCorsAuthenticator>
 
 #include <QCoro/QCoroSignal>
+
+#include <sys/resource.h>
 
 Q_LOGGING_CATEGORY(lcHubServer, "ccpm.hub")
 
 namespace ccpm::hub {
 
 namespace {
-constexpr quint64 kMaxMessageBytes = 1024 * 1024;
+
+Error invalid(const QString &message, const QString &detail = {})
+{
+    return Error{Error::Kind::Invalid, message, detail, {}};
+}
+
+// Every connection is a file descriptor: lift the soft limit to the hard one (often 1024 →
+// 524288), so that maxConnections is reachable without the user running `ulimit -n`.
+void raiseFileLimit(int wanted)
+{
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= rlim_t(wanted) + 256)
+        return;
+    const rlim_t before = limit.rlim_cur;
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) == 0)
+        qCInfo(lcHubServer) << "open-file limit raised from" << before << "to" << limit.rlim_cur;
+    if (limit.rlim_cur < rlim_t(wanted) + 256)
+        qCWarning(lcHubServer) << "the open-file limit" << limit.rlim_cur << "is below the" << wanted
+                               << "connections the hub may hold";
+}
+
+Result<QSslConfiguration> tlsConfiguration(const HubSettings &settings)
+{
+    const QList<QSslCertificate> chain = QSslCertificate::fromPath(settings.tlsCertificateFile, QSsl::Pem);
+    if (chain.isEmpty())
+        return invalid(
+            QStringLiteral("No PEM certificate could be read from %1.").arg(settings.tlsCertificateFile),
+            QStringLiteral("--hub-tls-cert takes a PEM file with the certificate (and its chain)."));
+    QFile keyFile(settings.tlsKeyFile);
+    if (!keyFile.open(QIODevice::ReadOnly))
+        return invalid(
+            QStringLiteral("Cannot read the TLS key %1: %2").arg(settings.tlsKeyFile, keyFile.errorString()));
+    const QByteArray pem = keyFile.readAll();
+    QSslKey key;
+    for (QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec, QSsl::Dsa}) {
+        key = QSslKey(pem, algorithm, QSsl::Pem);
+        if (!key.isNull())
+            break;
+    }
+    if (key.isNull())
+        return invalid(QStringLiteral("No unencrypted PEM private key (RSA or EC) could be read from %1.")
+                           .arg(settings.tlsKeyFile));
+    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+    config.setLocalCertificate(chain.first());
+    config.setLocalCertificateChain(chain);
+    config.setPrivateKey(key);
+    config.setPeerVerifyMode(QSslSocket::VerifyNone); // agents authenticate with their token
+    config.setProtocol(QSsl::TlsV1_2OrLater);
+    return config;
+}
+
 } // namespace
 
 HubServer::HubServer(DbExecutor &executor, ChangeFeed &feed, HubSettings settings, QObject *parent)
     : QObject(parent)
-    , m_server(QStringLiteral("ccpm-desk hub"), QWebSocketServer::NonSecureMode)
     , m_executor(&executor)
     , m_settings(settings)
+    , m_server(QStringLiteral("ccpm-desk hub"), QWebSocketServer::NonSecureMode)
+    , m_throttle(settings.maxFailedLogins, settings.failedLoginWindowMs, settings.throttledLoginIntervalMs)
     , m_statusWriter(executor, feed)
     , m_tasks(executor, feed)
     , m_messages(executor, feed)
@@ -48,26 +105,60 @@ HubServer::HubServer(DbExecutor &executor, ChangeFeed &feed, HubSettings setting
 
 HubServer::~HubServer()
 {
-    m_server.close();
+    if (m_listener)
+        m_listener->close();
+}
+
+Status HubServer::createListener()
+{
+    const bool tls = !m_settings.tlsCertificateFile.isEmpty() || !m_settings.tlsKeyFile.isEmpty();
+    if (!tls) {
+        m_listener = std::make_unique<QTcpServer>();
+        return Done{};
+    }
+    if (m_settings.tlsCertificateFile.isEmpty() || m_settings.tlsKeyFile.isEmpty())
+        return invalid(QStringLiteral("TLS needs both --hub-tls-cert and --hub-tls-key."));
+    Result<QSslConfiguration> config = tlsConfiguration(m_settings);
+    if (!config)
+        return config.error();
+    auto server = std::make_unique<QSslServer>();
+    server->setSslConfiguration(*config);
+    connect(server.get(), &QSslServer::errorOccurred, this,
+            [](QSslSocket *socket, QAbstractSocket::SocketError) {
+                qCInfo(lcHubServer).noquote() << "TLS handshake with" << socket->peerAddress().toString()
+                                              << "failed:" << socket->errorString();
+            });
+    m_listener = std::move(server);
+    return Done{};
 }
 
 Status HubServer::listen(const QHostAddress &address, quint16 port)
 {
-    // Tokens travel in clear over ws://: until the hub speaks TLS, it serves this machine only.
-    if (!address.isLoopback())
-        return Error{
-            Error::Kind::Invalid,
-            QStringLiteral("The agent hub only listens on a loopback address (127.0.0.1 or ::1); %1 would "
-                           "send agent tokens over the network unencrypted.")
+    const bool tls = !m_settings.tlsCertificateFile.isEmpty() || !m_settings.tlsKeyFile.isEmpty();
+    if (!address.isLoopback() && !tls && !m_settings.allowInsecure)
+        return invalid(
+            QStringLiteral("The agent hub listens on %1 only with TLS: agent tokens would cross the network "
+                           "unencrypted.")
                 .arg(address.toString()),
-            QStringLiteral("TLS for remote agents is planned; until then run the agents on this machine."),
-            {}};
-    if (!m_server.listen(address, port))
+            QStringLiteral(
+                "Give --hub-tls-cert and --hub-tls-key (PEM files), or --hub-insecure on a network "
+                "you trust, or listen on 127.0.0.1."));
+    if (Status s = createListener(); !s)
+        return s;
+    raiseFileLimit(m_settings.maxConnections);
+    m_listener->setMaxPendingConnections(m_settings.maxPendingHandshakes);
+    m_listener->setListenBacklogSize(m_settings.maxPendingHandshakes);
+    m_server.setMaxPendingConnections(m_settings.maxPendingHandshakes);
+    // QSslServer announces a socket once its TLS handshake is done (pendingConnectionAvailable,
+    // Qt 6.4); newConnection may come earlier, with nothing pending yet.
+    connect(m_listener.get(), &QTcpServer::pendingConnectionAvailable, this, &HubServer::onTcpConnection);
+    connect(m_listener.get(), &QTcpServer::newConnection, this, &HubServer::onTcpConnection);
+    if (!m_listener->listen(address, port))
         return Error{Error::Kind::Environment,
                      QStringLiteral("The agent hub cannot listen on %1:%2: %3")
                          .arg(address.toString())
                          .arg(port)
-                         .arg(m_server.errorString()),
+                         .arg(m_listener->errorString()),
                      QStringLiteral("Choose another port with --hub-port, or 0 to turn the hub off."),
                      {}};
     return Done{};
@@ -75,20 +166,50 @@ Status HubServer::listen(const QHostAddress &address, quint16 port)
 
 QUrl HubServer::url() const
 {
-    return m_server.isListening() ? m_server.serverUrl() : QUrl();
+    if (!m_listener || !m_listener->isListening())
+        return {};
+    QUrl url;
+    url.setScheme(qobject_cast<QSslServer *>(m_listener.get()) ? QStringLiteral("wss")
+                                                               : QStringLiteral("ws"));
+    url.setHost(m_listener->serverAddress().toString());
+    url.setPort(m_listener->serverPort());
+    return url;
+}
+
+void HubServer::onTcpConnection()
+{
+    // With TLS, QSslServer hands over sockets whose TLS handshake is done.
+    while (QTcpSocket *socket = m_listener->nextPendingConnection())
+        m_server.handleConnection(socket);
 }
 
 void HubServer::onNewConnection()
 {
     while (QWebSocket *raw = m_server.nextPendingConnection()) {
         // One JSON-RPC request is small; a larger frame is closed with 1009 (RFC 6455 7.4.1).
-        raw->setMaxAllowedIncomingFrameSize(kMaxMessageBytes);
-        raw->setMaxAllowedIncomingMessageSize(kMaxMessageBytes);
+        raw->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxMessageBytes));
+        raw->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxMessageBytes));
+        const QHostAddress peer = raw->peerAddress();
+        if (m_connections.size() >= m_settings.maxConnections) {
+            qCWarning(lcHubServer).noquote()
+                << "refused" << peer.toString() << ": already" << m_connections.size() << "connections";
+            raw->close(toQt(CloseCode::HubFull), QStringLiteral("the hub is full: try again later"));
+            raw->deleteLater();
+            continue;
+        }
+        if (!m_throttle.admit(peer)) {
+            raw->close(toQt(CloseCode::TooManyFailures),
+                       QStringLiteral("too many failed logins from this address: retry in %1 ms")
+                           .arg(std::max<qint64>(1, m_throttle.retryAfter(peer))));
+            raw->deleteLater();
+            continue;
+        }
         auto *connection =
             new AgentConnection(std::unique_ptr<QWebSocket>(raw), ++m_accepted, m_services, this);
         m_connections.insert(connection);
         connect(connection, &AgentConnection::authenticated, this,
                 [this, connection](const QString &agentId) { onAuthenticated(connection, agentId); });
+        connect(connection, &AgentConnection::tokenRefused, this, [this, peer] { m_throttle.failed(peer); });
         connect(connection, &AgentConnection::finished, this, [this, connection] { onFinished(connection); });
     }
 }
@@ -128,7 +249,8 @@ void HubServer::onFinished(AgentConnection *connection)
 
 QCoro::Task<> HubServer::shutdown()
 {
-    m_server.close();
+    if (m_listener)
+        m_listener->close();
     const auto connections = m_connections;
     for (AgentConnection *connection : connections)
         connection->closeWith(CloseCode::GoingAway, QStringLiteral("the hub is shutting down"), true);

@@ -6,6 +6,7 @@
 #include "hub/agentconnection.h"
 #include "hub/agentnotifier.h"
 #include "hub/hubsettings.h"
+#include "hub/loginthrottle.h"
 #include "hub/messagemethods.h"
 #include "hub/taskmethods.h"
 #include "result.h"
@@ -13,8 +14,11 @@
 #include <QHash>
 #include <QHostAddress>
 #include <QSet>
+#include <QTcpServer>
 #include <QUrl>
 #include <QWebSocketServer>
+
+#include <memory>
 
 #include <QCoro/QCoroTask>
 
@@ -24,6 +28,11 @@ namespace ccpm::hub {
 /// speak JSON-RPC 2.0 (docs/agent-protocol.md). Owns one AgentConnection per socket; an agent
 /// has at most one live connection, a newer one replaces the older (closed with
 /// CloseCode::Replaced).
+///
+/// It accepts TCP (or TLS, with QSslServer) itself and hands each socket to a QWebSocketServer
+/// for the upgrade, so that it controls the listen backlog, the pending handshakes, the number
+/// of connections and the TLS configuration (HubSettings). Plain ws:// on a non-loopback
+/// address needs HubSettings::allowInsecure: tokens would cross the network in clear.
 /// Thread: lives in the hub thread (see HubHost); never in the GUI thread.
 class HubServer : public QObject {
     Q_OBJECT
@@ -31,7 +40,9 @@ public:
     HubServer(DbExecutor &executor, ChangeFeed &feed, HubSettings settings = {}, QObject *parent = nullptr);
     ~HubServer() override;
 
-    /// Starts listening; port 0 picks a free port (see url()).
+    /// Starts listening; port 0 picks a free port (see url()). Errors: Error::Kind::Invalid for a
+    /// non-loopback address without TLS or allowInsecure, or unreadable TLS files;
+    /// Error::Kind::Environment when the port cannot be bound.
     Status listen(const QHostAddress &address, quint16 port);
     QUrl url() const;
     int connectedAgents() const { return int(m_byAgent.size()); }
@@ -45,13 +56,17 @@ signals:
     void agentPresenceChanged(const QString &agentId, bool connected);
 
 private:
+    void onTcpConnection();
     void onNewConnection();
+    Status createListener();
     void onAuthenticated(AgentConnection *connection, const QString &agentId);
     void onFinished(AgentConnection *connection);
 
-    QWebSocketServer m_server;
     DbExecutor *m_executor;
     HubSettings m_settings;
+    std::unique_ptr<QTcpServer> m_listener; ///< QSslServer with TLS
+    QWebSocketServer m_server;              ///< only upgrades sockets (handleConnection)
+    LoginThrottle m_throttle;
     AgentStatusWriter m_statusWriter;
     TaskMethods m_tasks;
     MessageMethods m_messages;

@@ -27,6 +27,32 @@ struct HubSettings {
     /// is empty by default. This stops a web page in the manager's browser from reaching the
     /// hub (cross-site WebSocket hijacking).
     QStringList allowedOrigins;
+
+    /// Connections held at once; one more is closed with 4503 (the hub is full) right after its
+    /// handshake. Each costs a file descriptor: the hub raises its soft RLIMIT_NOFILE to the
+    /// hard limit when it starts.
+    int maxConnections = 10000;
+    /// TCP connections accepted and not yet upgraded to WebSocket (and the listen backlog):
+    /// Qt's default of 30 drops agents when thousands reconnect at once.
+    int maxPendingHandshakes = 1024;
+    /// Largest frame and message an agent may send (RFC 6455 close 1009 above).
+    qint64 maxMessageBytes = 1024 * 1024;
+    /// A peer that stops reading: when more than this many bytes wait to be written to it,
+    /// the connection is cut (its agent becomes INACTIVE), so one stuck agent cannot make the
+    /// hub hold unbounded memory.
+    qint64 maxQueuedBytes = 8 * 1024 * 1024;
+    /// Failed token checks per remote address: after `maxFailedLogins` failures within
+    /// `failedLoginWindowMs`, that address gets one token check per `throttledLoginIntervalMs`
+    /// until the window has passed; other attempts are closed with 4429 at once.
+    int maxFailedLogins = 10;
+    int failedLoginWindowMs = 60000;
+    int throttledLoginIntervalMs = 1000;
+
+    /// TLS (wss://): PEM files of the certificate (chain) and its private key. Both empty:
+    /// plain ws://, which the hub allows on a non-loopback address only with `allowInsecure`.
+    QString tlsCertificateFile;
+    QString tlsKeyFile;
+    bool allowInsecure = false;
 };
 
 } // namespace ccpm::hub
