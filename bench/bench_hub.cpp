@@ -407,6 +407,10 @@ int main(int argc, char **argv)
     }
     if (!peer) {
         host = std::make_unique<hub::HubHost>(core.settings(), core.feed());
+        // The probe is one connection more than the load's N (the hub's default limit is 10,000).
+        hub::HubSettings limits;
+        limits.maxConnections = std::max(limits.maxConnections, agents + 1);
+        host->setHubSettings(limits);
         if (Status s = host->start(QHostAddress::LocalHost, quint16(parser.value(portOpt).toUInt())); !s) {
             std::fprintf(stderr, "bench_hub: %s\n", qPrintable(s.error().message));
             return 1;
