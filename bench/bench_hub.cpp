@@ -30,6 +30,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -59,18 +60,25 @@ double percentile(std::vector<double> v, double p)
     return v[std::min(v.size() - 1, size_t(p * double(v.size() - 1) + 0.5))];
 }
 
-/// Runs the event loop until `done()` or `timeoutMs`; false on timeout.
+/// Runs the event loop until `done()` or `timeoutMs`; false on timeout. The loop sleeps between
+/// events (QCoreApplication::processEvents(flags, ms) never waits, so calling it in a loop would
+/// spin the main thread and take a core from the hub).
 template <typename Done>
 bool waitUntil(Done done, int timeoutMs)
 {
+    if (done())
+        return true;
+    QEventLoop loop;
     QElapsedTimer clock;
     clock.start();
-    while (!done()) {
-        if (clock.elapsed() > timeoutMs)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
-    }
-    return true;
+    QTimer check;
+    QObject::connect(&check, &QTimer::timeout, &loop, [&] {
+        if (done() || clock.elapsed() > timeoutMs)
+            loop.quit();
+    });
+    check.start(10);
+    loop.exec();
+    return done();
 }
 
 /// One row of `sql` with bound `values` (outside the measured window: it waits).
