@@ -75,7 +75,7 @@ void DesktopApp::showMainWindow(const UserRow &user)
     if (m_options.hubPort > 0) {
         QHostAddress address;
         address.setAddress(m_options.hubAddress);
-        if (Status s = m_core.startHub(address, quint16(m_options.hubPort)); !s) {
+        if (Status s = m_core.startHub(address, quint16(m_options.hubPort), m_options.hubSettings); !s) {
             status->setHubOff();
             hubError = s.error().message + QLatin1Char('\n') + s.error().detail;
         } else {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "hub/hubsettings.h"
+
 #include "appcore.h"
 #include "rows.h"
 
@@ -26,6 +28,7 @@ public:
         DatabaseChoice database;
         int hubPort = 8765;
         QString hubAddress = QStringLiteral("127.0.0.1");
+        hub::HubSettings hubSettings;
         QString screenshotPath; ///< grab the main window to this PNG once loaded, then quit
         int screenshotTab = 1;  ///< MainWindow::Tab to show in the screenshot
     };
