@@ -1,5 +1,6 @@
 #pragma once
 
+#include "agentpresence.h"
 #include "appcore.h"
 #include "rows.h"
 
@@ -43,6 +44,7 @@ private:
 
     Options m_options;
     AppCore m_core;
+    AgentPresence m_presence; ///< fed by the hub; outlives the window
     std::unique_ptr<QProgressDialog> m_progress;
     std::unique_ptr<LoginDialog> m_login;
     std::unique_ptr<MainWindow> m_window;
