@@ -83,6 +83,9 @@ void DesktopApp::showMainWindow(const UserRow &user)
             status->setHub(hub->url(), 0);
             connect(hub, &hub::HubHost::connectedAgentsChanged, status,
                     [status, hub](int count) { status->setHub(hub->url(), count); });
+            // Connected to the hub, shown apart from the status the agent reported
+            connect(hub, &hub::HubHost::agentPresenceChanged, &m_presence, &AgentPresence::setConnected);
+            m_window->setAgentPresence(m_presence);
         }
     }
     m_window->show();

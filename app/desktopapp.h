@@ -1,8 +1,8 @@
 #pragma once
 
-#include "hub/hubsettings.h"
-
+#include "agentpresence.h"
 #include "appcore.h"
+#include "hub/hubsettings.h"
 #include "rows.h"
 
 #include <QObject>
@@ -46,6 +46,7 @@ private:
 
     Options m_options;
     AppCore m_core;
+    AgentPresence m_presence; ///< fed by the hub; outlives the window
     std::unique_ptr<QProgressDialog> m_progress;
     std::unique_ptr<LoginDialog> m_login;
     std::unique_ptr<MainWindow> m_window;

@@ -192,7 +192,7 @@ QVariant PagedTableModel::data(const QModelIndex &index, int role) const
         }
         return role == Qt::DisplayRole ? QVariant(QStringLiteral("…")) : QVariant();
     }
-    return editData(index.row(), index.column(), role);
+    return decoratedData(index.row(), index.column(), role);
 }
 
 QString PagedTableModel::countText() const

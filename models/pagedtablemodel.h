@@ -12,6 +12,8 @@
 #include <QSet>
 #include <QUndoStack>
 
+#include <functional>
+
 namespace ccpm {
 
 /// The table model of every entity view (and later the Studio browser): one table described by
@@ -34,6 +36,8 @@ namespace ccpm {
 /// Display: references show the related name (edit and raw roles keep the id), enums a
 /// translated label, timestamps local time (UTC in the tooltip), JSON a compact preview, text[]
 /// a list. roles::RowId, roles::RawValue, roles::EditState, roles::Problem, roles::TheirValue.
+/// A row decorator (setRowDecorator()) annotates one column from outside the table (an agent's
+/// hub connection) without a proxy model.
 ///
 /// Editing (QSqlTableModel's manual-submit semantics): setData() stages a value, insertRows()
 /// stages new rows (shown at the top), removeRows() stages deletions (the rows stay, marked
@@ -75,6 +79,18 @@ public:
     /// delete refreshes the count. Saved rows are announced on the feed in turn (origin
     /// "desk:…"), so other views and the agent hub learn of them.
     void followChanges(ChangeFeed &feed);
+
+    /// Answers roles for one column from something that is not in the table, given the row's id:
+    /// an invalid QVariant means "nothing to add".
+    using RowDecorator = std::function<QVariant(const QString &rowId, int role)>;
+    /// Asks `decorator` for the roles of `column` that the model does not answer itself
+    /// (Qt::DecorationRole, custom roles such as roles::Connected) and for a first line of
+    /// Qt::ToolTipRole; it cannot change the text, the edit or the raw value. Called from data(),
+    /// so keep it cheap. An empty function removes the decorator of that column.
+    void setRowDecorator(int column, RowDecorator decorator);
+    /// The decorator's answer for this row changed: dataChanged for the row's decorated cells
+    /// only (nothing when the row is not loaded; it asks the decorator when it is).
+    void rowAnnotationChanged(const QString &id);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -158,6 +174,8 @@ private:
     QString rowName(int row) const; ///< "Row 12" for messages
     QVariant cellText(int row, int column, bool *staged = nullptr) const;
     QVariant editData(int row, int column, int role) const;
+    /// editData() with the column's row decorator, if any, on top.
+    QVariant decoratedData(int row, int column, int role) const;
     void applyCell(const QString &id, int column, const std::optional<QVariant> &text,
                    const QVariantList &loaded);
     void applyInsert(int position, const StagedChanges::NewRow &row);
@@ -205,6 +223,7 @@ private:
     QHash<QString, QHash<int, QString>> m_problems;
     QHash<QString, QVariant> m_insertDefaults; ///< column name → text
     QHash<QString, QString> m_refNames;        ///< referenced table + id → display name
+    QHash<int, RowDecorator> m_decorators;     ///< column → setRowDecorator()
     bool m_saving = false;
     ChangeFeed *m_feed = nullptr; ///< set by followChanges()
     quint64 m_revision = 0;       ///< bumped by every staging step
