@@ -73,7 +73,9 @@ public:
 
     /// Fetches the row with this id again and, when it is in a cached page, replaces it in
     /// place (dataChanged for that row; no reset; the selection and staged edits stay). A row
-    /// that moved in the sort order stays where it is until the next page load.
+    /// that moved in the sort order stays where it is until the next page load. Calls are
+    /// queued and read back together with one query at a time, so a flood of changes costs
+    /// one round trip per batch.
     void refreshRow(const QString &id);
     /// refreshRow() for every update the feed announces on the spec's table; an insert or a
     /// delete refreshes the count. Saved rows are announced on the feed in turn (origin
@@ -164,6 +166,8 @@ private:
     /// After rows were inserted or deleted: counts again, then loads the cached pages again in
     /// place (dataChanged; no reset).
     void recount();
+    void refreshQueued();
+    void applyRefreshed(const QStringList &ids, const Result<Rows> &result);
     QVariantList cursorOf(const QVariantList &row) const;
     const QVariantList *loadedRow(int row) const; ///< model row → page row, or null
     QVariantList *loadedRowById(const QString &id, int *row = nullptr);
@@ -213,8 +217,9 @@ private:
     bool m_reloadPages = false;  ///< a recount() is running
     bool m_recountAgain = false; ///< rows moved while it ran
     mutable quint64 m_clock = 0;
-    QSet<QString> m_refreshing;   ///< ids whose refresh is in flight
-    QSet<QString> m_refreshAgain; ///< changed again meanwhile: one more fetch when it lands
+    QSet<QString> m_refreshQueue;    ///< changed rows waiting to be read back
+    bool m_refreshInFlight = false;  ///< one read-back query at a time
+    bool m_refreshScheduled = false; ///< refreshQueued() is queued
     int m_maxCachedPages = 40;
 
     StagedChanges m_staged;
