@@ -88,12 +88,13 @@ QString AppCore::databaseLabel() const
     return m_settings.displayName();
 }
 
-Status AppCore::startHub(const QHostAddress &address, quint16 port)
+Status AppCore::startHub(const QHostAddress &address, quint16 port, const hub::HubSettings &settings)
 {
     if (!m_executor)
         return Error{
             Error::Kind::Invalid, QStringLiteral("Open the database before starting the hub."), {}, {}};
     m_hub = std::make_unique<hub::HubHost>(m_settings, m_feed);
+    m_hub->setHubSettings(settings);
     Status s = m_hub->start(address, port);
     if (!s)
         m_hub.reset();

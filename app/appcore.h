@@ -3,6 +3,7 @@
 #include "changefeed.h"
 #include "databaselocator.h"
 #include "dbexecutor.h"
+#include "hub/hubsettings.h"
 #include "migrator.h"
 
 #include <QHostAddress>
@@ -43,7 +44,7 @@ public:
     QCoro::Task<Result<OpenReport>> open(DatabaseChoice choice, OpenOptions options);
 
     /// Starts the agent hub on its own thread; port 0 picks a free port.
-    Status startHub(const QHostAddress &address, quint16 port);
+    Status startHub(const QHostAddress &address, quint16 port, const hub::HubSettings &settings = {});
     void stopHub();
 
     bool isOpen() const { return m_executor != nullptr; }

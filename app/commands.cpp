@@ -224,15 +224,18 @@ int runHub(const CommandOptions &options)
     QHostAddress address;
     if (!address.setAddress(options.hubAddress))
         return usage(QStringLiteral("--hub-address \"%1\" is not an IP address.").arg(options.hubAddress));
-    if (!address.isLoopback())
-        return usage(
-            QStringLiteral("--hub-address must be a loopback address (127.0.0.1 or ::1) until the hub "
-                           "speaks TLS: agent tokens would cross the network unencrypted."));
+    const hub::HubSettings &hubSettings = options.hubSettings;
+    if (hubSettings.tlsCertificateFile.isEmpty() != hubSettings.tlsKeyFile.isEmpty())
+        return usage(QStringLiteral("TLS needs both --hub-tls-cert and --hub-tls-key."));
+    if (!address.isLoopback() && hubSettings.tlsCertificateFile.isEmpty() && !hubSettings.allowInsecure)
+        return usage(QStringLiteral("--hub-address %1 is not loopback: give --hub-tls-cert and --hub-tls-key "
+                                    "(agent tokens would cross the network unencrypted), or --hub-insecure.")
+                         .arg(options.hubAddress));
     int exitCode = 0;
     auto core = openCore(options, true, &exitCode);
     if (!core)
         return exitCode;
-    if (Status s = core->startHub(address, quint16(options.hubPort)); !s)
+    if (Status s = core->startHub(address, quint16(options.hubPort), options.hubSettings); !s)
         return fail(s.error());
     out() << "agent hub listening on " << core->hub()->url().toString() << " (database "
           << core->settings().displayName() << "); Ctrl+C stops it" << Qt::endl;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "hub/hubsettings.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -17,6 +19,7 @@ struct CommandOptions {
     QString databaseUrl;
     int hubPort = 8765;
     QString hubAddress = QStringLiteral("127.0.0.1");
+    hub::HubSettings hubSettings; ///< [hub] settings, TLS from --hub-tls-cert / --hub-tls-key
     bool demo = false;
     qint64 scale = 0; ///< `db seed --scale N`: N synthetic tasks
     bool embedded = false;

@@ -75,7 +75,7 @@ void DesktopApp::showMainWindow(const UserRow &user)
     if (m_options.hubPort > 0) {
         QHostAddress address;
         address.setAddress(m_options.hubAddress);
-        if (Status s = m_core.startHub(address, quint16(m_options.hubPort)); !s) {
+        if (Status s = m_core.startHub(address, quint16(m_options.hubPort), m_options.hubSettings); !s) {
             status->setHubOff();
             hubError = s.error().message + QLatin1Char('\n') + s.error().detail;
         } else {
@@ -83,6 +83,9 @@ void DesktopApp::showMainWindow(const UserRow &user)
             status->setHub(hub->url(), 0);
             connect(hub, &hub::HubHost::connectedAgentsChanged, status,
                     [status, hub](int count) { status->setHub(hub->url(), count); });
+            // Connected to the hub, shown apart from the status the agent reported
+            connect(hub, &hub::HubHost::agentPresenceChanged, &m_presence, &AgentPresence::setConnected);
+            m_window->setAgentPresence(m_presence);
         }
     }
     m_window->show();

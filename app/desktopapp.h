@@ -1,6 +1,8 @@
 #pragma once
 
+#include "agentpresence.h"
 #include "appcore.h"
+#include "hub/hubsettings.h"
 #include "rows.h"
 
 #include <QObject>
@@ -26,6 +28,7 @@ public:
         DatabaseChoice database;
         int hubPort = 8765;
         QString hubAddress = QStringLiteral("127.0.0.1");
+        hub::HubSettings hubSettings;
         QString screenshotPath; ///< grab the main window to this PNG once loaded, then quit
         int screenshotTab = 1;  ///< MainWindow::Tab to show in the screenshot
     };
@@ -43,6 +46,7 @@ private:
 
     Options m_options;
     AppCore m_core;
+    AgentPresence m_presence; ///< fed by the hub; outlives the window
     std::unique_ptr<QProgressDialog> m_progress;
     std::unique_ptr<LoginDialog> m_login;
     std::unique_ptr<MainWindow> m_window;

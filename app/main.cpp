@@ -64,6 +64,17 @@ int main(int argc, char **argv)
         QStringLiteral("hub-address"),
         QCoreApplication::translate("main", "Agent hub address (default 127.0.0.1)."),
         QStringLiteral("address"), QStringLiteral("127.0.0.1"));
+    const QCommandLineOption hubTlsCert(
+        QStringLiteral("hub-tls-cert"),
+        QCoreApplication::translate("main", "PEM certificate (chain) for wss:// agent connections."),
+        QStringLiteral("file"));
+    const QCommandLineOption hubTlsKey(
+        QStringLiteral("hub-tls-key"),
+        QCoreApplication::translate("main", "PEM private key of --hub-tls-cert."), QStringLiteral("file"));
+    const QCommandLineOption hubInsecure(
+        QStringLiteral("hub-insecure"),
+        QCoreApplication::translate("main", "Allow plain ws:// on a non-loopback --hub-address (tokens "
+                                            "cross the network unencrypted)."));
     const QCommandLineOption demo(QStringLiteral("demo"),
                                   QCoreApplication::translate("main", "With 'db seed': the demo data."));
     const QCommandLineOption scale(QStringLiteral("scale"),
@@ -86,8 +97,8 @@ int main(int argc, char **argv)
                                      QStringLiteral("Tab for --screenshot (0-4)."), QStringLiteral("index"),
                                      QStringLiteral("1"));
     screenshotTab.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions(
-        {databaseUrl, hubPort, hubAddress, demo, scale, embedded, tokenName, screenshot, screenshotTab});
+    parser.addOptions({databaseUrl, hubPort, hubAddress, hubTlsCert, hubTlsKey, hubInsecure, demo, scale,
+                       embedded, tokenName, screenshot, screenshotTab});
     // Parsed before any QCoreApplication exists, so a bad command line is a usage error (exit 2)
     // with or without a display.
     if (!parser.parse(arguments)) {
@@ -129,8 +140,15 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    QSettings appSettings;
+    ccpm::hub::HubSettings hubSettings = ccpm::hub::HubSettings::fromSettings(appSettings);
+    hubSettings.tlsCertificateFile = parser.value(hubTlsCert);
+    hubSettings.tlsKeyFile = parser.value(hubTlsKey);
+    hubSettings.allowInsecure = parser.isSet(hubInsecure);
+
     if (commandLine) {
         ccpm::CommandOptions options;
+        options.hubSettings = hubSettings;
         options.positional = parser.positionalArguments();
         options.databaseUrl = parser.value(databaseUrl);
         options.hubPort = port;
@@ -160,6 +178,7 @@ int main(int argc, char **argv)
     options.database = *choice;
     options.hubPort = port;
     options.hubAddress = parser.value(hubAddress);
+    options.hubSettings = hubSettings;
     options.screenshotPath = parser.value(screenshot);
     options.screenshotTab = qBound(0, parser.value(screenshotTab).toInt(), 4);
     ccpm::QuitOnSignal quitOnSignal; // `kill` and logout shut down cleanly, like File > Quit

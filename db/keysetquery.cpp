@@ -1,5 +1,7 @@
 #include "keysetquery.h"
 
+#include "sqlvalues.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -207,6 +209,20 @@ KeysetQuery::Sql KeysetQuery::row(const QVariant &id) const
         QStringLiteral("SELECT %1 FROM %2 WHERE %3")
             .arg(selectList().join(QStringLiteral(", ")), m_source.from, where.join(QStringLiteral(" AND ")));
     sql.bindings.insert(QStringLiteral(":rowId"), id);
+    return sql;
+}
+
+KeysetQuery::Sql KeysetQuery::rows(const QStringList &ids) const
+{
+    Sql sql;
+    QStringList where;
+    if (const QString filters = whereClause(sql.bindings); !filters.isEmpty())
+        where << filters;
+    where << m_source.id + QStringLiteral(" IN (SELECT jsonb_array_elements_text(CAST(:rowIds AS jsonb)))");
+    sql.text =
+        QStringLiteral("SELECT %1 FROM %2 WHERE %3")
+            .arg(selectList().join(QStringLiteral(", ")), m_source.from, where.join(QStringLiteral(" AND ")));
+    sql.bindings.insert(QStringLiteral(":rowIds"), sql::textArrayJson(ids));
     return sql;
 }
 

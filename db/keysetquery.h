@@ -58,6 +58,9 @@ public:
     Sql page(Direction direction, const std::optional<QVariantList> &cursor, int limit) const;
     /// One row by id, with the same columns as a page row (for refreshing a row in place).
     Sql row(const QVariant &id) const;
+    /// The rows among `ids` that match the filters, same columns, any order (for refreshing a
+    /// burst of changed rows with one query). Ids compare as text.
+    Sql rows(const QStringList &ids) const;
     /// Exact number of rows matching the filters.
     Sql count() const;
     /// Every `every`-th row's cursor (row numbers every, 2*every, ...; first column the 1-based

@@ -11,6 +11,9 @@ constexpr int RawValue = Qt::UserRole + 2;   ///< the value as stored, typed (UT
 constexpr int EditState = Qt::UserRole + 3;  ///< a CellState: how the cell differs from the database
 constexpr int Problem = Qt::UserRole + 4;    ///< why the staged value cannot be saved (QString), or null
 constexpr int TheirValue = Qt::UserRole + 5; ///< after a conflict: the value another writer saved
+/// The Agents view's Name column: whether the agent is connected to the agent hub now (bool),
+/// apart from the status it reported (AgentPresence, answered by a row decorator).
+constexpr int Connected = Qt::UserRole + 6;
 
 /// The staged state of a cell, for views to style (roles::EditState).
 enum class CellState {

@@ -192,7 +192,7 @@ QVariant PagedTableModel::data(const QModelIndex &index, int role) const
         }
         return role == Qt::DisplayRole ? QVariant(QStringLiteral("…")) : QVariant();
     }
-    return editData(index.row(), index.column(), role);
+    return decoratedData(index.row(), index.column(), role);
 }
 
 QString PagedTableModel::countText() const
@@ -228,40 +228,73 @@ void PagedTableModel::followChanges(ChangeFeed &feed)
 
 void PagedTableModel::refreshRow(const QString &id)
 {
-    if (!m_query || !loadedRowById(id))
-        return; // only a row that is cached needs the query
-    if (m_refreshing.contains(id)) {
-        m_refreshAgain.insert(id); // a burst of changes folds into one more fetch
+    if (!m_query)
         return;
+    // Changes are queued and read back together: one query in flight at a time, whatever the
+    // rate of changes (thousands of agents reporting), and no per-change scan of the cache.
+    m_refreshQueue.insert(id);
+    if (!m_refreshInFlight && !m_refreshScheduled) {
+        m_refreshScheduled = true;
+        QMetaObject::invokeMethod(this, &PagedTableModel::refreshQueued, Qt::QueuedConnection);
     }
-    m_refreshing.insert(id);
-    const KeysetQuery::Sql sql = m_query->row(id);
+}
+
+void PagedTableModel::refreshQueued()
+{
+    m_refreshScheduled = false;
+    if (m_refreshInFlight || m_refreshQueue.isEmpty() || !m_query)
+        return;
+    QStringList ids; // only rows that are cached need the query
+    for (const Page &page : std::as_const(m_pages)) {
+        for (const QVariantList &row : page.rows) {
+            if (const QString id = row.last().toString(); m_refreshQueue.contains(id))
+                ids << id;
+        }
+    }
+    m_refreshQueue.clear();
+    if (ids.isEmpty())
+        return;
+    m_refreshInFlight = true;
+    const KeysetQuery::Sql sql = m_query->rows(ids);
     const int width = m_query->columnCount() + m_query->cursorColumnCount();
     auto job = [sql, width](QSqlDatabase &db) { return runPage(db, sql, width); };
     const quint64 generation = m_generation;
-    QCoro::connect(m_executor->exec(job, m_token), this, [this, generation, id](Result<Rows> result) {
-        m_refreshing.remove(id);
-        const bool again = m_refreshAgain.remove(id);
-        if (generation != m_generation)
-            return;
-        if (!result) {
-            emit errorOccurred(result.error().toString());
-            return;
-        }
-        int row = -1;
-        QVariantList *cached = loadedRowById(id, &row);
-        if (!cached)
-            return;
-        if (result->isEmpty()) {
-            // Deleted, or no longer matching the filter: count again and reload the pages.
-            recount();
-            return;
-        }
-        *cached = result->first();
-        emit dataChanged(index(row, 0), index(row, columnCount() - 1));
-        if (again)
-            refreshRow(id);
+    QCoro::connect(m_executor->exec(job, m_token), this, [this, generation, ids](Result<Rows> result) {
+        m_refreshInFlight = false;
+        if (generation == m_generation)
+            applyRefreshed(ids, result);
+        if (!m_refreshQueue.isEmpty())
+            refreshQueued();
     });
+}
+
+void PagedTableModel::applyRefreshed(const QStringList &ids, const Result<Rows> &result)
+{
+    if (!result) {
+        emit errorOccurred(result.error().toString());
+        return;
+    }
+    QHash<QString, const QVariantList *> fresh;
+    for (const QVariantList &row : *result)
+        fresh.insert(row.last().toString(), &row);
+    const QSet<QString> asked(ids.cbegin(), ids.cend());
+    bool gone = false;
+    for (auto it = m_pages.begin(); it != m_pages.end(); ++it) {
+        for (int i = 0; i < it->rows.size(); ++i) {
+            const QString id = it->rows.at(i).last().toString();
+            if (!asked.contains(id))
+                continue;
+            if (const QVariantList *row = fresh.value(id)) {
+                it->rows[i] = *row;
+                const int at = top() + it.key() * kPageSize + i;
+                emit dataChanged(index(at, 0), index(at, columnCount() - 1));
+            } else {
+                gone = true; // deleted, or no longer matching the filter
+            }
+        }
+    }
+    if (gone)
+        recount();
 }
 
 QVariantList PagedTableModel::cursorOf(const QVariantList &row) const

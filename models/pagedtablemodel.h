@@ -12,6 +12,8 @@
 #include <QSet>
 #include <QUndoStack>
 
+#include <functional>
+
 namespace ccpm {
 
 /// The table model of every entity view (and later the Studio browser): one table described by
@@ -34,6 +36,8 @@ namespace ccpm {
 /// Display: references show the related name (edit and raw roles keep the id), enums a
 /// translated label, timestamps local time (UTC in the tooltip), JSON a compact preview, text[]
 /// a list. roles::RowId, roles::RawValue, roles::EditState, roles::Problem, roles::TheirValue.
+/// A row decorator (setRowDecorator()) annotates one column from outside the table (an agent's
+/// hub connection) without a proxy model.
 ///
 /// Editing (QSqlTableModel's manual-submit semantics): setData() stages a value, insertRows()
 /// stages new rows (shown at the top), removeRows() stages deletions (the rows stay, marked
@@ -69,12 +73,26 @@ public:
 
     /// Fetches the row with this id again and, when it is in a cached page, replaces it in
     /// place (dataChanged for that row; no reset; the selection and staged edits stay). A row
-    /// that moved in the sort order stays where it is until the next page load.
+    /// that moved in the sort order stays where it is until the next page load. Calls are
+    /// queued and read back together with one query at a time, so a flood of changes costs
+    /// one round trip per batch.
     void refreshRow(const QString &id);
     /// refreshRow() for every update the feed announces on the spec's table; an insert or a
     /// delete refreshes the count. Saved rows are announced on the feed in turn (origin
     /// "desk:…"), so other views and the agent hub learn of them.
     void followChanges(ChangeFeed &feed);
+
+    /// Answers roles for one column from something that is not in the table, given the row's id:
+    /// an invalid QVariant means "nothing to add".
+    using RowDecorator = std::function<QVariant(const QString &rowId, int role)>;
+    /// Asks `decorator` for the roles of `column` that the model does not answer itself
+    /// (Qt::DecorationRole, custom roles such as roles::Connected) and for a first line of
+    /// Qt::ToolTipRole; it cannot change the text, the edit or the raw value. Called from data(),
+    /// so keep it cheap. An empty function removes the decorator of that column.
+    void setRowDecorator(int column, RowDecorator decorator);
+    /// The decorator's answer for this row changed: dataChanged for the row's decorated cells
+    /// only (nothing when the row is not loaded; it asks the decorator when it is).
+    void rowAnnotationChanged(const QString &id);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -148,6 +166,8 @@ private:
     /// After rows were inserted or deleted: counts again, then loads the cached pages again in
     /// place (dataChanged; no reset).
     void recount();
+    void refreshQueued();
+    void applyRefreshed(const QStringList &ids, const Result<Rows> &result);
     QVariantList cursorOf(const QVariantList &row) const;
     const QVariantList *loadedRow(int row) const; ///< model row → page row, or null
     QVariantList *loadedRowById(const QString &id, int *row = nullptr);
@@ -158,6 +178,8 @@ private:
     QString rowName(int row) const; ///< "Row 12" for messages
     QVariant cellText(int row, int column, bool *staged = nullptr) const;
     QVariant editData(int row, int column, int role) const;
+    /// editData() with the column's row decorator, if any, on top.
+    QVariant decoratedData(int row, int column, int role) const;
     void applyCell(const QString &id, int column, const std::optional<QVariant> &text,
                    const QVariantList &loaded);
     void applyInsert(int position, const StagedChanges::NewRow &row);
@@ -195,8 +217,9 @@ private:
     bool m_reloadPages = false;  ///< a recount() is running
     bool m_recountAgain = false; ///< rows moved while it ran
     mutable quint64 m_clock = 0;
-    QSet<QString> m_refreshing;   ///< ids whose refresh is in flight
-    QSet<QString> m_refreshAgain; ///< changed again meanwhile: one more fetch when it lands
+    QSet<QString> m_refreshQueue;    ///< changed rows waiting to be read back
+    bool m_refreshInFlight = false;  ///< one read-back query at a time
+    bool m_refreshScheduled = false; ///< refreshQueued() is queued
     int m_maxCachedPages = 40;
 
     StagedChanges m_staged;
@@ -205,6 +228,7 @@ private:
     QHash<QString, QHash<int, QString>> m_problems;
     QHash<QString, QVariant> m_insertDefaults; ///< column name → text
     QHash<QString, QString> m_refNames;        ///< referenced table + id → display name
+    QHash<int, RowDecorator> m_decorators;     ///< column → setRowDecorator()
     bool m_saving = false;
     ChangeFeed *m_feed = nullptr; ///< set by followChanges()
     quint64 m_revision = 0;       ///< bumped by every staging step

@@ -106,6 +106,54 @@ QVariant PagedTableModel::editData(int row, int column, int role) const
     }
 }
 
+QVariant PagedTableModel::decoratedData(int row, int column, int role) const
+{
+    const auto decorator = m_decorators.constFind(column);
+    if (decorator == m_decorators.cend())
+        return editData(row, column, role);
+    switch (role) {
+    case Qt::ToolTipRole: {
+        const QString first = (*decorator)(idAt(row), role).toString();
+        const QVariant own = editData(row, column, role);
+        if (first.isEmpty() || own.isNull())
+            return first.isEmpty() ? own : QVariant(first);
+        return QVariant(first + QLatin1Char('\n') + own.toString());
+    }
+    case Qt::DisplayRole:
+    case Qt::EditRole:
+    case Qt::TextAlignmentRole:
+    case roles::RowId:
+    case roles::RawValue:
+    case roles::EditState:
+    case roles::Problem:
+    case roles::TheirValue:
+        return editData(row, column, role); // the table's own: not the decorator's to change
+    default:
+        return (*decorator)(idAt(row), role);
+    }
+}
+
+void PagedTableModel::setRowDecorator(int column, RowDecorator decorator)
+{
+    if (column < 0 || column >= m_spec.columns.size())
+        return; // columnCount() is 0 until the first query: a decorator may come before it
+    if (decorator)
+        m_decorators.insert(column, std::move(decorator));
+    else
+        m_decorators.remove(column);
+    if (rowCount() > 0 && columnCount() > 0)
+        emit dataChanged(index(0, column), index(rowCount() - 1, column));
+}
+
+void PagedTableModel::rowAnnotationChanged(const QString &id)
+{
+    const int row = rowOf(id);
+    if (row < 0)
+        return;
+    for (auto it = m_decorators.cbegin(); it != m_decorators.cend(); ++it)
+        emit dataChanged(index(row, it.key()), index(row, it.key()));
+}
+
 Qt::ItemFlags PagedTableModel::flags(const QModelIndex &index) const
 {
     Qt::ItemFlags f = QAbstractTableModel::flags(index);

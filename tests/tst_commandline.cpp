@@ -65,7 +65,10 @@ void TestCommandLine::usageErrorsExitWith2_data()
     QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command";
     QTest::newRow("port out of range") << QStringList{"hub", "--hub-port", "99999"} << "--hub-port";
     QTest::newRow("seed without --demo") << QStringList{"db", "seed"} << "--demo";
-    QTest::newRow("non-loopback hub") << QStringList{"hub", "--hub-address", "0.0.0.0"} << "loopback";
+    QTest::newRow("non-loopback hub without TLS")
+        << QStringList{"hub", "--hub-address", "0.0.0.0", "--hub-port", "18999"} << "--hub-insecure";
+    QTest::newRow("certificate without key")
+        << QStringList{"hub", "--hub-port", "18999", "--hub-tls-cert", "/tmp/x.pem"} << "--hub-tls-key";
     QTest::newRow("window without display") << QStringList{} << "xvfb-run";
 }
 

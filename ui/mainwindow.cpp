@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "agentpresencedecoration.h"
 #include "conflictdialog.h"
 #include "entityspecs.h"
 #include "pagedtablemodel.h"
@@ -141,6 +142,11 @@ PagedTableModel *MainWindow::model(Tab tab) const
 void MainWindow::showTab(Tab tab)
 {
     m_tabs->setCurrentIndex(tab);
+}
+
+void MainWindow::setAgentPresence(AgentPresence &presence)
+{
+    wireAgentPresence(*model(AgentsTab), presence);
 }
 
 void MainWindow::reloadAll()

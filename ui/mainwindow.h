@@ -13,6 +13,7 @@ class QUndoGroup;
 
 namespace ccpm {
 
+class AgentPresence;
 class PagedTableModel;
 class StatusBar;
 class TablePage;
@@ -20,7 +21,8 @@ class TablePage;
 /// The main window: one tab per table (Users, Agents, Tasks, Messages, Sessions), each a
 /// TablePage over a PagedTableModel, the Edit menu (undo, redo, add and delete rows, save,
 /// discard, resolve a conflict) and the status bar. It only assembles widgets and connects them.
-/// Closing with unsaved edits asks first. Thread: GUI.
+/// Closing with unsaved edits asks first. With an AgentPresence, the Agents tab marks who is
+/// connected to the agent hub. Thread: GUI.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -35,6 +37,9 @@ public:
     QTableView *view(Tab tab) const;
     PagedTableModel *model(Tab tab) const;
     void showTab(Tab tab);
+    /// Marks, in the Agents tab's Name column, the agents connected to the agent hub (apart from
+    /// the status they reported). Not owned; call once, when the hub runs.
+    void setAgentPresence(AgentPresence &presence);
 
 public slots:
     void reloadAll();

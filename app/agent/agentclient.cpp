@@ -260,30 +260,7 @@ QCoro::Task<> AgentClient::greet(quint64 session)
     m_stats->onConnected();
     setState(State::Online);
     qCDebug(lcAgent).noquote() << "agent" << m_agentId << "connected";
-    emit connected();
-    if (m_settings.autoAccept)
-        listOpenTasks(session);
-}
-
-QCoro::Task<> AgentClient::listOpenTasks(quint64 session)
-{
-    // Hubs that send task.open make this redundant (offer() ignores tasks it already has); older
-    // hubs only answer task.list.
-    QPointer<AgentClient> self(this);
-    for (const QString &status : {kInProgress, kAssigned}) {
-        const QString method = QStringLiteral("task.list");
-        const QJsonObject params = statusParams(status);
-        const RpcReply reply = co_await call(method, params);
-        if (!self || session != m_session)
-            co_return;
-        if (!reply.ok()) {
-            qCWarning(lcAgent).noquote() << "task.list failed:" << reply.errorMessage;
-            co_return;
-        }
-        const QJsonArray tasks = reply.resultObject().value(QLatin1String("tasks")).toArray();
-        for (qsizetype i = tasks.size() - 1; i >= 0; --i) // oldest first
-            offer(tasks.at(i).toObject());
-    }
+    emit connected(); // the open tasks came with task.open, before this reply
 }
 
 void AgentClient::onSocketGone(bool networkError)
@@ -456,7 +433,7 @@ void AgentClient::onNotification(const QString &method, const QJsonObject &param
 {
     if (method == QLatin1String("task.open")) {
         const QJsonArray tasks = params.value(QLatin1String("tasks")).toArray();
-        qCInfo(lcAgent).noquote() << "agent" << m_agentId << "has" << tasks.size() << "open tasks";
+        qCInfo(lcAgent).noquote() << "open tasks on connect:" << tasks.size();
         for (const QJsonValue &task : tasks)
             offer(task.toObject());
     } else if (method == QLatin1String("task.assigned")) {

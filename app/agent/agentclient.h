@@ -162,7 +162,6 @@ private:
     /// after the caller of failPending() is done.
     void failPending();
     QCoro::Task<> greet(quint64 session);
-    QCoro::Task<> listOpenTasks(quint64 session);
 
     // Auto-accept work queue
     void offer(const QJsonObject &task);

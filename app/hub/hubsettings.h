@@ -2,11 +2,18 @@
 
 #include <QStringList>
 
+class QSettings;
+
 namespace ccpm::hub {
 
 /// The hub's timings and limits (docs/agent-protocol.md). Defaults are the protocol's; tests
-/// shorten them. Plain value, any thread.
+/// shorten them; users change them in the [hub] group of the settings file (fromSettings()),
+/// TLS on the command line. Plain value, any thread.
 struct HubSettings {
+    /// The defaults, overridden by the positive numbers found under [hub] (keys as the members
+    /// below: pingIntervalMs=15000, maxConnections=10000, …; allowedOrigins as a list).
+    static HubSettings fromSettings(QSettings &settings);
+
     /// Without an `Authorization` header, the agent must send `agent.hello` with its token
     /// within this many milliseconds, or the connection closes with 4401.
     int helloTimeoutMs = 10000;
