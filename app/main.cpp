@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "databaselocator.h"
 #include "desktopapp.h"
+#include "hub/hubhost.h"
 #include "quitonsignal.h"
 
 #include <QApplication>
@@ -32,6 +33,7 @@ void setIdentity()
 
 int main(int argc, char **argv)
 {
+    ccpm::hub::preferUnixEventDispatcher();
     setIdentity();
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
@@ -104,6 +106,12 @@ int main(int argc, char **argv)
     if (!parser.parse(arguments)) {
         std::fprintf(stderr, "ccpm-desk: %s\nRun 'ccpm-desk --help' for the commands.\n",
                      qPrintable(parser.errorText()));
+        return 2;
+    }
+    if (parser.isSet(databaseUrl) && parser.value(databaseUrl).trimmed().isEmpty()) {
+        std::fputs("ccpm-desk: --database-url is empty (an unset variable?). Give a URL, or leave the "
+                   "option out for the default database.\n",
+                   stderr);
         return 2;
     }
     if (parser.isSet(help) || parser.isSet(version)) {

@@ -290,6 +290,7 @@ constexpr const char *kFirstAgents = R"sql(
 
 int main(int argc, char **argv)
 {
+    hub::preferUnixEventDispatcher(); // as ccpm-desk does; CCPM_HUB_GLIB=1 measures glib's
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.setApplicationDescription(

@@ -21,6 +21,8 @@ namespace ccpm {
 /// own error (the job reports one outcome per key). Nothing acknowledged is lost: a submitter
 /// hears "done" only after the commit.
 ///
+/// When the server refuses a whole batch (a value it cannot store), the values are written one
+/// by one, so one bad value fails only its own submitter.
 /// Errors: a key the job gives no outcome for gets Error::Kind::Query; when the writer is
 /// destroyed with values pending, their submitters get Error::Kind::Connection.
 /// Thread: one thread with an event loop (the hub thread); not thread-safe. The job runs on the
@@ -93,7 +95,19 @@ private:
             for (auto it = pending.cbegin(); it != pending.cend(); ++it)
                 batch.insert(it.key(), it->value);
             // Named, not a temporary inside the co_await: see "GCC 12" in docs/architecture.md.
-            const auto job = [write = m_job, batch](QSqlDatabase &db) { return write(db, batch); };
+            const auto job = [write = m_job, batch](QSqlDatabase &db) -> Result<Outcome> {
+                Result<Outcome> all = write(db, batch);
+                if (all || batch.size() < 2 || all.error().kind == Error::Kind::Connection)
+                    return all;
+                // The server refused the batch: one bad value must not fail the others, so
+                // each is written on its own and gets its own outcome.
+                Outcome each;
+                for (auto it = batch.cbegin(); it != batch.cend(); ++it) {
+                    const Result<Outcome> one = write(db, Batch{{it.key(), it.value()}});
+                    each.insert(it.key(), one ? one->value(it.key()) : Result<Row>(one.error()));
+                }
+                return each;
+            };
             const Result<Outcome> outcome = co_await m_executor->exec(job);
             for (auto it = pending.begin(); it != pending.end(); ++it) {
                 const Result<Row> result =

@@ -70,6 +70,7 @@ void TestCommandLine::usageErrorsExitWith2_data()
     QTest::newRow("certificate without key")
         << QStringList{"hub", "--hub-port", "18999", "--hub-tls-cert", "/tmp/x.pem"} << "--hub-tls-key";
     QTest::newRow("window without display") << QStringList{} << "xvfb-run";
+    QTest::newRow("empty database url") << QStringList{"db", "status", "--database-url", ""} << "is empty";
 }
 
 void TestCommandLine::usageErrorsExitWith2()

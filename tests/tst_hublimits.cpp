@@ -8,6 +8,7 @@
 #include "hubclient.h"
 #include "testdatabase.h"
 
+#include <QElapsedTimer>
 #include <QTcpSocket>
 #include <QTest>
 
@@ -53,6 +54,10 @@ private slots:
     void connectionsAreCapped();
     void manyHandshakesAtOnce();
     void peerThatStopsReadingIsCutOff();
+    void pingFloodIsCutOff();
+    void socketsWithoutHandshakeAreDropped();
+    void requestsPilingUpCloseWith1008();
+    void binaryFramesAreRateLimitedAndInOrder();
 
 private:
     QString token(const QString &agent)
@@ -221,6 +226,115 @@ void TestHubLimits::peerThatStopsReadingIsCutOff()
     QTRY_COMPARE(
         m_db->scalar(QString("SELECT status::text FROM agents WHERE id = '%1'").arg(kBuildBot)).toString(),
         QString("INACTIVE"));
+}
+
+void TestHubLimits::pingFloodIsCutOff()
+{
+    // Given a hub that queues at most 256 KiB to a peer, and a raw peer that never reads and
+    // has not even authenticated
+    hub::HubSettings settings;
+    settings.maxQueuedBytes = 256 * 1024;
+    auto hub = startHub(settings);
+    QVERIFY(hub);
+    QTcpSocket raw;
+    raw.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
+    raw.setReadBufferSize(4096);
+    raw.connectToHost(QHostAddress::LocalHost, quint16(hub->url().port()));
+    QVERIFY(raw.waitForConnected(5000));
+    raw.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    QTRY_VERIFY(raw.bytesAvailable() > 0);
+    QVERIFY(raw.read(12).startsWith("HTTP/1.1 101"));
+
+    // When it floods pings (125 bytes each, masked), whose pongs Qt queues on its own
+    QByteArray ping;
+    ping.append(char(0x89)).append(char(0x80 | 125)).append(4, '\0').append(125, 'P');
+    QByteArray burst;
+    for (int i = 0; i < 2000; ++i)
+        burst += ping;
+    for (int i = 0; i < 100 && raw.state() == QAbstractSocket::ConnectedState; ++i) {
+        raw.write(burst);
+        QTest::qWait(10);
+    }
+
+    // Then the hub cuts it off long before the hello timeout
+    QTRY_COMPARE_WITH_TIMEOUT(raw.state(), QAbstractSocket::UnconnectedState, 5000);
+}
+
+void TestHubLimits::socketsWithoutHandshakeAreDropped()
+{
+    hub::HubSettings settings;
+    settings.handshakeTimeoutMs = 300;
+    auto hub = startHub(settings);
+    QVERIFY(hub);
+    // An idle TCP connection, and one that sends its handshake one byte at a time
+    QTcpSocket idle, slow;
+    idle.connectToHost(QHostAddress::LocalHost, quint16(hub->url().port()));
+    slow.connectToHost(QHostAddress::LocalHost, quint16(hub->url().port()));
+    QVERIFY(idle.waitForConnected(5000) && slow.waitForConnected(5000));
+    const QByteArray request = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    QElapsedTimer timer;
+    timer.start();
+    for (int i = 0; i < request.size() && slow.state() == QAbstractSocket::ConnectedState; ++i) {
+        slow.write(request.mid(i, 1));
+        QTest::qWait(50);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(idle.state(), QAbstractSocket::UnconnectedState, 3000);
+    QTRY_COMPARE_WITH_TIMEOUT(slow.state(), QAbstractSocket::UnconnectedState, 3000);
+    QVERIFY(timer.elapsed() < 3000);
+    // And a real agent still gets in
+    HubClient bot;
+    openAndSettle(bot, hub->url(), token(kBuildBot));
+    QCOMPARE(bot.closeCode, -1);
+}
+
+void TestHubLimits::requestsPilingUpCloseWith1008()
+{
+    // Given a hub that lets at most 1 MiB of requests wait per connection
+    hub::HubSettings settings;
+    settings.maxQueuedBytes = 1024 * 1024;
+    auto hub = startHub(settings);
+    QVERIFY(hub);
+    HubClient bot;
+    openAndSettle(bot, hub->url(), token(kBuildBot));
+    QCOMPARE(bot.closeCode, -1);
+
+    // When it pipelines 40 requests of 400 kB (16 MB) that each need the database
+    const QByteArray request = R"({"jsonrpc":"2.0","id":7,"method":"task.list","params":{"padding":")" +
+                               QByteArray(400 * 1000, 'x') + R"("}})";
+    for (int i = 0; i < 40; ++i)
+        bot.send(request);
+
+    // Then the hub closes with 1008 instead of holding them all
+    QTRY_COMPARE_WITH_TIMEOUT(bot.closeCode, 1008, 20000);
+}
+
+void TestHubLimits::binaryFramesAreRateLimitedAndInOrder()
+{
+    hub::HubSettings settings;
+    settings.maxRequests = 5;
+    settings.windowMs = 60000;
+    auto hub = startHub(settings);
+    QVERIFY(hub);
+    HubClient bot;
+    openAndSettle(bot, hub->url(), token(kBuildBot)); // one request used
+    // A text request, a binary frame, then 4 binary frames: answered in order, the last two refused
+    bot.call(2, "task.list", {});
+    for (int i = 0; i < 5; ++i)
+        bot.socket->sendBinaryMessage("x");
+    QTRY_COMPARE(bot.replies.size(), 7);
+    QCOMPARE(bot.replies.at(1).value("id").toInt(), 2);
+    for (int i = 2; i < 5; ++i)
+        QCOMPARE(bot.replies.at(i).value("error").toObject().value("code").toInt(), -32600);
+    for (int i = 5; i < 7; ++i)
+        QCOMPARE(bot.replies.at(i).value("error").toObject().value("code").toInt(), -32005);
+
+    // And a binary frame instead of agent.hello is refused like any other first frame
+    HubClient anonymous;
+    anonymous.open(hub->url(), QString());
+    QTRY_COMPARE(anonymous.socket->state(), QAbstractSocket::ConnectedState);
+    anonymous.socket->sendBinaryMessage("hello?");
+    QTRY_COMPARE_WITH_TIMEOUT(anonymous.closeCode, 4401, 5000);
 }
 
 QTEST_GUILESS_MAIN(TestHubLimits)

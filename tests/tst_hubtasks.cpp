@@ -51,6 +51,7 @@ private slots:
     void errors();
     void exactlyOneWriterWins();
     void progressReportsAreCoalesced();
+    void anUnstorableReportFailsOnlyItself();
     void helloAuthenticatesWithoutAHeader();
     void helloRefusals_data();
     void helloRefusals();
@@ -342,6 +343,41 @@ void TestHubTasks::progressReportsAreCoalesced()
     QCOMPARE(field(done, "progress"), QString("0"));
 }
 
+void TestHubTasks::anUnstorableReportFailsOnlyItself()
+{
+    // Given running tasks of both agents, and a progress note PostgreSQL cannot store (U+0000;
+    // the hub refuses it with -32602 before this, so this is the writer's own defence)
+    const QString mine = newTask(kBuildBot, "IN_PROGRESS");
+    const QString theirs = newTask(kAssistant, "IN_PROGRESS");
+    TaskLifecycle lifecycle(*m_executor);
+
+    // When the bad report shares a batch with good ones
+    std::vector<QCoro::Task<Result<TaskRow>>> reports;
+    reports.push_back(lifecycle.progress(kBuildBot, mine, 10, QString()));
+    reports.push_back(lifecycle.progress(kBuildBot, mine, 20, QString(QString("bad") + QChar(0) + "note")));
+    reports.push_back(lifecycle.progress(kAssistant, theirs, 30, QString("fine")));
+    QList<bool> ok;
+    for (auto &report : reports)
+        ok << QCoro::waitFor(std::move(report)).ok();
+
+    // Then only the bad one fails, and the others are written
+    QCOMPARE(ok, (QList<bool>{true, false, true}));
+    QCOMPARE(field(theirs, "progress || ' ' || (metadata->>'progressNote')"), QString("30 fine"));
+
+    // And over the wire the hub refuses such strings as invalid params
+    HubClient bot;
+    QVERIFY(connect(bot, kBuildBot));
+    const QJsonObject nul =
+        call(bot, "task.progress",
+             {{"taskId", mine}, {"progress", 5}, {"note", QString(QString("a") + QChar(0))}});
+    QCOMPARE(path(nul, "error.code").toInt(), -32602);
+    const QJsonObject surrogate =
+        call(bot, "task.progress", {{"taskId", QString(QChar(0xd800))}, {"progress", 5}});
+    QCOMPARE(path(surrogate, "error.code").toInt(), -32602);
+    QVERIFY2(!path(surrogate, "error.message").toString().contains("EXECUTE"),
+             qPrintable(path(surrogate, "error.message").toString()));
+}
+
 void TestHubTasks::helloAuthenticatesWithoutAHeader()
 {
     // Given a token and a client that cannot set headers (a browser-like WebSocket API)
@@ -361,6 +397,14 @@ void TestHubTasks::helloAuthenticatesWithoutAHeader()
     QVERIFY(path(call(bot, "task.list", {}), "result.tasks").isArray());
     QTest::qWait(700); // past the hello timeout: still connected
     QCOMPARE(bot.socket->state(), QAbstractSocket::ConnectedState);
+
+    // And a second hello: the same token is fine, another agent's token does not switch agents
+    QCOMPARE(path(call(bot, "agent.hello", {{"token", token->token}}), "result.agentId").toString(),
+             kBuildBot);
+    auto other = QCoro::waitFor(AgentTokenRepository(*m_executor).create(kAssistant, "hello test"));
+    QVERIFY(other.ok());
+    QCOMPARE(path(call(bot, "agent.hello", {{"token", other->token}}), "error.code").toInt(), -32001);
+    QCOMPARE(path(call(bot, "agent.hello", {{"token", "ccpm_nope"}}), "error.code").toInt(), -32001);
 }
 
 void TestHubTasks::helloRefusals_data()

@@ -10,6 +10,7 @@ class TestLoginThrottle : public QObject {
 private slots:
     void throttlesAfterTheLimitAndRecovers();
     void addressesAreIndependent();
+    void loopbackIsOneAddress();
 };
 
 void TestLoginThrottle::throttlesAfterTheLimitAndRecovers()
@@ -55,6 +56,16 @@ void TestLoginThrottle::addressesAreIndependent()
     QVERIFY(!throttle.admit(bad));
     QVERIFY(throttle.admit(good));
     QVERIFY(throttle.admit(good));
+}
+
+void TestLoginThrottle::loopbackIsOneAddress()
+{
+    qint64 now = 0;
+    LoginThrottle throttle(1, 60000, 1000, [&now] { return now; });
+    throttle.failed(QHostAddress("127.0.0.1"));
+    QVERIFY(throttle.admit(QHostAddress("127.0.0.2")));
+    QVERIFY(!throttle.admit(QHostAddress("127.9.9.9")));
+    QVERIFY(!throttle.admit(QHostAddress::LocalHostIPv6));
 }
 
 QTEST_APPLESS_MAIN(TestLoginThrottle)

@@ -24,6 +24,10 @@ extern "C" void requestStop(int)
 
 int main(int argc, char *argv[])
 {
+    // --simulate holds thousands of sockets in one thread: Qt's poll()-based dispatcher costs
+    // far less per event than glib's (docs/performance.md). CCPM_AGENT_GLIB=1 keeps glib's.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB") && !qEnvironmentVariableIsSet("CCPM_AGENT_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("ccpm-agent"));
     QCoreApplication::setApplicationVersion(QStringLiteral(CCPM_VERSION));

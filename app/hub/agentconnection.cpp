@@ -42,10 +42,8 @@ AgentConnection::AgentConnection(std::unique_ptr<QWebSocket> socket, quint64 seq
     });
     connect(m_socket.get(), &QWebSocket::pong, this, [this] { m_lastHeard.restart(); });
     connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &) {
-        if (m_authenticated && !m_closing)
-            m_socket->sendTextMessage(QString::fromUtf8(
-                jsonrpc::error(QJsonValue::Null, jsonrpc::InvalidRequest,
-                               QStringLiteral("Invalid Request: send JSON-RPC as text frames"))));
+        m_lastHeard.restart();
+        enqueue({Event::Binary, {}}); // answered in order, rate limited, like any other frame
     });
     connect(m_socket.get(), &QWebSocket::disconnected, this, [this] { enqueue({Event::Closed, {}}); });
     // Started from the event loop, so the owner has connected to our signals before any is emitted.
@@ -78,7 +76,13 @@ void AgentConnection::send(const QByteArray &frame)
     if (m_closing && m_socket->state() != QAbstractSocket::ConnectedState)
         return;
     m_socket->sendTextMessage(QString::fromUtf8(frame));
-    if (m_socket->bytesToWrite() > m_services.settings->maxQueuedBytes) {
+    checkOutgoing();
+}
+
+void AgentConnection::checkOutgoing()
+{
+    if (m_socket->state() == QAbstractSocket::ConnectedState &&
+        m_socket->bytesToWrite() > m_services.settings->maxQueuedBytes) {
         // A close frame would wait behind the same queue: cut the connection. The agent
         // becomes INACTIVE like after any other loss of connection.
         qCWarning(lcHub).noquote() << "agent" << (m_agentId.isEmpty() ? m_peer : m_agentId)
@@ -95,6 +99,17 @@ void AgentConnection::enqueue(Event event)
         return;
     if (event.kind == Event::Closed)
         m_closeQueued = true;
+    if (m_closing && event.kind != Event::Closed)
+        return; // not answered anyway
+    if (m_queuedBytes + event.payload.size() > m_services.settings->maxQueuedBytes) {
+        qCWarning(lcHub).noquote() << (m_agentId.isEmpty() ? m_peer : m_agentId) << "sent more than"
+                                   << m_services.settings->maxQueuedBytes
+                                   << "bytes of requests without reading: closing";
+        closeWith(CloseCode::PolicyViolation, QStringLiteral("too many requests waiting: read the replies"),
+                  true);
+        return;
+    }
+    m_queuedBytes += event.payload.size();
     m_events.enqueue(std::move(event));
     if (m_checked && !m_draining)
         drain();
@@ -122,6 +137,7 @@ QCoro::Task<bool> AgentConnection::checkToken(QString token)
         co_return false;
     }
     m_agentId = auth->agentId;
+    m_token = token;
     m_authenticated = true;
     qCInfo(lcHub).noquote() << "agent" << m_agentId << "connected from" << m_peer;
     emit authenticated(m_agentId); // may closeWith(Replaced) right away
@@ -153,7 +169,7 @@ void AgentConnection::awaitHello()
     });
 }
 
-QByteArray AgentConnection::rateLimited(const jsonrpc::Request &request)
+QByteArray AgentConnection::rateLimited(const QJsonValue &id)
 {
     if (!m_window.isValid() || m_window.elapsed() >= m_windowMs) {
         m_window.start();
@@ -165,7 +181,7 @@ QByteArray AgentConnection::rateLimited(const jsonrpc::Request &request)
         qCInfo(lcHub).noquote() << "agent" << m_agentId << "is over" << m_maxRequests << "requests per"
                                 << m_windowMs << "ms";
     const qint64 retryAfter = std::max<qint64>(1, m_windowMs - m_window.elapsed());
-    return jsonrpc::error(request.id, jsonrpc::RateLimited,
+    return jsonrpc::error(id, jsonrpc::RateLimited,
                           QStringLiteral("Rate limited: at most %1 requests per %2 s")
                               .arg(m_maxRequests)
                               .arg(m_windowMs / 1000.0),
@@ -215,8 +231,9 @@ QCoro::Task<> AgentConnection::drain()
         }
         if (m_closing)
             continue; // refused or closing: requests are not answered
-        const jsonrpc::Parsed parsed = jsonrpc::parse(event.payload);
+        m_queuedBytes -= event.payload.size();
         if (m_awaitingHello) {
+            const jsonrpc::Parsed parsed = jsonrpc::parse(event.payload); // a binary frame: empty, refused
             // The first request must be agent.hello with the token; anything else closes.
             const QJsonValue token = parsed.request
                                          ? parsed.request->params.toObject().value(QLatin1String("token"))
@@ -239,18 +256,36 @@ QCoro::Task<> AgentConnection::drain()
         }
         if (!m_authenticated)
             continue;
-        QByteArray reply = parsed.errorResponse;
-        if (parsed.request) {
-            reply = rateLimited(*parsed.request); // over the limit: refused, not carried out
-            if (reply.isEmpty())
-                reply = co_await handle(*parsed.request);
-            if (parsed.request->isNotification())
-                reply.clear();
-        }
+        const QByteArray reply = co_await answer(event);
         if (!reply.isEmpty() && m_socket->state() == QAbstractSocket::ConnectedState)
             send(reply);
     }
     m_draining = false;
+}
+
+QCoro::Task<QByteArray> AgentConnection::answer(Event event)
+{
+    const jsonrpc::Parsed parsed =
+        event.kind == Event::Binary
+            ? jsonrpc::Parsed{std::nullopt,
+                              jsonrpc::error(QJsonValue::Null, jsonrpc::InvalidRequest,
+                                             QStringLiteral("Invalid Request: send JSON-RPC as text frames"))}
+            : jsonrpc::parse(event.payload);
+    const QJsonValue id = parsed.request ? parsed.request->id : QJsonValue(QJsonValue::Null);
+    // Every frame counts against the rate limit, answerable or not; over it: refused, not carried out.
+    QByteArray reply = rateLimited(id);
+    if (reply.isEmpty() && !parsed.request)
+        reply = parsed.errorResponse;
+    if (reply.isEmpty()) {
+        if (const QString problem = jsonrpc::paramsProblem(parsed.request->params); !problem.isEmpty())
+            reply =
+                jsonrpc::error(id, jsonrpc::InvalidParams, QStringLiteral("Invalid params: %1").arg(problem));
+        else
+            reply = co_await handle(*parsed.request);
+    }
+    if (parsed.request && parsed.request->isNotification())
+        reply.clear();
+    co_return reply;
 }
 
 void AgentConnection::finish()
@@ -264,8 +299,18 @@ QCoro::Task<QByteArray> AgentConnection::handle(jsonrpc::Request request)
 {
     if (request.method == QLatin1String("agent.setStatus"))
         co_return co_await setStatus(request);
-    if (request.method == QLatin1String("agent.hello"))
-        co_return helloResult(request.id); // already authenticated (by header or an earlier hello)
+    if (request.method == QLatin1String("agent.hello")) {
+        // Already authenticated (by header or an earlier hello): the same token is fine, another
+        // one does not switch the connection to another agent.
+        const QJsonValue token = request.params.toObject().value(QLatin1String("token"));
+        if (!token.isUndefined() && token.toString() != m_token)
+            co_return jsonrpc::error(
+                request.id, jsonrpc::NotPermitted,
+                QStringLiteral("Not permitted: this connection is agent %1; another token needs "
+                               "its own connection")
+                    .arg(m_agentId));
+        co_return helloResult(request.id);
+    }
     if (TaskMethods::handles(request.method))
         co_return co_await m_services.tasks->call(m_agentId, request);
     if (MessageMethods::handles(request.method))
@@ -285,7 +330,7 @@ QCoro::Task<QByteArray> AgentConnection::setStatus(jsonrpc::Request request)
             QJsonObject{{QStringLiteral("allowed"), QJsonArray::fromStringList(enumLabels<AgentStatus>())}});
     Result<AgentRow> row = co_await m_services.statusWriter->report(m_agentId, *status);
     if (!row)
-        co_return jsonrpc::error(request.id, jsonrpc::ServerError, row.error().message);
+        co_return jsonrpc::databaseError(request.id, row.error());
     co_return jsonrpc::result(
         request.id, QJsonObject{{QStringLiteral("agentId"), row->id},
                                 {QStringLiteral("status"), toDb(row->status)},

@@ -58,6 +58,9 @@ public:
     /// Sends a notification (a frame the agent did not ask for). False when the connection is
     /// not authenticated or is closing.
     bool notify(const QByteArray &frame);
+    /// Cuts the connection off when more than HubSettings::maxQueuedBytes wait to be sent to
+    /// the peer (pongs to a ping flood count too); the hub calls it periodically.
+    void checkOutgoing();
 
 signals:
     /// The token was accepted; the agent is `agentId`. A receiver may closeWith() at once.
@@ -69,7 +72,7 @@ signals:
 
 private:
     struct Event {
-        enum Kind { Frame, Closed } kind;
+        enum Kind { Frame, Binary, Closed } kind;
         QByteArray payload;
     };
 
@@ -80,7 +83,9 @@ private:
     void awaitHello();
     void startHeartbeat();
     /// Counts a request against the rate limit; the -32005 reply when over it, else empty.
-    QByteArray rateLimited(const jsonrpc::Request &request);
+    QByteArray rateLimited(const QJsonValue &id);
+    /// The reply to one frame of an authenticated agent (empty for a notification).
+    QCoro::Task<QByteArray> answer(Event event);
     QCoro::Task<> drain();
     QCoro::Task<QByteArray> handle(jsonrpc::Request request);
     QCoro::Task<QByteArray> setStatus(jsonrpc::Request request);
@@ -94,7 +99,9 @@ private:
     HubServices m_services;
     QString m_peer; ///< "address:port", kept for logs after the socket closed
     QString m_agentId;
+    QString m_token; ///< the accepted token: a later agent.hello must carry the same
     QQueue<Event> m_events;
+    qint64 m_queuedBytes = 0;     ///< payload bytes in m_events
     bool m_checked = false;       ///< the token check is over (accepted or not)
     bool m_authenticated = false; ///< the token was accepted
     bool m_closing = false;       ///< closeWith() was called: no more requests are answered

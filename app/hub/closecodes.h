@@ -10,6 +10,7 @@ enum class CloseCode : int {
     Normal = 1000,          ///< the agent closed, or the hub closed cleanly
     GoingAway = 1001,       ///< the hub is shutting down
     InternalError = 1011,   ///< the hub could not check the token (database unreachable): retry later
+    PolicyViolation = 1008, ///< more than HubSettings::maxQueuedBytes of requests waiting: read the replies
     Unauthorized = 4401,    ///< no token, or a token the hub does not know
     Revoked = 4403,         ///< the token was revoked by an administrator
     Silent = 4408,          ///< no frame and no pong for HubSettings::silenceTimeoutMs

@@ -8,6 +8,12 @@
 
 namespace ccpm::hub {
 
+void preferUnixEventDispatcher()
+{
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB") && !qEnvironmentVariableIsSet("CCPM_HUB_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
+}
+
 HubHost::HubHost(ConnectionSettings settings, ChangeFeed &feed, QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))

@@ -20,6 +20,13 @@ namespace ccpm::hub {
 
 class HubServer;
 
+/// Call first in main(), before the Q*Application: makes Qt use its poll()-based UNIX event
+/// dispatcher instead of glib's (sets QT_NO_GLIB unless it or CCPM_HUB_GLIB is set). A hub
+/// thread holds thousands of sockets; glib's dispatcher spends most of that thread's time in
+/// its own bookkeeping, with a linear search of the socket notifiers after every write
+/// (measured: docs/performance.md). Nothing in CCPM Desk needs the glib loop.
+void preferUnixEventDispatcher();
+
 /// Runs the agent hub in a thread of its own, with its own database connections, so that
 /// agents never stall the GUI and the GUI never stalls agents. Owned by the GUI (or the
 /// headless `ccpm-desk hub` command); signals arrive in the owner's thread.

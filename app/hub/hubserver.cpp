@@ -86,6 +86,15 @@ HubServer::HubServer(DbExecutor &executor, ChangeFeed &feed, HubSettings setting
         return connection && connection->notify(frame);
     })
 {
+    m_server.setHandshakeTimeout(m_settings.handshakeTimeoutMs);
+    // Pongs to a ping flood are queued by Qt without us sending anything: look regularly.
+    m_watchdog.setInterval(250);
+    connect(&m_watchdog, &QTimer::timeout, this, [this] {
+        const auto connections = m_connections;
+        for (AgentConnection *connection : connections)
+            connection->checkOutgoing();
+    });
+    m_watchdog.start();
     m_tasks.setOnChanged([this](const QString &agentId, const TaskRow &task) {
         m_notifier.taskChangedByAgent(agentId, task);
     });
@@ -176,16 +185,43 @@ QUrl HubServer::url() const
     return url;
 }
 
+namespace {
+QString peerKey(const QHostAddress &address, quint16 port)
+{
+    return address.toString() + QLatin1Char(':') + QString::number(port);
+}
+} // namespace
+
 void HubServer::onTcpConnection()
 {
     // With TLS, QSslServer hands over sockets whose TLS handshake is done.
-    while (QTcpSocket *socket = m_listener->nextPendingConnection())
+    while (QTcpSocket *socket = m_listener->nextPendingConnection()) {
+        m_upgrading.removeIf([](const auto &it) { return it.value().isNull(); });
+        if (m_upgrading.size() >= m_settings.maxPendingHandshakes) {
+            qCWarning(lcHubServer).noquote() << "dropped" << socket->peerAddress().toString() << ":"
+                                             << m_upgrading.size() << "handshakes pending";
+            socket->abort();
+            socket->deleteLater();
+            continue;
+        }
+        const QString key = peerKey(socket->peerAddress(), socket->peerPort());
+        m_upgrading.insert(key, socket);
+        // Idle and slow-loris sockets: no upgrade in time, no slot.
+        QTimer::singleShot(m_settings.handshakeTimeoutMs, socket, [this, key, socket] {
+            if (m_upgrading.value(key) == socket) {
+                m_upgrading.remove(key);
+                qCInfo(lcHubServer).noquote() << "dropped" << key << ": no WebSocket handshake in time";
+                socket->abort();
+            }
+        });
         m_server.handleConnection(socket);
+    }
 }
 
 void HubServer::onNewConnection()
 {
     while (QWebSocket *raw = m_server.nextPendingConnection()) {
+        m_upgrading.remove(peerKey(raw->peerAddress(), raw->peerPort()));
         // One JSON-RPC request is small; a larger frame is closed with 1009 (RFC 6455 7.4.1).
         raw->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxMessageBytes));
         raw->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxMessageBytes));

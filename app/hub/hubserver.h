@@ -13,8 +13,10 @@
 
 #include <QHash>
 #include <QHostAddress>
+#include <QPointer>
 #include <QSet>
 #include <QTcpServer>
+#include <QTimer>
 #include <QUrl>
 #include <QWebSocketServer>
 
@@ -74,6 +76,9 @@ private:
     AgentNotifier m_notifier;
     QSet<AgentConnection *> m_connections;
     QHash<QString, AgentConnection *> m_byAgent;
+    /// Accepted sockets not upgraded yet, by "address:port" (the QWebSocket tells its peer).
+    QHash<QString, QPointer<QTcpSocket>> m_upgrading;
+    QTimer m_watchdog;      ///< checks what waits to be sent to each connection
     quint64 m_accepted = 0; ///< connections accepted so far: each one's sequence number
 };
 

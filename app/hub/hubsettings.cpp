@@ -23,6 +23,7 @@ HubSettings HubSettings::fromSettings(QSettings &settings)
     read("windowMs", s.windowMs);
     read("maxConnections", s.maxConnections);
     read("maxPendingHandshakes", s.maxPendingHandshakes);
+    read("handshakeTimeoutMs", s.handshakeTimeoutMs);
     read("maxMessageBytes", s.maxMessageBytes);
     read("maxQueuedBytes", s.maxQueuedBytes);
     read("maxFailedLogins", s.maxFailedLogins);

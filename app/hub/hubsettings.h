@@ -42,6 +42,9 @@ struct HubSettings {
     /// TCP connections accepted and not yet upgraded to WebSocket (and the listen backlog):
     /// Qt's default of 30 drops agents when thousands reconnect at once.
     int maxPendingHandshakes = 1024;
+    /// A TCP (or TLS) connection must complete its WebSocket upgrade within this long, or it
+    /// is dropped: idle or slow-loris sockets cannot hold the hub's slots and descriptors.
+    int handshakeTimeoutMs = 10000;
     /// Largest frame and message an agent may send (RFC 6455 close 1009 above).
     qint64 maxMessageBytes = 1024 * 1024;
     /// A peer that stops reading: when more than this many bytes wait to be written to it,

@@ -2,6 +2,9 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcRpc, "ccpm.hub.rpc")
 
 namespace ccpm::jsonrpc {
 
@@ -58,11 +61,74 @@ Parsed parse(const QByteArray &frame)
     return {Request{id, method.toString(), params}, {}};
 }
 
+namespace {
+
+bool storable(const QString &text)
+{
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        if (c.unicode() == 0)
+            return false;
+        if (c.isHighSurrogate()) {
+            if (i + 1 >= text.size() || !text.at(i + 1).isLowSurrogate())
+                return false;
+            ++i;
+        } else if (c.isLowSurrogate()) {
+            return false;
+        }
+    }
+    return true;
+}
+
+QString problemIn(const QJsonValue &value, int depthLeft)
+{
+    if (value.isString())
+        return storable(value.toString())
+                   ? QString()
+                   : QStringLiteral("strings may not contain U+0000 or an unpaired surrogate");
+    if (!value.isArray() && !value.isObject())
+        return {};
+    if (depthLeft <= 0)
+        return QStringLiteral("params are nested too deeply");
+    if (value.isArray()) {
+        for (const QJsonValue &item : value.toArray()) {
+            if (QString p = problemIn(item, depthLeft - 1); !p.isEmpty())
+                return p;
+        }
+        return {};
+    }
+    const QJsonObject object = value.toObject();
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (!storable(it.key()))
+            return QStringLiteral("keys may not contain U+0000 or an unpaired surrogate");
+        if (QString p = problemIn(it.value(), depthLeft - 1); !p.isEmpty())
+            return p;
+    }
+    return {};
+}
+
+} // namespace
+
+QString paramsProblem(const QJsonValue &params, int maxDepth)
+{
+    return problemIn(params, maxDepth);
+}
+
 QByteArray result(const QJsonValue &id, const QJsonValue &result)
 {
     return serialize(QJsonObject{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")},
                                  {QStringLiteral("id"), id},
                                  {QStringLiteral("result"), result}});
+}
+
+QByteArray databaseError(const QJsonValue &id, const ccpm::Error &error)
+{
+    qCWarning(lcRpc).noquote() << "database error answered as -32000:" << error.toString();
+    const QString message =
+        error.kind == ccpm::Error::Kind::Connection
+            ? QStringLiteral("The database cannot be reached; try again later.")
+            : QStringLiteral("The database refused the request (the hub's log has the details).");
+    return jsonrpc::error(id, ServerError, message);
 }
 
 QByteArray notification(const QString &method, const QJsonObject &params)

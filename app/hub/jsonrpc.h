@@ -5,6 +5,8 @@
 #include <QJsonValue>
 #include <QString>
 
+#include "result.h"
+
 #include <optional>
 
 namespace ccpm::jsonrpc {
@@ -44,7 +46,16 @@ struct Parsed {
 
 Parsed parse(const QByteArray &frame);
 
+/// What makes `params` unstorable, or an empty string: a string or key holding U+0000 or an
+/// unpaired UTF-16 surrogate (PostgreSQL's text and jsonb refuse NUL, and a lone surrogate
+/// has no UTF-8 form), or nesting deeper than `maxDepth` (the hub's JSON writer stops at
+/// 1,024 levels). The hub answers such a request with -32602 before it reaches the database.
+QString paramsProblem(const QJsonValue &params, int maxDepth = 32);
+
 QByteArray result(const QJsonValue &id, const QJsonValue &result);
+/// -32000 for a database failure: the details (SQL, other agents' values) go to the hub's log,
+/// the agent gets a generic message.
+QByteArray databaseError(const QJsonValue &id, const ccpm::Error &error);
 /// A notification (no id): what the hub sends unasked, e.g. `task.assigned`.
 QByteArray notification(const QString &method, const QJsonObject &params);
 /// `data` is left out of the error object when undefined (the default).

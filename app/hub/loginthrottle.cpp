@@ -4,6 +4,15 @@
 
 namespace ccpm::hub {
 
+namespace {
+// Every address of 127.0.0.0/8 (and ::1) is this machine: one key, or a guesser would only
+// need to change its source address to escape the throttle.
+QHostAddress keyOf(const QHostAddress &address)
+{
+    return address.isLoopback() ? QHostAddress(QHostAddress::LocalHost) : address;
+}
+} // namespace
+
 LoginThrottle::LoginThrottle(int maxFailures, int windowMs, int intervalMs, Clock clock)
     : m_maxFailures(maxFailures)
     , m_windowMs(windowMs)
@@ -25,7 +34,7 @@ bool LoginThrottle::throttled(const Entry &entry, qint64 now) const
 bool LoginThrottle::admit(const QHostAddress &address)
 {
     const qint64 now = m_clock();
-    const auto it = m_entries.find(address);
+    const auto it = m_entries.find(keyOf(address));
     if (it == m_entries.end() || !throttled(*it, now))
         return true;
     if (it->lastCheck >= 0 && now - it->lastCheck < m_intervalMs)
@@ -38,7 +47,7 @@ void LoginThrottle::failed(const QHostAddress &address)
 {
     const qint64 now = m_clock();
     forgetOld(now);
-    Entry &entry = m_entries[address];
+    Entry &entry = m_entries[keyOf(address)];
     if (entry.failures == 0 || now - entry.windowStart >= m_windowMs)
         entry = Entry{now, 0, -1};
     ++entry.failures;
@@ -47,7 +56,7 @@ void LoginThrottle::failed(const QHostAddress &address)
 qint64 LoginThrottle::retryAfter(const QHostAddress &address) const
 {
     const qint64 now = m_clock();
-    const auto it = m_entries.constFind(address);
+    const auto it = m_entries.constFind(keyOf(address));
     if (it == m_entries.cend() || !throttled(*it, now) || it->lastCheck < 0)
         return 0;
     return std::max<qint64>(0, m_intervalMs - (now - it->lastCheck));

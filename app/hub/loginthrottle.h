@@ -7,12 +7,12 @@
 
 namespace ccpm::hub {
 
-/// Slows down token guessing, per remote address: after `maxFailures` failed token checks
-/// within `windowMs`, the address gets one check per `intervalMs` until its window has passed
-/// (HubSettings). It throttles instead of locking out, because every local agent shares
-/// 127.0.0.1: one misconfigured agent must not keep the others out, only slow them to a check
-/// per second, and reconnecting agents get through on their next try.
-/// Units: milliseconds of a monotonic clock (injectable for tests). Thread: the hub thread.
+/// Slows down token guessing, per remote address (all loopback addresses count as one): after `maxFailures`
+/// failed token checks within `windowMs`, the address gets one check per `intervalMs` until its window has
+/// passed (HubSettings). It throttles instead of locking out, because every local agent shares 127.0.0.1: one
+/// misconfigured agent must not keep the others out, only slow them to a check per second, and reconnecting
+/// agents get through on their next try. Units: milliseconds of a monotonic clock (injectable for tests).
+/// Thread: the hub thread.
 class LoginThrottle {
 public:
     using Clock = std::function<qint64()>; ///< milliseconds, monotonic

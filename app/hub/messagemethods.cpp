@@ -18,8 +18,8 @@ QByteArray invalid(const QJsonValue &id, const QString &what)
 
 QByteArray failure(const QJsonValue &id, const Error &error)
 {
-    return jsonrpc::error(id, error.kind == Error::Kind::NotFound ? jsonrpc::NotFound : jsonrpc::ServerError,
-                          error.message);
+    return error.kind == Error::Kind::NotFound ? jsonrpc::error(id, jsonrpc::NotFound, error.message)
+                                               : jsonrpc::databaseError(id, error);
 }
 
 QJsonValue nullable(const QString &text)
@@ -76,11 +76,13 @@ QCoro::Task<QByteArray> MessageMethods::send(QString agentId, jsonrpc::Request r
     const QJsonValue content = params.value(QLatin1String("content"));
     if (!content.isString() || content.toString().trimmed().isEmpty())
         co_return invalid(request.id, QStringLiteral("\"content\" must be a non-empty string"));
-    if (content.toString().size() > kMaxContentChars)
+    // Characters are code points: an emoji is one, not two UTF-16 units.
+    const qsizetype characters = content.toString().toUcs4().size();
+    if (characters > kMaxContentChars)
         co_return jsonrpc::error(
             request.id, jsonrpc::PayloadTooLarge,
             QStringLiteral("Payload too large: \"content\" has %1 characters, at most %2")
-                .arg(content.toString().size())
+                .arg(characters)
                 .arg(kMaxContentChars),
             QJsonObject{{QStringLiteral("limit"), kMaxContentChars}});
     MessageExchange::Draft draft;

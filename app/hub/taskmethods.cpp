@@ -29,7 +29,7 @@ QByteArray failure(const QJsonValue &id, const Error &error)
         return jsonrpc::error(id, jsonrpc::InvalidTransition, error.message,
                               QJsonObject{{QStringLiteral("status"), error.detail}});
     default:
-        return jsonrpc::error(id, jsonrpc::ServerError, error.message);
+        return jsonrpc::databaseError(id, error);
     }
 }
 
