@@ -1,11 +1,14 @@
 #include "desktopapp.h"
 
+#include "authservice.h"
+
 #include "hub/hubhost.h"
 #include "logindialog.h"
 #include "mainwindow.h"
 #include "statusbar.h"
 
 #include <QApplication>
+#include <QEventLoop>
 #include <QMessageBox>
 #include <QProgressDialog>
 #include <QTimer>
@@ -22,6 +25,14 @@ DesktopApp::~DesktopApp()
 {
     m_window.reset();
     m_login.reset();
+    if (!m_sessionId.isEmpty() && m_core.isOpen()) {
+        // Logout: the session row goes with the window. Bounded: quitting never hangs on it.
+        QEventLoop loop;
+        QTimer::singleShot(2000, &loop, &QEventLoop::quit);
+        QCoro::connect(AuthService(m_core.executor()).closeSession(m_sessionId), &loop,
+                       [&loop](Status) { loop.quit(); });
+        loop.exec();
+    }
 }
 
 void DesktopApp::start()
@@ -67,6 +78,14 @@ QCoro::Task<> DesktopApp::run()
 
 void DesktopApp::showMainWindow(const UserRow &user)
 {
+    // The desk's working session (issue #5): a "sessions" row for as long as the window is open.
+    QCoro::connect(AuthService(m_core.executor()).openSession(user.id), this,
+                   [this](Result<AuthService::Session> session) {
+                       if (session)
+                           m_sessionId = session->id;
+                       else
+                           qWarning().noquote() << "no session row:" << session.error().toString();
+                   });
     m_window = std::make_unique<MainWindow>(m_core.executor(), m_core.feed(), m_core.settings(),
                                             m_core.databaseLabel(), user);
     m_window->showTab(MainWindow::Tab(m_options.screenshotTab));

@@ -47,6 +47,7 @@ private:
     Options m_options;
     AppCore m_core;
     AgentPresence m_presence; ///< fed by the hub; outlives the window
+    QString m_sessionId;      ///< this desk's "sessions" row, deleted at exit
     std::unique_ptr<QProgressDialog> m_progress;
     std::unique_ptr<LoginDialog> m_login;
     std::unique_ptr<MainWindow> m_window;

@@ -107,12 +107,12 @@ void TestCommandLine::migrateSeedAndTokenOnAFreshDatabase()
     Run status = runDesk({"db", "status", "--database-url", url});
     QCOMPARE(status.exitCode, 0);
     QVERIFY2(status.out.contains("0001  pending"), qPrintable(status.out));
-    QVERIFY(status.out.contains("4 pending"));
+    QVERIFY(status.out.contains("5 pending"));
 
     // db migrate, then status says up to date
     QCOMPARE(runDesk({"db", "migrate", "--database-url", url}).exitCode, 0);
     status = runDesk({"db", "status", "--database-url", url});
-    QVERIFY2(status.out.contains("0004  applied") && status.out.contains("up to date"),
+    QVERIFY2(status.out.contains("0005  applied") && status.out.contains("up to date"),
              qPrintable(status.out));
 
     // db seed --demo writes the demo data once, then refuses with exit 1 and changes nothing

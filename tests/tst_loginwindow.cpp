@@ -28,6 +28,7 @@ private slots:
     void wrongPasswordSaysOnlyThat_data();
     void wrongPasswordSaysOnlyThat();
     void rightPasswordLogsIn();
+    void fiveFailuresLockTheUsername();
     void mainWindowShowsTablesWithoutSecrets();
 
 private:
@@ -87,6 +88,25 @@ void TestLoginWindow::wrongPasswordSaysOnlyThat()
     QVERIFY(message->isVisible());
     QVERIFY(dialog.isVisible());
     QCOMPARE(dialog.result(), int(QDialog::Rejected));
+}
+
+void TestLoginWindow::fiveFailuresLockTheUsername()
+{
+    LoginDialog dialog(*m_executor, m_db->settings().displayName());
+    dialog.show();
+    QSignalSpy finished(&dialog, &LoginDialog::attemptFinished);
+    auto *message = dialog.findChild<QLabel *>("message");
+    for (int i = 1; i <= 5; ++i) {
+        dialog.submit("developer", "guess" + QString::number(i));
+        QTRY_COMPARE(finished.size(), i);
+        QCOMPARE(message->text(), QStringLiteral("Invalid username or password"));
+    }
+    // The sixth attempt, right password or not, says the username is locked for a minute
+    dialog.submit("developer", "user123");
+    QTRY_COMPARE(finished.size(), 6);
+    QCOMPARE(finished.last().at(0).toBool(), false);
+    QVERIFY2(message->text().contains("try again in a minute"), qPrintable(message->text()));
+    QVERIFY(dialog.isVisible());
 }
 
 void TestLoginWindow::rightPasswordLogsIn()

@@ -13,6 +13,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
 #include <QTimeZone>
@@ -34,6 +35,8 @@ private slots:
     void timestampsKeepMillisecondsInUtc();
     void duplicateUsernameAndEmailAreNamed();
     void newPasswordHashesLogIn();
+    void fiveFailuresLockTheLoginForAMinute();
+    void sessionsAreOpenedAndClosed();
     void seederFillsEmptyAndRefusesNonEmpty();
 
 private:
@@ -228,6 +231,73 @@ void TestRepositories::newPasswordHashesLogIn()
     // Then the password logs in and a near miss does not
     CCPM_VERIFY_OK(QCoro::waitFor(AuthService(*m_executor).login("newhash", "correct horse battery")));
     QVERIFY(!QCoro::waitFor(AuthService(*m_executor).login("newhash", "correct horse batter")).ok());
+}
+
+void TestRepositories::fiveFailuresLockTheLoginForAMinute()
+{
+    // Given a user with a known password
+    auto hash = Password::hash("right password", 4);
+    CCPM_VERIFY_OK(hash);
+    UserRow user;
+    user.username = "locky";
+    user.email = "locky@example.com";
+    const QString h = *hash;
+    CCPM_VERIFY_OK(run([user, h](QSqlDatabase &db) { return UserRepository::insert(db, user, h); }));
+    AuthService auth(*m_executor);
+
+    // When 5 wrong passwords are tried, each is just invalid
+    for (int i = 0; i < 5; ++i) {
+        const auto wrong = QCoro::waitFor(auth.login("locky", "wrong"));
+        QVERIFY(!wrong.ok());
+        QCOMPARE(wrong.error().detail, QString());
+    }
+
+    // Then even the right password is refused for now, with the time left, in any letter case
+    const auto locked = QCoro::waitFor(auth.login("LOCKY", "right password"));
+    QVERIFY(!locked.ok());
+    QCOMPARE(locked.error().detail, QString("locked"));
+    QVERIFY2(locked.error().message.contains("try again in"), qPrintable(locked.error().message));
+    // And other users are not affected
+    CCPM_VERIFY_OK(QCoro::waitFor(auth.login("newhash", "correct horse battery")));
+
+    // And once the failures are over a minute old, the right password works and clears them
+    QVERIFY(m_db->connection()
+                .exec("UPDATE login_failures SET \"failedAt\" = \"failedAt\" - interval '61 seconds' "
+                      "WHERE login = 'locky'")
+                .lastError()
+                .type() == QSqlError::NoError);
+    CCPM_VERIFY_OK(QCoro::waitFor(auth.login("locky", "right password")));
+    QCOMPARE(m_db->scalar("SELECT count(*) FROM login_failures WHERE login = 'locky'").toInt(), 0);
+}
+
+void TestRepositories::sessionsAreOpenedAndClosed()
+{
+    const QString userId = m_db->scalar("SELECT id FROM users WHERE username = 'newhash'").toString();
+    QVERIFY(!userId.isEmpty());
+    AuthService auth(*m_executor);
+
+    // A session: a row with a SHA-256 token (never the token itself) expiring in 12 h
+    auto session = QCoro::waitFor(auth.openSession(userId));
+    CCPM_VERIFY_OK(session);
+    QCOMPARE(
+        m_db->scalar(QString("SELECT \"userId\" FROM sessions WHERE id = '%1'").arg(session->id)).toString(),
+        userId);
+    QVERIFY(m_db->scalar(
+                    QString("SELECT token ~ '^[0-9a-f]{64}$' FROM sessions WHERE id = '%1'").arg(session->id))
+                .toBool());
+    const qint64 lifetime = QDateTime::currentDateTimeUtc().secsTo(session->expiresAt);
+    QVERIFY2(lifetime > 12 * 3600 - 120 && lifetime <= 12 * 3600 + 120,
+             qPrintable(QString::number(lifetime)));
+    QCOMPARE(*QCoro::waitFor(auth.sessionValid(session->id)), true);
+
+    // An expired one is not valid; a closed one is gone
+    auto shortLived = QCoro::waitFor(auth.openSession(userId, std::chrono::seconds(-1)));
+    CCPM_VERIFY_OK(shortLived);
+    QCOMPARE(*QCoro::waitFor(auth.sessionValid(shortLived->id)), false);
+    CCPM_VERIFY_OK(QCoro::waitFor(auth.closeSession(session->id)));
+    QCOMPARE(*QCoro::waitFor(auth.sessionValid(session->id)), false);
+    QCOMPARE(m_db->scalar(QString("SELECT count(*) FROM sessions WHERE id = '%1'").arg(session->id)).toInt(),
+             0);
 }
 
 void TestRepositories::seederFillsEmptyAndRefusesNonEmpty()

@@ -77,9 +77,12 @@ void LoginDialog::tryLogin()
                    [this](Result<UserRow> result) {
                        setBusy(false);
                        if (!result) {
-                           const QString message = result.error().kind == Error::Kind::Auth
-                                                       ? tr("Invalid username or password")
-                                                       : result.error().message;
+                           const bool locked = result.error().detail == QLatin1String("locked");
+                           const QString message =
+                               locked
+                                   ? tr("Too many failed attempts for this username: try again in a minute.")
+                               : result.error().kind == Error::Kind::Auth ? tr("Invalid username or password")
+                                                                          : result.error().message;
                            m_message->setText(message);
                            m_message->show();
                            m_password->selectAll();
