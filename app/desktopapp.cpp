@@ -76,16 +76,50 @@ QCoro::Task<> DesktopApp::run()
         m_login->submit(autoLogin, qEnvironmentVariable("CCPM_DESK_PASSWORD"));
 }
 
-void DesktopApp::showMainWindow(const UserRow &user)
+void DesktopApp::openSession(const UserRow &user)
 {
-    // The desk's working session (issue #5): a "sessions" row for as long as the window is open.
+    // The desk's working session (issue #5): a "sessions" row for as long as the window is open;
+    // when an administrator revokes it or it expires, the password is asked again.
+    m_user = user;
+    if (!m_sessionWatch) {
+        m_sessionWatch = std::make_unique<SessionWatch>(m_core.executor());
+        connect(m_sessionWatch.get(), &SessionWatch::ended, this, &DesktopApp::askPasswordAgain);
+    }
     QCoro::connect(AuthService(m_core.executor()).openSession(user.id), this,
                    [this](Result<AuthService::Session> session) {
-                       if (session)
-                           m_sessionId = session->id;
-                       else
+                       if (!session) {
                            qWarning().noquote() << "no session row:" << session.error().toString();
+                           return;
+                       }
+                       m_sessionId = session->id;
+                       m_sessionWatch->watch(m_sessionId);
                    });
+}
+
+void DesktopApp::askPasswordAgain()
+{
+    m_sessionId.clear();
+    auto *again = new LoginDialog(m_core.executor(), m_core.databaseLabel(), m_window.get());
+    again->setAttribute(Qt::WA_DeleteOnClose);
+    again->setWindowTitle(tr("Session ended — log in again"));
+    again->setWindowModality(Qt::WindowModal);
+    connect(again, &QDialog::accepted, this, [this, again] {
+        if (again->user().id != m_user.id) {
+            QMessageBox::warning(
+                m_window.get(), tr("Another user"),
+                tr("This window belongs to %1. Log in as %1 to go on, or quit.").arg(m_user.username));
+            askPasswordAgain();
+            return;
+        }
+        openSession(m_user);
+    });
+    connect(again, &QDialog::rejected, qApp, &QApplication::quit);
+    again->open();
+}
+
+void DesktopApp::showMainWindow(const UserRow &user)
+{
+    openSession(user);
     m_window = std::make_unique<MainWindow>(m_core.executor(), m_core.feed(), m_core.settings(),
                                             m_core.databaseLabel(), user);
     m_window->showTab(MainWindow::Tab(m_options.screenshotTab));

@@ -4,6 +4,7 @@
 #include "appcore.h"
 #include "hub/hubsettings.h"
 #include "rows.h"
+#include "sessionwatch.h"
 
 #include <QObject>
 #include <QPointer>
@@ -41,6 +42,9 @@ public:
 private:
     QCoro::Task<> run();
     void showMainWindow(const UserRow &user);
+    void openSession(const UserRow &user);
+    /// The session was revoked or expired: the password again, over the window (edits stay).
+    void askPasswordAgain();
     void takeScreenshot();
     void fatal(const QString &title, const Error &error);
 
@@ -48,6 +52,8 @@ private:
     AppCore m_core;
     AgentPresence m_presence; ///< fed by the hub; outlives the window
     QString m_sessionId;      ///< this desk's "sessions" row, deleted at exit
+    std::unique_ptr<SessionWatch> m_sessionWatch;
+    UserRow m_user;
     std::unique_ptr<QProgressDialog> m_progress;
     std::unique_ptr<LoginDialog> m_login;
     std::unique_ptr<MainWindow> m_window;

@@ -2,10 +2,12 @@
 // structure checked by QAbstractItemModelTester, foreign keys shown by name with the id kept,
 // enums translated, timestamps local with UTC in the tooltip, secrets never shown, single-row
 // refresh from the change feed (no reset), bursts folded, inserts and deletes counted again.
+#include "authservice.h"
 #include "changefeed.h"
 #include "entityspecs.h"
 #include "loadedmodel.h"
 #include "pagedtablemodel.h"
+#include "sessionwatch.h"
 #include "testdatabase.h"
 
 #include <QAbstractItemModelTester>
@@ -36,6 +38,7 @@ private slots:
     void feedUpdateRefreshesOneRow();
     void burstOfChangesEndsWithTheLatestRow();
     void feedInsertAndDeleteCountAgain();
+    void revokedSessionEnds();
 
 private:
     std::unique_ptr<TestDatabase> m_db;
@@ -233,6 +236,30 @@ void TestModels::feedInsertAndDeleteCountAgain()
     QTRY_COMPARE(t.model.rowCount(), 3);
     QTRY_COMPARE(t.model.rowOf("cnewuser00000000000000000"), -1);
     QCOMPARE(reset.size(), 0);
+}
+
+void TestModels::revokedSessionEnds()
+{
+    // Given the admin's open session, watched every 50 ms
+    const QString admin = m_db->scalar("SELECT id FROM users WHERE username = 'admin'").toString();
+    auto session = QCoro::waitFor(AuthService(*m_executor).openSession(admin));
+    CCPM_VERIFY_OK(session);
+    SessionWatch watch(*m_executor, 50);
+    QSignalSpy ended(&watch, &SessionWatch::ended);
+    watch.watch(session->id);
+
+    // While the row is there, nothing happens
+    QTest::qWait(300);
+    QCOMPARE(ended.size(), 0);
+
+    // When an administrator deletes it (Sessions tab), the watch says so, once
+    QSqlQuery q(m_db->connection());
+    QVERIFY(q.exec(QString("DELETE FROM sessions WHERE id = '%1'").arg(session->id)));
+    QCOMPARE(q.numRowsAffected(), 1);
+    QTRY_COMPARE(ended.size(), 1);
+    QTest::qWait(200);
+    QCOMPARE(ended.size(), 1);
+    QVERIFY(watch.sessionId().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestModels)
