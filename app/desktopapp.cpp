@@ -103,6 +103,9 @@ void DesktopApp::askPasswordAgain()
     again->setAttribute(Qt::WA_DeleteOnClose);
     again->setWindowTitle(tr("Session ended — log in again"));
     again->setWindowModality(Qt::WindowModal);
+    again->askAgain(tr("Your session has ended (an administrator revoked it, or it expired). Enter your "
+                       "password to go on; nothing you staged is lost."),
+                    m_user.username);
     connect(again, &QDialog::accepted, this, [this, again] {
         if (again->user().id != m_user.id) {
             QMessageBox::warning(

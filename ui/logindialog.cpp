@@ -64,6 +64,14 @@ void LoginDialog::setBusy(bool busy)
     m_submit->setText(busy ? tr("Checking…") : tr("Log in"));
 }
 
+void LoginDialog::askAgain(const QString &reason, const QString &login)
+{
+    m_message->setText(reason);
+    m_message->show();
+    m_login->setText(login);
+    m_password->setFocus();
+}
+
 void LoginDialog::tryLogin()
 {
     if (m_login->text().trimmed().isEmpty() || m_password->text().isEmpty()) {

@@ -25,6 +25,8 @@ public:
 
     /// Fills the fields and submits, as a user would (tests, --login).
     void submit(const QString &login, const QString &password);
+    /// Logging in again (the session ended): says why, fills the username, focuses the password.
+    void askAgain(const QString &reason, const QString &login);
 
 signals:
     /// A login attempt finished; `ok` false carries the message shown.
