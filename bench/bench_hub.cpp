@@ -15,7 +15,10 @@
 //     model emits dataChanged for its row with that status;
 //   - CPU seconds of this process (and of each thread), of the load process and of PostgreSQL,
 //     and resident memory, over the load window.
-// Then it checks in SQL that the updates are in the database. Figures go to standard output as
+// Once a second during the load it also reads PostgreSQL's count of rows updated in "agents" and
+// "tasks" and how many of the load's agents are online, for the rate persisted once all N are
+// online (steady_*; the load's own totals include the ramp, which at 10,000 agents can take most
+// of the run). Then it checks in SQL that the updates are in the database. Figures go to standard output as
 // `<prefix>_<N>_<name>=<value>` lines; everything else goes to standard error.
 //
 // With --peer-url only the load, the CPU and memory of --peer-pid, PostgreSQL's CPU and the SQL
@@ -44,7 +47,10 @@
 
 #include <QCoro/QCoroTask>
 
+#include <QAbstractEventDispatcher>
+
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <sys/resource.h>
 
@@ -286,6 +292,43 @@ struct LoadRun {
 constexpr const char *kFirstAgents = R"sql(
     "id" LIKE 'csimagent%' AND CAST(substr("id", 10) AS integer) <= :n)sql";
 
+/// PostgreSQL's side of the load, sampled once a second during it: rows updated in "agents" and
+/// "tasks" so far (pg_stat_user_tables; each backend publishes its counts about once a second)
+/// and how many of the load's agents are online (not INACTIVE) in the database. From these,
+/// the persisted rate once every agent is online, which the load process's totals (whole run,
+/// ramp included) cannot give.
+struct DbSample {
+    double t = 0;         ///< seconds since the load started, when the query ran
+    double agentRows = 0; ///< rows updated in "agents" so far
+    double taskRows = 0;  ///< and in "tasks"
+    int online = 0;
+};
+
+QCoro::Task<> sampleDb(DbExecutor &db, int agents, std::chrono::steady_clock::time_point start,
+                       std::vector<DbSample> *out, bool *busy)
+{
+    *busy = true;
+    const QString sql = QStringLiteral(R"sql(
+        SELECT (SELECT coalesce(sum("n_tup_upd"), 0) FROM pg_stat_user_tables WHERE "relname" = 'agents'),
+               (SELECT coalesce(sum("n_tup_upd"), 0) FROM pg_stat_user_tables WHERE "relname" = 'tasks'),
+               (SELECT count(*) FROM "agents" WHERE %1 AND "status" <> 'INACTIVE'))sql")
+                            .arg(QLatin1String(kFirstAgents));
+    const Result<DbSample> sample =
+        co_await db.exec([sql, agents, start](QSqlDatabase &d) -> Result<DbSample> {
+            QSqlQuery query(d);
+            query.prepare(sql);
+            query.bindValue(QStringLiteral(":n"), agents);
+            const auto ran = std::chrono::steady_clock::now();
+            if (!query.exec() || !query.next())
+                return Error::fromSql(query.lastError(), sql);
+            return DbSample{std::chrono::duration<double>(ran - start).count(), query.value(0).toDouble(),
+                            query.value(1).toDouble(), query.value(2).toInt()};
+        });
+    if (sample)
+        out->push_back(*sample);
+    *busy = false;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -334,6 +377,8 @@ int main(int argc, char **argv)
     const QString prefix =
         parser.value(prefixOpt).isEmpty() ? QString(peer ? "peer" : "hub") : parser.value(prefixOpt);
     Figures out(QStringLiteral("%1_%2").arg(prefix).arg(agents));
+    out.put("dispatcher",
+            QString::fromLatin1(QAbstractEventDispatcher::instance()->metaObject()->className()));
 
     QFile tokenFile(parser.value(tokensOpt));
     if (!tokenFile.open(QIODevice::ReadOnly | QIODevice::Text)) {
@@ -464,6 +509,14 @@ int main(int argc, char **argv)
     QElapsedTimer wall;
     int hubConnectedMax = 0;
     double allConnectedS = -1, rssMax = rssBefore;
+    std::vector<DbSample> dbSamples;
+    bool dbSampling = false;
+    auto loadStart = std::chrono::steady_clock::now();
+    QTimer dbSampler;
+    QObject::connect(&dbSampler, &QTimer::timeout, [&] {
+        if (!dbSampling)
+            sampleDb(db, agents, loadStart, &dbSamples, &dbSampling);
+    });
     QTimer sampler;
     QObject::connect(&sampler, &QTimer::timeout, [&] {
         rssMax = std::max(rssMax, bench::statusMiB(measured, "VmRSS"));
@@ -479,7 +532,10 @@ int main(int argc, char **argv)
         probe->start();
     sampler.start(100);
     wall.start();
+    loadStart = std::chrono::steady_clock::now();
     load.start();
+    sampleDb(db, agents, loadStart, &dbSamples, &dbSampling);
+    dbSampler.start(1000);
     const int limitMs = int(duration * 1000) + 120000;
     const bool finished = waitUntil([&] { return load.state() == QProcess::NotRunning; }, limitMs);
     LoadRun run;
@@ -490,6 +546,8 @@ int main(int argc, char **argv)
     const double rssAfter = measured > 0 ? bench::statusMiB(measured, "VmRSS") : 0;
     const double hwm = measured > 0 ? bench::statusMiB(measured, "VmHWM") : 0;
     sampler.stop();
+    dbSampler.stop();
+    waitUntil([&] { return !dbSampling; }, 5000);
     stalls.stop();
     if (probe)
         probe->stop();
@@ -570,6 +628,45 @@ int main(int argc, char **argv)
         out.put("gui_stalls_over_50ms", stalls.over50(), 0);
         out.put("model_datachanged", modelChanges, 0);
         out.put("feed_changes", feedChanges, 0);
+    }
+    {
+        // Persisted once every agent is online (steady_*): rows updated per second between the
+        // first sample with all N online and the last sample before the updates stop (S s after
+        // the load started). If they never were all online, over the last 5 s of updates, with
+        // steady_online saying how many were.
+        int onlineMax = 0;
+        double allOnlineS = -1;
+        for (const DbSample &sample : dbSamples) {
+            onlineMax = std::max(onlineMax, sample.online);
+            if (allOnlineS < 0 && sample.online >= agents)
+                allOnlineS = sample.t;
+        }
+        const DbSample *first = nullptr, *last = nullptr;
+        const double from = allOnlineS >= 0 ? allOnlineS : duration - 5;
+        for (const DbSample &sample : dbSamples) {
+            if (sample.t > duration - 0.2)
+                break;
+            if (!first && sample.t >= from)
+                first = &sample;
+            last = &sample;
+        }
+        out.put("db_online_max", onlineMax, 0);
+        out.put("db_all_online_s", allOnlineS, 1);
+        if (first && last && last->t - first->t >= 2) {
+            out.put("steady_from_s", first->t, 1);
+            out.put("steady_to_s", last->t, 1);
+            out.put("steady_online", first->online, 0);
+            // The load alternates agent.setStatus and task.progress, so the updates persisted are
+            // about twice the task rows updated (a hub may touch "agents" more than once per
+            // status update; "tasks" only by task.progress here).
+            const double span = last->t - first->t;
+            const double taskRows = (last->taskRows - first->taskRows) / span;
+            out.put("steady_agent_rows_per_s", (last->agentRows - first->agentRows) / span, 0);
+            out.put("steady_task_rows_per_s", taskRows, 0);
+            out.put("steady_updates_per_s", 2 * taskRows, 0);
+        } else {
+            out.put("steady_updates_per_s", -1, 0);
+        }
     }
     out.put("window_s", run.wallS, 1);
     out.put("drain_s", drainS, 1);

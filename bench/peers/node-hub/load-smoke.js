@@ -34,6 +34,7 @@ function agent(token) {
     });
     ws.on('message', (data) => {
       const reply = JSON.parse(data);
+      if (reply.id === undefined) return; // a notification (task.open on connecting)
       const p = pending.get(reply.id);
       pending.delete(reply.id);
       latencies.push(Number(process.hrtime.bigint() - p.sent) / 1e6);

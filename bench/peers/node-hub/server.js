@@ -1,6 +1,7 @@
 'use strict';
 // The agent protocol (docs/agent-protocol.md) served the way the Node backend would serve it:
 // ws + pg, one pg.Pool, one query per request, nothing batched. The benchmark's baseline.
+// Like our hub it sends task.open (the agent's open tasks) right after the token is accepted.
 //   node server.js --port 8765 --database-url postgresql://user@localhost:5432/ccpm[?host=/socket/dir]
 const crypto = require('node:crypto');
 const http = require('node:http');
@@ -108,6 +109,21 @@ async function call(agentId, method, params) {
   throw new RpcError(-32601, `Method not found: ${method}`);
 }
 
+// task.open, sent once right after the token is accepted (as our hub's AgentNotifier does): the
+// agent's open tasks, oldest first. null when they cannot be read (logged, nothing sent).
+async function openTasks(agentId) {
+  try {
+    const { rows } = await pool.query(
+      `SELECT ${TASK} FROM "tasks" t LEFT JOIN "users" u ON u."id" = t."createdBy"
+       WHERE t."assignedTo" = $1 AND t."status" IN ('PENDING', 'ASSIGNED', 'IN_PROGRESS')
+       ORDER BY t."createdAt", t."id"`, [agentId]);
+    return JSON.stringify({ jsonrpc: '2.0', method: 'task.open', params: { tasks: rows } });
+  } catch (err) {
+    console.error(`cannot read the open tasks of ${agentId}:`, err.message);
+    return null;
+  }
+}
+
 // One message in, at most one reply out (notifications, without "id", are not answered).
 async function handle(agentId, data, isBinary) {
   let request;
@@ -166,13 +182,19 @@ server.on('upgrade', async (req, socket, head) => {
     if (typeof agent === 'number') { ws.close(agent, refusals[agent]); return; }
     const hello = agent ? null : setTimeout(() => ws.close(4401, 'no agent.hello in time'), 10000);
     let queue = Promise.resolve(); // requests run one at a time, in arrival order
+    // Accepting the token sends task.open before anything else on the connection: it runs in the
+    // connection's queue, so the replies to requests that arrive meanwhile come after it.
+    const welcome = async (agentId) => {
+      const notification = await openTasks(agentId);
+      if (notification && ws.readyState === ws.OPEN) ws.send(notification);
+    };
     const accept = (agentId) => {
       agent = agentId;
       const older = live.get(agentId);
       if (older) { older.replaced = true; older.close(4409, 'replaced by a newer connection'); }
       live.set(agentId, ws);
     };
-    if (agent) accept(agent);
+    if (agent) { accept(agent); queue = queue.then(() => welcome(agent)).catch((err) => console.error(`agent ${agent}:`, err)); }
     ws.on('message', (data, isBinary) => {
       ws.lastHeard = Date.now();
       queue = queue.then(async () => {
@@ -184,6 +206,7 @@ server.on('upgrade', async (req, socket, head) => {
           clearTimeout(hello);
           if (typeof result === 'number') { ws.close(result, refusals[result]); return; }
           accept(result);
+          await welcome(result);
           if (req.id !== undefined && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ jsonrpc: '2.0', id: req.id, result: { agentId: result, protocol: 'ccpm.agent.v1' } }));
           return;
         }
