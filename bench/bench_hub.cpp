@@ -361,8 +361,10 @@ int main(int argc, char **argv)
                                       "Our hub without the models and the probe (what they cost it).");
     const QCommandLineOption loadLogOpt("load-log", "Where the load generator's log goes.", "file",
                                         "/dev/null");
+    const QCommandLineOption noDbSampleOpt("no-db-sample",
+                                           "Do not sample PostgreSQL during the load (no steady_* figures).");
     parser.addOptions({urlOpt, tokensOpt, agentsOpt, chatterOpt, durationOpt, portOpt, peerUrlOpt, peerPidOpt,
-                       prefixOpt, agentBinOpt, batchOpt, noGuiOpt, loadLogOpt});
+                       prefixOpt, agentBinOpt, batchOpt, noGuiOpt, loadLogOpt, noDbSampleOpt});
     parser.process(app);
     if (!parser.isSet(urlOpt) || !parser.isSet(tokensOpt)) {
         std::fprintf(stderr, "bench_hub: --database-url and --token-file are required\n");
@@ -534,8 +536,10 @@ int main(int argc, char **argv)
     wall.start();
     loadStart = std::chrono::steady_clock::now();
     load.start();
-    sampleDb(db, agents, loadStart, &dbSamples, &dbSampling);
-    dbSampler.start(1000);
+    if (!parser.isSet(noDbSampleOpt)) {
+        sampleDb(db, agents, loadStart, &dbSamples, &dbSampling);
+        dbSampler.start(1000);
+    }
     const int limitMs = int(duration * 1000) + 120000;
     const bool finished = waitUntil([&] { return load.state() == QProcess::NotRunning; }, limitMs);
     LoadRun run;
