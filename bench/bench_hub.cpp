@@ -15,8 +15,8 @@
 //     model emits dataChanged for its row with that status;
 //   - CPU seconds of this process (and of each thread), of the load process and of PostgreSQL,
 //     and resident memory, over the load window.
-// With --db-sample, once a second during the load it also reads PostgreSQL's count of rows updated in "agents" and
-// "tasks" and how many of the load's agents are online, for the rate persisted once all N are
+// With --db-sample, once a second during the load it also reads PostgreSQL's count of rows updated in
+// "agents" and "tasks" and how many of the load's agents are online, for the rate persisted once all N are
 // online (steady_*; the load's own totals include the ramp, which at 10,000 agents can take most
 // of the run). Then it checks in SQL that the updates are in the database. Figures go to standard output as
 // `<prefix>_<N>_<name>=<value>` lines; everything else goes to standard error.
@@ -313,17 +313,19 @@ QCoro::Task<> sampleDb(DbExecutor &db, int agents, std::chrono::steady_clock::ti
                (SELECT coalesce(sum("n_tup_upd"), 0) FROM pg_stat_user_tables WHERE "relname" = 'tasks'),
                (SELECT count(*) FROM "agents" WHERE %1 AND "status" <> 'INACTIVE'))sql")
                             .arg(QLatin1String(kFirstAgents));
-    const Result<DbSample> sample =
-        co_await db.exec([sql, agents, start](QSqlDatabase &d) -> Result<DbSample> {
-            QSqlQuery query(d);
-            query.prepare(sql);
-            query.bindValue(QStringLiteral(":n"), agents);
-            const auto ran = std::chrono::steady_clock::now();
-            if (!query.exec() || !query.next())
-                return Error::fromSql(query.lastError(), sql);
-            return DbSample{std::chrono::duration<double>(ran - start).count(), query.value(0).toDouble(),
-                            query.value(1).toDouble(), query.value(2).toInt()};
-        });
+    // Named, not written inside the co_await: GCC 12 destroys such a lambda twice
+    // (docs/architecture.md, "GCC 12 and lambdas in coroutines").
+    const auto job = [sql, agents, start](QSqlDatabase &d) -> Result<DbSample> {
+        QSqlQuery query(d);
+        query.prepare(sql);
+        query.bindValue(QStringLiteral(":n"), agents);
+        const auto ran = std::chrono::steady_clock::now();
+        if (!query.exec() || !query.next())
+            return Error::fromSql(query.lastError(), sql);
+        return DbSample{std::chrono::duration<double>(ran - start).count(), query.value(0).toDouble(),
+                        query.value(1).toDouble(), query.value(2).toInt()};
+    };
+    const Result<DbSample> sample = co_await db.exec(job);
     if (sample)
         out->push_back(*sample);
     *busy = false;
@@ -362,8 +364,8 @@ int main(int argc, char **argv)
     const QCommandLineOption loadLogOpt("load-log", "Where the load generator's log goes.", "file",
                                         "/dev/null");
     // Off by default: runs with it aborted with heap corruption 4 times in 11 (docs/performance.md).
-    const QCommandLineOption dbSampleOpt("db-sample",
-                                         "Sample PostgreSQL once a second during the load (steady_* figures).");
+    const QCommandLineOption dbSampleOpt(
+        "db-sample", "Sample PostgreSQL once a second during the load (steady_* figures).");
     parser.addOptions({urlOpt, tokensOpt, agentsOpt, chatterOpt, durationOpt, portOpt, peerUrlOpt, peerPidOpt,
                        prefixOpt, agentBinOpt, batchOpt, noGuiOpt, loadLogOpt, dbSampleOpt});
     parser.process(app);
