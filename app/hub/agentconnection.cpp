@@ -201,7 +201,8 @@ void AgentConnection::startHeartbeat()
                                     << "ms: closing";
             closeWith(CloseCode::Silent, QStringLiteral("no answer to pings"), true);
         } else {
-            m_socket->ping();
+            if (m_socket->state() == QAbstractSocket::ConnectedState)
+                m_socket->ping();
         }
     });
     heartbeat->start();
