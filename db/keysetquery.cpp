@@ -198,20 +198,6 @@ KeysetQuery::Sql KeysetQuery::anchors(int every) const
     return sql;
 }
 
-KeysetQuery::Sql KeysetQuery::row(const QVariant &id) const
-{
-    Sql sql;
-    QStringList where;
-    if (const QString filters = whereClause(sql.bindings); !filters.isEmpty())
-        where << filters;
-    where << m_source.id + QStringLiteral(" = :rowId");
-    sql.text =
-        QStringLiteral("SELECT %1 FROM %2 WHERE %3")
-            .arg(selectList().join(QStringLiteral(", ")), m_source.from, where.join(QStringLiteral(" AND ")));
-    sql.bindings.insert(QStringLiteral(":rowId"), id);
-    return sql;
-}
-
 KeysetQuery::Sql KeysetQuery::rows(const QStringList &ids) const
 {
     Sql sql;

@@ -56,10 +56,8 @@ public:
     /// Backward pages come in reverse order. Each row holds the `Source::columns`, then one text
     /// column per sort key and the id as text: cursorFromRecord() takes them back.
     Sql page(Direction direction, const std::optional<QVariantList> &cursor, int limit) const;
-    /// One row by id, with the same columns as a page row (for refreshing a row in place).
-    Sql row(const QVariant &id) const;
-    /// The rows among `ids` that match the filters, same columns, any order (for refreshing a
-    /// burst of changed rows with one query). Ids compare as text.
+    /// The rows among `ids` that match the filters, with the same columns as a page row, any
+    /// order (for refreshing changed rows in place, a burst in one query). Ids compare as text.
     Sql rows(const QStringList &ids) const;
     /// Exact number of rows matching the filters.
     Sql count() const;

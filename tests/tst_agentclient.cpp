@@ -11,6 +11,7 @@
 #include "changefeed.h"
 #include "dbexecutor.h"
 #include "hub/hubhost.h"
+#include "hubfixtures.h"
 #include "sqlvalues.h"
 #include "testdatabase.h"
 
@@ -34,8 +35,6 @@ using agent::AgentClient;
 using agent::AgentFleet;
 
 namespace {
-
-const QString kAdmin = QStringLiteral("cmx1zcg4000008e7dzffn89tr");
 
 struct Run {
     int exitCode = -1;
@@ -196,22 +195,6 @@ private:
         if (tokenId)
             *tokenId = created->row.id;
         return created->token;
-    }
-    QString newTask(const QString &agent, const QString &status, int progress = 0)
-    {
-        static int n = 0;
-        const QString id = QStringLiteral("cagenttask%1").arg(++n, 15, 10, QLatin1Char('0'));
-        QSqlQuery q(m_db->connection());
-        q.prepare(
-            "INSERT INTO tasks (id, title, description, status, progress, \"createdBy\", \"assignedTo\", "
-            "\"updatedAt\", metadata) VALUES (:id, 'Agent task', 'A task for the reference agent', "
-            "CAST(:s AS \"TaskStatus\"), :p, :by, :agent, now(), '{}')");
-        q.bindValue(":id", id);
-        q.bindValue(":s", status);
-        q.bindValue(":p", progress);
-        q.bindValue(":by", kAdmin);
-        q.bindValue(":agent", agent);
-        return q.exec() ? id : QString();
     }
     QString taskField(const QString &task, const QString &expression) const
     {
@@ -464,8 +447,8 @@ void TestAgentClient::autoAcceptWorksOnAssignedAndInProgressTasks()
     // Given, before the agent connects, an ASSIGNED task and an IN_PROGRESS one at 60 %
     const QString agentId = newAgent("Worker Bot");
     const QString token = tokenFor(agentId);
-    const QString inProgress = newTask(agentId, "IN_PROGRESS", 60);
-    const QString assigned = newTask(agentId, "ASSIGNED");
+    const QString inProgress = insertTask(*m_db, agentId, "IN_PROGRESS", 60);
+    const QString assigned = insertTask(*m_db, agentId, "ASSIGNED");
     QVERIFY(!inProgress.isEmpty() && !assigned.isEmpty());
 
     // When the agent connects with auto-accept and 0.3 s of work per task
@@ -737,7 +720,7 @@ void TestAgentClient::pythonClientFromTheDocs()
     // And an agent with an ASSIGNED task
     const QString agentId = newAgent("Python Bot");
     const QString token = tokenFor(agentId);
-    const QString taskId = newTask(agentId, "ASSIGNED");
+    const QString taskId = insertTask(*m_db, agentId, "ASSIGNED");
     QVERIFY(!taskId.isEmpty());
 
     // When Debian's Python runs it (not a python3 from PATH: it may lack the websockets module)

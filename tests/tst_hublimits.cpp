@@ -6,6 +6,7 @@
 #include "dbexecutor.h"
 #include "hub/hubhost.h"
 #include "hubclient.h"
+#include "hubfixtures.h"
 #include "testdatabase.h"
 
 #include <QElapsedTimer>
@@ -60,11 +61,6 @@ private slots:
     void binaryFramesAreRateLimitedAndInOrder();
 
 private:
-    QString token(const QString &agent)
-    {
-        auto created = QCoro::waitFor(AgentTokenRepository(*m_executor).create(agent, "limits test"));
-        return created ? created->token : QString();
-    }
     std::unique_ptr<hub::HubHost> startHub(const hub::HubSettings &settings)
     {
         auto host = std::make_unique<hub::HubHost>(m_db->settings(), *m_feed);
@@ -114,7 +110,7 @@ void TestHubLimits::failedLoginsAreThrottledPerAddress()
     settings.throttledLoginIntervalMs = 500;
     auto hub = startHub(settings);
     QVERIFY(hub);
-    const QString good = token(kBuildBot);
+    const QString good = newAgentToken(*m_executor, kBuildBot);
 
     // When 3 wrong tokens are tried from 127.0.0.1, each is refused with 4401
     for (int i = 0; i < 3; ++i) {
@@ -151,12 +147,12 @@ void TestHubLimits::connectionsAreCapped()
     auto hub = startHub(settings);
     QVERIFY(hub);
     HubClient bot, assistant, expert;
-    openAndSettle(bot, hub->url(), token(kBuildBot));
-    openAndSettle(assistant, hub->url(), token(kAssistant));
+    openAndSettle(bot, hub->url(), newAgentToken(*m_executor, kBuildBot));
+    openAndSettle(assistant, hub->url(), newAgentToken(*m_executor, kAssistant));
     QCOMPARE(hub->connectedAgents(), 2);
 
     // When a third connects, it is closed with 4503 (the hub is full)
-    openAndSettle(expert, hub->url(), token(kExpert));
+    openAndSettle(expert, hub->url(), newAgentToken(*m_executor, kExpert));
     QCOMPARE(expert.closeCode, 4503);
     QCOMPARE(hub->connectedAgents(), 2);
 
@@ -164,7 +160,7 @@ void TestHubLimits::connectionsAreCapped()
     bot.socket->close();
     QTRY_COMPARE(hub->connectedAgents(), 1);
     HubClient retry;
-    openAndSettle(retry, hub->url(), token(kExpert));
+    openAndSettle(retry, hub->url(), newAgentToken(*m_executor, kExpert));
     QCOMPARE(retry.closeCode, -1);
     QCOMPARE(hub->connectedAgents(), 2);
 }
@@ -174,7 +170,7 @@ void TestHubLimits::manyHandshakesAtOnce()
     // Given the default hub (1,024 pending handshakes, where Qt's default is 30)
     auto hub = startHub(hub::HubSettings{});
     QVERIFY(hub);
-    const QString bearer = token(kBuildBot);
+    const QString bearer = newAgentToken(*m_executor, kBuildBot);
 
     // When 300 connections open at once (one agent: each replaces the one before)
     std::vector<std::unique_ptr<HubClient>> clients;
@@ -207,7 +203,7 @@ void TestHubLimits::peerThatStopsReadingIsCutOff()
         QStringLiteral("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
                        "Authorization: Bearer %1\r\n\r\n")
-            .arg(token(kBuildBot))
+            .arg(newAgentToken(*m_executor, kBuildBot))
             .toLatin1());
     QTRY_VERIFY(raw.bytesAvailable() > 0);
     QVERIFY(raw.read(12).startsWith("HTTP/1.1 101"));
@@ -284,7 +280,7 @@ void TestHubLimits::socketsWithoutHandshakeAreDropped()
     QVERIFY(timer.elapsed() < 3000);
     // And a real agent still gets in
     HubClient bot;
-    openAndSettle(bot, hub->url(), token(kBuildBot));
+    openAndSettle(bot, hub->url(), newAgentToken(*m_executor, kBuildBot));
     QCOMPARE(bot.closeCode, -1);
 }
 
@@ -296,7 +292,7 @@ void TestHubLimits::requestsPilingUpCloseWith1008()
     auto hub = startHub(settings);
     QVERIFY(hub);
     HubClient bot;
-    openAndSettle(bot, hub->url(), token(kBuildBot));
+    openAndSettle(bot, hub->url(), newAgentToken(*m_executor, kBuildBot));
     QCOMPARE(bot.closeCode, -1);
 
     // When it pipelines 40 requests of 400 kB (16 MB) that each need the database
@@ -317,7 +313,7 @@ void TestHubLimits::binaryFramesAreRateLimitedAndInOrder()
     auto hub = startHub(settings);
     QVERIFY(hub);
     HubClient bot;
-    openAndSettle(bot, hub->url(), token(kBuildBot)); // one request used
+    openAndSettle(bot, hub->url(), newAgentToken(*m_executor, kBuildBot)); // one request used
     // A text request, a binary frame, then 4 binary frames: answered in order, the last two refused
     bot.call(2, "task.list", {});
     for (int i = 0; i < 5; ++i)

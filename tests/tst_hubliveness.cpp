@@ -7,6 +7,7 @@
 #include "dbexecutor.h"
 #include "hub/hubhost.h"
 #include "hubclient.h"
+#include "hubfixtures.h"
 #include "testdatabase.h"
 
 #include <QSqlQuery>
@@ -32,11 +33,6 @@ private slots:
     void requestFloodIsRateLimited();
 
 private:
-    QString token(const QString &agent)
-    {
-        auto created = QCoro::waitFor(AgentTokenRepository(*m_executor).create(agent, "liveness test"));
-        return created ? created->token : QString();
-    }
     QString agentField(const QString &agent, const QString &expression) const
     {
         return m_db
@@ -84,7 +80,7 @@ void TestHubLiveness::silentPeerIsClosedAndMarkedInactive()
     QSqlQuery q(m_db->connection());
     QVERIFY(q.exec(QStringLiteral("UPDATE agents SET status = 'BUSY', \"lastSeenAt\" = NULL WHERE id = '%1'")
                        .arg(kBuildBot)));
-    const QString bearer = token(kBuildBot);
+    const QString bearer = newAgentToken(*m_executor, kBuildBot);
     QVERIFY(!bearer.isEmpty());
 
     // When a peer completes the WebSocket handshake with its token, then answers nothing
@@ -110,7 +106,7 @@ void TestHubLiveness::answeringPeerStaysConnected()
 {
     // Given the Assistant connected with a real WebSocket client, which answers pings
     HubClient assistant;
-    assistant.open(m_hub->url(), token(kAssistant));
+    assistant.open(m_hub->url(), newAgentToken(*m_executor, kAssistant));
     QTRY_COMPARE(assistant.socket->state(), QAbstractSocket::ConnectedState);
     assistant.call(1, "agent.setStatus", {{"status", "BUSY"}});
     QTRY_VERIFY(!assistant.reply(1).isEmpty());
@@ -128,7 +124,7 @@ void TestHubLiveness::requestFloodIsRateLimited()
 {
     // Given an agent connected (20 requests per minute in this test's settings)
     HubClient flood;
-    flood.open(m_hub->url(), token(kBuildBot));
+    flood.open(m_hub->url(), newAgentToken(*m_executor, kBuildBot));
     QTRY_COMPARE(flood.socket->state(), QAbstractSocket::ConnectedState);
 
     // When it sends 30 status reports without waiting, the last one INACTIVE

@@ -8,6 +8,7 @@
 #include "entityspecs.h"
 #include "hub/hubhost.h"
 #include "hubclient.h"
+#include "hubfixtures.h"
 #include "loadedmodel.h"
 #include "sqlvalues.h"
 #include "testdatabase.h"
@@ -61,22 +62,6 @@ private slots:
     void agentToAgentMessage();
 
 private:
-    QString newTask(const QString &agent, const QString &status)
-    {
-        static int n = 0;
-        const QString id = QStringLiteral("cnotifytask%1").arg(++n, 14, 10, QLatin1Char('0'));
-        QSqlQuery q(m_db->connection());
-        q.prepare(
-            "INSERT INTO tasks (id, title, description, status, \"createdBy\", \"assignedTo\", "
-            "\"updatedAt\", "
-            "metadata) VALUES (:id, 'Notify task', 'A task made by the test', CAST(:s AS \"TaskStatus\"), "
-            ":by, :agent, now(), '{}')");
-        q.bindValue(":id", id);
-        q.bindValue(":s", status);
-        q.bindValue(":by", kAdmin);
-        q.bindValue(":agent", sql::nullableText(agent));
-        return q.exec() ? id : QString();
-    }
     /// A manager's message to `agent`, written as the backend would, and announced like the GUI does.
     QString managerMessage(const QString &agent, const QString &content)
     {
@@ -96,23 +81,10 @@ private:
         m_feed->publish("messages", id, ChangeFeed::Op::Insert, "desk");
         return id;
     }
-    QJsonObject call(HubClient &client, const QString &method, const QJsonObject &params)
-    {
-        const int id = ++m_nextId;
-        client.call(id, method, params);
-        for (int i = 0; i < 1000 && client.reply(id).isEmpty(); ++i)
-            QTest::qWait(5);
-        return client.reply(id);
-    }
-    QString token(const QString &agent)
-    {
-        auto created = QCoro::waitFor(AgentTokenRepository(*m_executor).create(agent, "notify test"));
-        return created ? created->token : QString();
-    }
     /// Connects and waits for task.open, the hub's first notification.
     bool connect(HubClient &client, const QString &agent)
     {
-        const QString t = token(agent);
+        const QString t = newAgentToken(*m_executor, agent);
         if (t.isEmpty())
             return false;
         client.open(m_hub->url(), t);
@@ -131,7 +103,6 @@ private:
     std::unique_ptr<DbExecutor> m_executor;
     std::unique_ptr<ChangeFeed> m_feed;
     std::unique_ptr<hub::HubHost> m_hub;
-    int m_nextId = 0;
 };
 
 void TestHubNotify::initTestCase()
@@ -158,17 +129,16 @@ void TestHubNotify::cleanupTestCase()
 void TestHubNotify::sendAndList()
 {
     // Given Build Bot connected, holding a task
-    const QString task = newTask(kBuildBot, "IN_PROGRESS");
+    const QString task = insertTask(*m_db, kBuildBot, "IN_PROGRESS");
     HubClient bot;
     QVERIFY(connect(bot, kBuildBot));
 
     // When it sends a message about the task to the admin
-    const QJsonObject sent = call(bot, "message.send",
-                                  {{"content", "Halfway there"},
-                                   {"taskId", task},
-                                   {"receiverId", kAdmin},
-                                   {"receiverType", "USER"},
-                                   {"metadata", QJsonObject{{"kind", "status"}}}});
+    const QJsonObject sent = bot.request("message.send", {{"content", "Halfway there"},
+                                                          {"taskId", task},
+                                                          {"receiverId", kAdmin},
+                                                          {"receiverType", "USER"},
+                                                          {"metadata", QJsonObject{{"kind", "status"}}}});
 
     // Then the reply holds the stored message, and the database has it as the agent's
     QCOMPARE(path(sent, "result.message.content").toString(), QString("Halfway there"));
@@ -183,20 +153,20 @@ void TestHubNotify::sendAndList()
         QString("%1 AGENT %2 status").arg(kBuildBot, kAdmin));
 
     // And message.list on the task shows it, oldest first; "since" its time leaves it out
-    const QJsonObject second = call(bot, "message.send", {{"content", "Done soon"}, {"taskId", task}});
+    const QJsonObject second = bot.request("message.send", {{"content", "Done soon"}, {"taskId", task}});
     QVERIFY(path(second, "result.message.receiverId").isNull());
     const QJsonArray listed =
-        path(call(bot, "message.list", {{"taskId", task}}), "result.messages").toArray();
+        path(bot.request("message.list", {{"taskId", task}}), "result.messages").toArray();
     QCOMPARE(listed.size(), 2);
     QCOMPARE(listed.at(0).toObject().value("id").toString(), id);
     const QString firstTime = listed.at(0).toObject().value("createdAt").toString();
     const QJsonArray after =
-        path(call(bot, "message.list", {{"taskId", task}, {"since", firstTime}}), "result.messages")
+        path(bot.request("message.list", {{"taskId", task}, {"since", firstTime}}), "result.messages")
             .toArray();
     QCOMPARE(after.size(), 1);
     QCOMPARE(after.at(0).toObject().value("content").toString(), QString("Done soon"));
     const QJsonArray limited =
-        path(call(bot, "message.list", {{"taskId", task}, {"limit", 1}}), "result.messages").toArray();
+        path(bot.request("message.list", {{"taskId", task}, {"limit", 1}}), "result.messages").toArray();
     QCOMPARE(limited.size(), 1);
 }
 
@@ -205,7 +175,7 @@ void TestHubNotify::messageErrors_data()
     QTest::addColumn<QString>("method");
     QTest::addColumn<QJsonObject>("params");
     QTest::addColumn<int>("code");
-    const QString othersTask = newTask(kAssistant, "IN_PROGRESS");
+    const QString othersTask = insertTask(*m_db, kAssistant, "IN_PROGRESS");
     QTest::newRow("no content") << "message.send" << QJsonObject{} << -32602;
     QTest::newRow("blank content") << "message.send" << QJsonObject{{"content", "  "}} << -32602;
     QTest::newRow("content not a string") << "message.send" << QJsonObject{{"content", 5}} << -32602;
@@ -245,7 +215,7 @@ void TestHubNotify::messageErrors()
     QVERIFY(connect(bot, kBuildBot));
     const int before = m_db->scalar("SELECT count(*) FROM messages").toInt();
 
-    const QJsonObject reply = call(bot, method, params);
+    const QJsonObject reply = bot.request(method, params);
 
     QCOMPARE(path(reply, "error.code").toInt(), code);
     QVERIFY(!path(reply, "error.message").toString().isEmpty());
@@ -257,9 +227,9 @@ void TestHubNotify::openTasksOnConnect()
     // Given the assistant holds an ASSIGNED and an IN_PROGRESS task, and has finished one
     QSqlQuery(m_db->connection())
         .exec(QString("UPDATE tasks SET \"assignedTo\" = NULL WHERE \"assignedTo\" = '%1'").arg(kAssistant));
-    const QString assigned = newTask(kAssistant, "ASSIGNED");
-    const QString running = newTask(kAssistant, "IN_PROGRESS");
-    newTask(kAssistant, "COMPLETED");
+    const QString assigned = insertTask(*m_db, kAssistant, "ASSIGNED");
+    const QString running = insertTask(*m_db, kAssistant, "IN_PROGRESS");
+    insertTask(*m_db, kAssistant, "COMPLETED");
 
     // When it connects
     HubClient assistant;
@@ -278,7 +248,7 @@ void TestHubNotify::openTasksOnConnect()
 void TestHubNotify::managerAssignsInTheModel()
 {
     // Given Build Bot and the assistant connected, a PENDING task nobody holds, and the tasks view
-    const QString task = newTask(QString(), "PENDING");
+    const QString task = insertTask(*m_db, QString(), "PENDING");
     HubClient bot, assistant;
     QVERIFY(connect(bot, kBuildBot));
     QVERIFY(connect(assistant, kAssistant));
@@ -307,7 +277,7 @@ void TestHubNotify::managerAssignsInTheModel()
              QString("HIGH"));
 
     // When the agent accepts it itself, no echo comes back
-    QCOMPARE(path(call(bot, "task.accept", {{"taskId", task}}), "result.task.status").toString(),
+    QCOMPARE(path(bot.request("task.accept", {{"taskId", task}}), "result.task.status").toString(),
              QString("IN_PROGRESS"));
 
     // When the manager, seeing it IN_PROGRESS, reassigns it to the assistant
@@ -336,7 +306,7 @@ void TestHubNotify::managerAssignsInTheModel()
 
 void TestHubNotify::messagesLiveAndOnNextConnection()
 {
-    const QString agentToken = token(kBuildBot);
+    const QString agentToken = newAgentToken(*m_executor, kBuildBot);
     {
         // Given Build Bot connected, a manager's message reaches it live
         HubClient bot;
@@ -387,8 +357,8 @@ void TestHubNotify::agentToAgentMessage()
     QVERIFY(connect(assistant, kAssistant));
 
     const QJsonObject sent =
-        call(bot, "message.send",
-             {{"content", "Can you review?"}, {"receiverId", kAssistant}, {"receiverType", "AGENT"}});
+        bot.request("message.send",
+                    {{"content", "Can you review?"}, {"receiverId", kAssistant}, {"receiverType", "AGENT"}});
     QVERIFY2(sent.contains("result"), QJsonDocument(sent).toJson());
 
     QVERIFY(waitFor(assistant, "message.received"));
@@ -397,7 +367,7 @@ void TestHubNotify::agentToAgentMessage()
     QCOMPARE(path(notifications(assistant, "message.received").last(), "params.message.senderId").toString(),
              kBuildBot);
     // The assistant's inbox lists it too
-    const QJsonArray inbox = path(call(assistant, "message.list", {}), "result.messages").toArray();
+    const QJsonArray inbox = path(assistant.request("message.list", {}), "result.messages").toArray();
     QVERIFY(!inbox.isEmpty());
     QCOMPARE(inbox.last().toObject().value("content").toString(), QString("Can you review?"));
 }

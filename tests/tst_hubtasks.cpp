@@ -8,6 +8,7 @@
 #include "hub/closecodes.h"
 #include "hub/hubhost.h"
 #include "hubclient.h"
+#include "hubfixtures.h"
 #include "pagedtablemodel.h"
 #include "sqlvalues.h"
 #include "tasklifecycle.h"
@@ -27,7 +28,6 @@ namespace {
 
 const QString kBuildBot = QStringLiteral("cmx1zcg8u00058e7dt2kazxzd");
 const QString kAssistant = QStringLiteral("cmx1zcg8i00038e7d4rutgnst");
-const QString kAdmin = QStringLiteral("cmx1zcg4000008e7dzffn89tr");
 
 /// The value at a dotted path ("result.task.status") of a reply.
 QJsonValue path(const QJsonValue &value, const QString &dotted)
@@ -58,48 +58,22 @@ private slots:
     void browserOriginIsRefused();
 
 private:
-    /// A new task assigned to `agent` in `status`; its id.
-    QString newTask(const QString &agent, const QString &status)
-    {
-        static int n = 0;
-        const QString id = QStringLiteral("ctesttask%1").arg(++n, 16, 10, QLatin1Char('0'));
-        QSqlQuery q(m_db->connection());
-        q.prepare(
-            "INSERT INTO tasks (id, title, description, status, \"createdBy\", \"assignedTo\", "
-            "\"updatedAt\", "
-            "metadata) VALUES (:id, 'Test task', 'A task made by the test', CAST(:s AS \"TaskStatus\"), "
-            ":by, :agent, now(), '{}')");
-        q.bindValue(":id", id);
-        q.bindValue(":s", status);
-        q.bindValue(":by", kAdmin);
-        q.bindValue(":agent", sql::nullableText(agent));
-        return q.exec() ? id : QString();
-    }
     QString field(const QString &task, const QString &expression) const
     {
         return m_db
             ->scalar(QStringLiteral("SELECT (%1)::text FROM tasks WHERE id = '%2'").arg(expression, task))
             .toString();
     }
-    /// Calls and waits for the reply.
-    QJsonObject call(HubClient &client, const QString &method, const QJsonObject &params)
-    {
-        const int id = ++m_nextId;
-        client.call(id, method, params);
-        for (int i = 0; i < 1000 && client.reply(id).isEmpty(); ++i)
-            QTest::qWait(5);
-        return client.reply(id);
-    }
     bool connect(HubClient &client, const QString &agent)
     {
-        auto token = QCoro::waitFor(AgentTokenRepository(*m_executor).create(agent, "tasks test"));
-        if (!token)
+        const QString token = newAgentToken(*m_executor, agent, "tasks test");
+        if (token.isEmpty())
             return false;
-        client.open(m_hub->url(), token->token);
+        client.open(m_hub->url(), token);
         for (int i = 0; i < 1000 && client.socket->state() != QAbstractSocket::ConnectedState; ++i)
             QTest::qWait(5);
         // The token check runs after the handshake: a first answered call proves it is done.
-        return !call(client, "task.list", {}).isEmpty();
+        return !client.request("task.list", {}).isEmpty();
     }
 
     std::unique_ptr<TestDatabase> m_db;
@@ -137,7 +111,7 @@ void TestHubTasks::cleanupTestCase()
 void TestHubTasks::acceptProgressComplete()
 {
     // Given a task assigned to Build Bot, the GUI's tasks view, and Build Bot connected
-    const QString task = newTask(kBuildBot, "ASSIGNED");
+    const QString task = insertTask(*m_db, kBuildBot, "ASSIGNED");
     QVERIFY(!task.isEmpty());
     PagedTableModel view(*m_executor, specs::tasks());
     QAbstractItemModelTester tester(&view, QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -149,28 +123,29 @@ void TestHubTasks::acceptProgressComplete()
 
     // task.list shows it among the agent's tasks, and only the agent's
     const QJsonArray listed =
-        path(call(bot, "task.list", {{"status", "ASSIGNED"}}), "result.tasks").toArray();
+        path(bot.request("task.list", {{"status", "ASSIGNED"}}), "result.tasks").toArray();
     QVERIFY(std::any_of(listed.begin(), listed.end(),
                         [&](const QJsonValue &t) { return path(t, "id").toString() == task; }));
     for (const QJsonValue &t : listed)
         QCOMPARE(path(t, "status").toString(), QStringLiteral("ASSIGNED"));
 
     // accept → IN_PROGRESS, in the database before the reply, and in the view
-    QJsonObject reply = call(bot, "task.accept", {{"taskId", task}});
+    QJsonObject reply = bot.request("task.accept", {{"taskId", task}});
     QCOMPARE(path(reply, "result.task.status").toString(), QStringLiteral("IN_PROGRESS"));
     QCOMPARE(field(task, "status"), QStringLiteral("IN_PROGRESS"));
     QTRY_COMPARE(view.index(view.rowOf(task), specs::TaskColumns::Status).data(Qt::EditRole).toString(),
                  QStringLiteral("IN_PROGRESS"));
 
     // progress with a note
-    reply = call(bot, "task.progress", {{"taskId", task}, {"progress", 40}, {"note", "halfway, \"quoted\""}});
+    reply =
+        bot.request("task.progress", {{"taskId", task}, {"progress", 40}, {"note", "halfway, \"quoted\""}});
     QCOMPARE(path(reply, "result.task.progress").toInt(), 40);
     QCOMPARE(field(task, "progress"), QStringLiteral("40"));
     QCOMPARE(field(task, "metadata->>'progressNote'"), QStringLiteral("halfway, \"quoted\""));
 
     // complete with a result: COMPLETED, progress 100, completedAt, metadata.result
-    reply = call(bot, "task.complete",
-                 {{"taskId", task}, {"result", QJsonObject{{"artifact", "build-42.tar.gz"}}}});
+    reply = bot.request("task.complete",
+                        {{"taskId", task}, {"result", QJsonObject{{"artifact", "build-42.tar.gz"}}}});
     QCOMPARE(path(reply, "result.task.status").toString(), QStringLiteral("COMPLETED"));
     QVERIFY(!path(reply, "result.task.completedAt").toString().isEmpty());
     QCOMPARE(field(task, "status || ' ' || progress"), QStringLiteral("COMPLETED 100"));
@@ -184,14 +159,14 @@ void TestHubTasks::releaseAndFail()
 {
     HubClient bot;
     QVERIFY(connect(bot, kBuildBot));
-    const QString released = newTask(kBuildBot, "IN_PROGRESS");
-    QJsonObject reply = call(bot, "task.release", {{"taskId", released}});
+    const QString released = insertTask(*m_db, kBuildBot, "IN_PROGRESS");
+    QJsonObject reply = bot.request("task.release", {{"taskId", released}});
     QCOMPARE(path(reply, "result.task.status").toString(), QStringLiteral("PENDING"));
     QCOMPARE(field(released, "status || '/' || coalesce(\"assignedTo\", 'nobody')"),
              QStringLiteral("PENDING/nobody"));
 
-    const QString failed = newTask(kBuildBot, "ASSIGNED");
-    reply = call(bot, "task.fail", {{"taskId", failed}, {"reason", "disk full"}});
+    const QString failed = insertTask(*m_db, kBuildBot, "ASSIGNED");
+    reply = bot.request("task.fail", {{"taskId", failed}, {"reason", "disk full"}});
     QCOMPARE(path(reply, "result.task.status").toString(), QStringLiteral("FAILED"));
     QCOMPARE(field(failed, "metadata->>'failureReason'"), QStringLiteral("disk full"));
 }
@@ -243,7 +218,7 @@ void TestHubTasks::errors()
     QFETCH(QJsonObject, params);
     QFETCH(int, code);
     const QString task =
-        owner.isEmpty() ? QStringLiteral("cnosuchtask00000000000000") : newTask(owner, status);
+        owner.isEmpty() ? QStringLiteral("cnosuchtask00000000000000") : insertTask(*m_db, owner, status);
     if (!params.contains("taskId"))
         params.insert("taskId", task);
     else if (params.value("taskId").isNull())
@@ -252,7 +227,7 @@ void TestHubTasks::errors()
 
     HubClient bot;
     QVERIFY(connect(bot, kBuildBot));
-    const QJsonObject reply = call(bot, method, params);
+    const QJsonObject reply = bot.request(method, params);
 
     QCOMPARE(path(reply, "error.code").toInt(), code);
     QVERIFY(!path(reply, "error.message").toString().isEmpty());
@@ -271,7 +246,7 @@ void TestHubTasks::exactlyOneWriterWins()
     QVERIFY(connect(assistant, kAssistant));
     for (int round = 0; round < 20; ++round) {
         // When both accept the same unassigned PENDING task at once
-        const QString task = newTask(QString(), "PENDING");
+        const QString task = insertTask(*m_db, QString(), "PENDING");
         QVERIFY(!task.isEmpty());
         const int a = ++m_nextId;
         const int b = ++m_nextId;
@@ -294,10 +269,10 @@ void TestHubTasks::exactlyOneWriterWins()
 void TestHubTasks::progressReportsAreCoalesced()
 {
     // Given two running tasks of Build Bot and one of the Assistant
-    const QString mine1 = newTask(kBuildBot, "IN_PROGRESS");
-    const QString mine2 = newTask(kBuildBot, "IN_PROGRESS");
-    const QString theirs = newTask(kAssistant, "IN_PROGRESS");
-    const QString done = newTask(kBuildBot, "COMPLETED");
+    const QString mine1 = insertTask(*m_db, kBuildBot, "IN_PROGRESS");
+    const QString mine2 = insertTask(*m_db, kBuildBot, "IN_PROGRESS");
+    const QString theirs = insertTask(*m_db, kAssistant, "IN_PROGRESS");
+    const QString done = insertTask(*m_db, kBuildBot, "COMPLETED");
     TaskLifecycle lifecycle(*m_executor);
 
     // When 60 reports arrive at once (they go into a few batches): 20 rising on each of Build
@@ -347,8 +322,8 @@ void TestHubTasks::anUnstorableReportFailsOnlyItself()
 {
     // Given running tasks of both agents, and a progress note PostgreSQL cannot store (U+0000;
     // the hub refuses it with -32602 before this, so this is the writer's own defence)
-    const QString mine = newTask(kBuildBot, "IN_PROGRESS");
-    const QString theirs = newTask(kAssistant, "IN_PROGRESS");
+    const QString mine = insertTask(*m_db, kBuildBot, "IN_PROGRESS");
+    const QString theirs = insertTask(*m_db, kAssistant, "IN_PROGRESS");
     TaskLifecycle lifecycle(*m_executor);
 
     // When the bad report shares a batch with good ones
@@ -367,12 +342,11 @@ void TestHubTasks::anUnstorableReportFailsOnlyItself()
     // And over the wire the hub refuses such strings as invalid params
     HubClient bot;
     QVERIFY(connect(bot, kBuildBot));
-    const QJsonObject nul =
-        call(bot, "task.progress",
-             {{"taskId", mine}, {"progress", 5}, {"note", QString(QString("a") + QChar(0))}});
+    const QJsonObject nul = bot.request(
+        "task.progress", {{"taskId", mine}, {"progress", 5}, {"note", QString(QString("a") + QChar(0))}});
     QCOMPARE(path(nul, "error.code").toInt(), -32602);
     const QJsonObject surrogate =
-        call(bot, "task.progress", {{"taskId", QString(QChar(0xd800))}, {"progress", 5}});
+        bot.request("task.progress", {{"taskId", QString(QChar(0xd800))}, {"progress", 5}});
     QCOMPARE(path(surrogate, "error.code").toInt(), -32602);
     QVERIFY2(!path(surrogate, "error.message").toString().contains("EXECUTE"),
              qPrintable(path(surrogate, "error.message").toString()));
@@ -389,22 +363,22 @@ void TestHubTasks::helloAuthenticatesWithoutAHeader()
 
     // When its first request is agent.hello with the token
     const QJsonObject hello =
-        call(bot, "agent.hello", {{"token", token->token}, {"name", "bot"}, {"version", "1.0"}});
+        bot.request("agent.hello", {{"token", token->token}, {"name", "bot"}, {"version", "1.0"}});
 
     // Then it is that agent, speaking ccpm.agent.v1, and its requests are answered
     QCOMPARE(path(hello, "result.agentId").toString(), kBuildBot);
     QCOMPARE(path(hello, "result.protocol").toString(), QStringLiteral("ccpm.agent.v1"));
-    QVERIFY(path(call(bot, "task.list", {}), "result.tasks").isArray());
+    QVERIFY(path(bot.request("task.list", {}), "result.tasks").isArray());
     QTest::qWait(700); // past the hello timeout: still connected
     QCOMPARE(bot.socket->state(), QAbstractSocket::ConnectedState);
 
     // And a second hello: the same token is fine, another agent's token does not switch agents
-    QCOMPARE(path(call(bot, "agent.hello", {{"token", token->token}}), "result.agentId").toString(),
+    QCOMPARE(path(bot.request("agent.hello", {{"token", token->token}}), "result.agentId").toString(),
              kBuildBot);
     auto other = QCoro::waitFor(AgentTokenRepository(*m_executor).create(kAssistant, "hello test"));
     QVERIFY(other.ok());
-    QCOMPARE(path(call(bot, "agent.hello", {{"token", other->token}}), "error.code").toInt(), -32001);
-    QCOMPARE(path(call(bot, "agent.hello", {{"token", "ccpm_nope"}}), "error.code").toInt(), -32001);
+    QCOMPARE(path(bot.request("agent.hello", {{"token", other->token}}), "error.code").toInt(), -32001);
+    QCOMPARE(path(bot.request("agent.hello", {{"token", "ccpm_nope"}}), "error.code").toInt(), -32001);
 }
 
 void TestHubTasks::helloRefusals_data()

@@ -6,6 +6,7 @@
 
 #include <QJsonArray>
 #include <QLoggingCategory>
+#include <QPointer>
 
 Q_LOGGING_CATEGORY(lcNotify, "ccpm.hub.notify")
 
@@ -59,15 +60,18 @@ void AgentNotifier::hold(const TaskRow &task)
         m_holder.remove(task.id);
 }
 
-void AgentNotifier::taskChangedByAgent(const QString &agentId, const TaskRow &task)
+void AgentNotifier::taskChangedByAgent(const TaskRow &task)
 {
-    Q_UNUSED(agentId)
     hold(task);
 }
 
 QCoro::Task<> AgentNotifier::welcome(QString agentId)
 {
+    // A detached coroutine: the notifier may be gone when a query comes back.
+    const QPointer<AgentNotifier> self(this);
     const Result<QList<TaskRow>> open = co_await m_tasks.openFor(agentId);
+    if (!self)
+        co_return; // the hub stopped meanwhile
     if (!m_connected.contains(agentId))
         co_return; // gone meanwhile
     if (!open) {
@@ -84,6 +88,8 @@ QCoro::Task<> AgentNotifier::welcome(QString agentId)
     }
     const Result<QList<MessageRow>> missed =
         co_await m_messages.claimUndelivered(agentId, kMissedMessagesPerConnect);
+    if (!self)
+        co_return; // the hub stopped meanwhile
     if (!missed) {
         qCWarning(lcNotify).noquote()
             << "cannot read the messages of" << agentId << ":" << missed.error().toString();
@@ -111,11 +117,15 @@ void AgentNotifier::onRowChanged(const QString &table, const QString &id, Change
 
 QCoro::Task<> AgentNotifier::readChangedTasks()
 {
+    // A detached coroutine: the notifier may be gone when a query comes back.
+    const QPointer<AgentNotifier> self(this);
     m_reading = true;
     while (!m_changedTasks.isEmpty() && !m_connected.isEmpty()) {
         const QStringList ids(m_changedTasks.cbegin(), m_changedTasks.cend());
         m_changedTasks.clear();
         const Result<QList<TaskRow>> rows = co_await m_tasks.tasks(ids);
+        if (!self)
+            co_return; // the hub stopped meanwhile
         if (!rows) {
             qCWarning(lcNotify).noquote() << "cannot read changed tasks:" << rows.error().toString();
             continue;
@@ -157,11 +167,15 @@ void AgentNotifier::notifyTaskChange(const QString &taskId, const TaskRow *task)
 
 QCoro::Task<> AgentNotifier::deliver(QString messageId)
 {
+    // A detached coroutine: the notifier may be gone when a query comes back.
+    const QPointer<AgentNotifier> self(this);
     // Whom is it for? Only a connected agent's message is claimed now; the rest wait for
     // their agent's next connection.
     if (m_connected.isEmpty())
         co_return;
     const Result<MessageRow> row = co_await m_messageRows.get(messageId);
+    if (!self)
+        co_return; // the hub stopped meanwhile
     if (!row) {
         if (row.error().kind != Error::Kind::NotFound)
             qCWarning(lcNotify).noquote()
@@ -172,6 +186,8 @@ QCoro::Task<> AgentNotifier::deliver(QString messageId)
         co_return;
     const QString agentId = row->receiverId;
     const Result<std::optional<MessageRow>> claimed = co_await m_messages.claim(messageId, agentId);
+    if (!self)
+        co_return; // the hub stopped meanwhile
     if (!claimed) {
         qCWarning(lcNotify).noquote()
             << "cannot mark message" << messageId << "delivered:" << claimed.error().toString();

@@ -42,7 +42,7 @@ public:
     void agentConnected(const QString &agentId);
     void agentDisconnected(const QString &agentId);
     /// The agent changed the task through the hub (accept, release, …).
-    void taskChangedByAgent(const QString &agentId, const TaskRow &task);
+    void taskChangedByAgent(const TaskRow &task);
 
 private:
     void onRowChanged(const QString &table, const QString &id, ChangeFeed::Op op, const QString &origin);

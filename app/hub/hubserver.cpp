@@ -95,9 +95,7 @@ HubServer::HubServer(DbExecutor &executor, ChangeFeed &feed, HubSettings setting
             connection->checkOutgoing();
     });
     m_watchdog.start();
-    m_tasks.setOnChanged([this](const QString &agentId, const TaskRow &task) {
-        m_notifier.taskChangedByAgent(agentId, task);
-    });
+    m_tasks.setOnChanged([this](const TaskRow &task) { m_notifier.taskChangedByAgent(task); });
     connect(&m_server, &QWebSocketServer::newConnection, this, &HubServer::onNewConnection);
     // Qt asks for every handshake, with an empty origin when there is no Origin header (agents
     // send none; browsers always do).

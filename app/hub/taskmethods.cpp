@@ -128,7 +128,7 @@ QCoro::Task<QByteArray> TaskMethods::call(QString agentId, jsonrpc::Request requ
         co_return failure(request.id, row.error());
     m_feed->publish(QStringLiteral("tasks"), row->id, ChangeFeed::Op::Update, QStringLiteral("hub"));
     if (m_onChanged)
-        m_onChanged(agentId, *row);
+        m_onChanged(*row);
     co_return jsonrpc::result(request.id, QJsonObject{{QStringLiteral("task"), toJson(*row)}});
 }
 

@@ -28,7 +28,7 @@ public:
     }
 
     /// Called after each transition an agent made, with the task as it is now.
-    void setOnChanged(std::function<void(const QString &agentId, const TaskRow &task)> onChanged)
+    void setOnChanged(std::function<void(const TaskRow &task)> onChanged)
     {
         m_onChanged = std::move(onChanged);
     }
@@ -44,7 +44,7 @@ private:
 
     TaskLifecycle m_lifecycle;
     ChangeFeed *m_feed;
-    std::function<void(const QString &, const TaskRow &)> m_onChanged;
+    std::function<void(const TaskRow &)> m_onChanged;
 };
 
 } // namespace ccpm::hub

@@ -3,6 +3,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkRequest>
+#include <QTest>
 #include <QUrl>
 #include <QWebSocket>
 
@@ -16,6 +17,7 @@ struct HubClient {
     QList<QJsonObject> notifications; ///< the hub's notifications (frames with "method"), in order
     QList<QJsonObject> frames;        ///< everything, in order
     int closeCode = -1;
+    int nextRequestId = 1'000'000; ///< request()'s ids, apart from the ones tests pass to call()
 
     HubClient()
     {
@@ -42,6 +44,15 @@ struct HubClient {
         send(
             QJsonDocument(QJsonObject{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}})
                 .toJson(QJsonDocument::Compact));
+    }
+    /// Calls and waits (at most 5 s) for the reply; an empty object when none came.
+    QJsonObject request(const QString &method, const QJsonObject &params)
+    {
+        const int id = ++nextRequestId;
+        call(id, method, params);
+        for (int i = 0; i < 1000 && reply(id).isEmpty(); ++i)
+            QTest::qWait(5);
+        return reply(id);
     }
     /// The reply with this id, or an empty object.
     QJsonObject reply(int id) const
