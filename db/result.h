@@ -18,7 +18,8 @@ struct Error {
         Constraint,  ///< a unique, foreign-key or check constraint was violated (SQLSTATE class 23)
         NotFound,    ///< the row asked for does not exist
         Invalid,     ///< the input was malformed (URL, JSON-RPC message, field value)
-        Auth,        ///< wrong credentials, bad or revoked token, missing right
+        Auth,        ///< wrong credentials, a bad or revoked token, an ended session
+        Forbidden,   ///< the signed-in user's role does not allow the operation (Access)
         Schema,      ///< the database schema is not what this version expects (migrations)
         Environment, ///< something missing on this machine (a binary, a package, a display)
         Conflict,    ///< another writer changed the row since it was loaded (optimistic concurrency)

@@ -176,6 +176,12 @@ Result<SaveReport> TableWriter::apply(QSqlDatabase &db, const ChangeSet &changes
             return error;
         }
     }
+    if (changes.guard) {
+        if (Status allowed = changes.guard(db); !allowed) {
+            db.rollback();
+            return allowed.error();
+        }
+    }
     auto fail = [&](SaveFailure failure) -> Result<SaveReport> {
         db.rollback();
         report.failure = std::move(failure);

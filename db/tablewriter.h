@@ -7,6 +7,8 @@
 #include <QString>
 #include <QVariantMap>
 
+#include <functional>
+
 #include <optional>
 
 namespace ccpm {
@@ -40,6 +42,9 @@ struct ChangeSet {
     /// Set to the server's UTC time on every insert and update (Prisma's `@updatedAt`); optional.
     QString touchColumn;
     QList<RowWrite> rows;
+    /// Runs first inside the transaction (e.g. Access::require); an error there writes nothing
+    /// and is returned as the save's error.
+    std::function<Status(QSqlDatabase &db)> guard;
 };
 
 /// Why a save wrote nothing: which row failed and how.

@@ -79,6 +79,7 @@ TableSpec users()
 {
     TableSpec spec;
     spec.table = QStringLiteral("users");
+    spec.writeRole = Role::Admin;
     spec.versionColumn = QStringLiteral("updatedAt");
     spec.canInsert = false; // a user needs a password: the users dialog hashes it
     ColumnSpec username = text(QStringLiteral("username"), tr("Username"));
@@ -95,6 +96,7 @@ TableSpec agents()
 {
     TableSpec spec;
     spec.table = QStringLiteral("agents");
+    spec.writeRole = Role::Admin;
     spec.versionColumn = QStringLiteral("updatedAt");
     ColumnSpec name = text(QStringLiteral("name"), tr("Name"));
     name.minLength = 1;
@@ -181,6 +183,7 @@ TableSpec sessions()
 {
     TableSpec spec;
     spec.table = QStringLiteral("sessions");
+    spec.writeRole = Role::Admin;
     spec.canInsert = false; // a session's token is issued at login, never typed
     spec.defaultSortColumn = SessionColumns::Created;
     spec.defaultAscending = false;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "access.h"
 #include "changefeed.h"
 #include "dbexecutor.h"
 #include "itemroles.h"
@@ -60,6 +61,13 @@ public:
     PagedTableModel(DbExecutor &executor, TableSpec spec, QObject *parent = nullptr);
 
     const TableSpec &spec() const { return m_spec; }
+
+    /// Who edits: with a role below the spec's writeRole nothing is editable, insertable or
+    /// deletable, and every save checks the role again in its transaction (Access::require),
+    /// so a user demoted after loading is refused too. Without an actor (tests, benchmarks) the
+    /// model writes as the connection's database user.
+    void setActor(const Actor &actor, Role role);
+    bool canWrite() const { return !m_actor || m_role == Role::Admin || m_spec.writeRole == Role::User; }
 
     /// Loads again with the current sort and filters (at first, the spec's default sort).
     void reload();
@@ -231,8 +239,10 @@ private:
     QHash<int, RowDecorator> m_decorators;     ///< column → setRowDecorator()
     bool m_saving = false;
     ChangeFeed *m_feed = nullptr; ///< set by followChanges()
-    quint64 m_revision = 0;       ///< bumped by every staging step
-    quint64 m_savedRevision = 0;  ///< m_revision when the running save started
+    std::optional<Actor> m_actor; ///< set by setActor()
+    Role m_role = Role::User;
+    quint64 m_revision = 0;      ///< bumped by every staging step
+    quint64 m_savedRevision = 0; ///< m_revision when the running save started
 };
 
 } // namespace ccpm

@@ -160,7 +160,7 @@ Qt::ItemFlags PagedTableModel::flags(const QModelIndex &index) const
     if (!index.isValid() || m_saving || !isLoaded(index.row()))
         return f;
     const QString id = idAt(index.row());
-    if (m_spec.columns.at(index.column()).editable && !m_staged.isDeleted(id))
+    if (canWrite() && m_spec.columns.at(index.column()).editable && !m_staged.isDeleted(id))
         f |= Qt::ItemIsEditable;
     return f;
 }
@@ -196,10 +196,18 @@ bool PagedTableModel::setData(const QModelIndex &index, const QVariant &value, i
     return true;
 }
 
+void PagedTableModel::setActor(const Actor &actor, Role role)
+{
+    beginResetModel(); // every cell's flags change
+    m_actor = actor;
+    m_role = role;
+    endResetModel();
+}
+
 bool PagedTableModel::insertRows(int row, int count, const QModelIndex &parent)
 {
-    if (parent.isValid() || count < 1 || row < 0 || row > rowCount() || !m_spec.canInsert || !m_query ||
-        m_saving)
+    if (parent.isValid() || count < 1 || row < 0 || row > rowCount() || !m_spec.canInsert || !canWrite() ||
+        !m_query || m_saving)
         return false;
     m_undo.beginMacro(count == 1 ? tr("Add a row") : tr("Add %1 rows").arg(count));
     for (int i = 0; i < count; ++i) {
@@ -219,7 +227,7 @@ bool PagedTableModel::insertRows(int row, int count, const QModelIndex &parent)
 
 bool PagedTableModel::removeRows(int row, int count, const QModelIndex &parent)
 {
-    if (parent.isValid() || count < 1 || row < 0 || count > rowCount() - row || m_saving)
+    if (parent.isValid() || count < 1 || row < 0 || count > rowCount() - row || m_saving || !canWrite())
         return false;
     QList<QPair<QString, QVariantList>> rows;
     for (int r = row; r < row + count; ++r) {
@@ -356,7 +364,12 @@ void PagedTableModel::save()
         return;
     }
     QStringList ids;
-    const ChangeSet changes = m_staged.changeSet(m_spec, &ids);
+    ChangeSet changes = m_staged.changeSet(m_spec, &ids);
+    if (m_actor) {
+        changes.guard = [actor = *m_actor, role = m_spec.writeRole](QSqlDatabase &db) {
+            return Access::require(db, actor, role);
+        };
+    }
     auto job = [changes](QSqlDatabase &db) { return TableWriter::apply(db, changes); };
     m_saving = true;
     m_savedRevision = m_revision;

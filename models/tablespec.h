@@ -1,5 +1,6 @@
 #pragma once
 
+#include "enums.h"
 #include "keysetquery.h"
 
 #include <QStringList>
@@ -75,6 +76,8 @@ struct TableSpec {
     QList<ColumnSpec> columns;
     bool canInsert = true;
     bool canDelete = true;
+    /// The role that may write this table (Access): users, agents and sessions are ADMIN's.
+    Role writeRole = Role::User;
     int defaultSortColumn = 0;
     bool defaultAscending = true;
 

@@ -36,6 +36,7 @@ MainWindow::MainWindow(DbExecutor &executor, ChangeFeed &feed, const ConnectionS
                                                       {specs::sessions(), tr("&Sessions")}};
     for (const auto &[spec, title] : tables) {
         auto *model = new PagedTableModel(executor, spec, this);
+        model->setActor(Actor{user.id}, user.role);
         model->followChanges(feed);
         addTablePage(model, title);
     }
