@@ -28,31 +28,74 @@ constexpr auto kRevoke = R"sql(
 UPDATE "agent_tokens" SET "revokedAt" = now() AT TIME ZONE 'UTC'
 WHERE "id" = :id AND "revokedAt" IS NULL)sql";
 
+constexpr auto kList = R"sql(
+SELECT "id", "name", "createdAt"::text, "lastUsedAt"::text, "revokedAt"::text
+FROM "agent_tokens" WHERE "agentId" = :agent ORDER BY "createdAt" DESC, "id")sql";
+
 } // namespace
+
+Result<AgentTokenRepository::Created> AgentTokenRepository::insert(QSqlDatabase &db, const QString &agentId,
+                                                                   const QString &name)
+{
+    Created created;
+    created.token = AgentToken::generate();
+    created.row.id = newCuid();
+    created.row.agentId = agentId;
+    created.row.name = name;
+    created.row.tokenHash = AgentToken::hash(created.token);
+    QSqlQuery q(db);
+    Status s = sql::execPrepared(q, QLatin1String(kInsert),
+                                 {{QStringLiteral(":id"), created.row.id},
+                                  {QStringLiteral(":agentId"), agentId},
+                                  {QStringLiteral(":name"), name},
+                                  {QStringLiteral(":hash"), created.row.tokenHash}},
+                                 QStringLiteral("Cannot store the agent token"));
+    if (!s)
+        return s.error();
+    if (q.next())
+        created.row.createdAt = sql::timestampFromText(q.value(0));
+    return created;
+}
+
+Status AgentTokenRepository::revokeRow(QSqlDatabase &db, const QString &tokenId)
+{
+    QSqlQuery q(db);
+    if (Status s = sql::execPrepared(q, QLatin1String(kRevoke), {{QStringLiteral(":id"), tokenId}},
+                                     QStringLiteral("Cannot revoke the agent token"));
+        !s)
+        return s;
+    if (q.numRowsAffected() < 1)
+        return Error{
+            Error::Kind::NotFound, QStringLiteral("No live agent token has the id %1.").arg(tokenId), {}, {}};
+    return Done{};
+}
+
+Result<QList<AgentTokenRow>> AgentTokenRepository::listFor(QSqlDatabase &db, const QString &agentId)
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (Status s = sql::execPrepared(q, QLatin1String(kList), {{QStringLiteral(":agent"), agentId}},
+                                     QStringLiteral("Cannot read the agent's tokens"));
+        !s)
+        return s.error();
+    QList<AgentTokenRow> rows;
+    while (q.next()) {
+        AgentTokenRow row;
+        row.id = q.value(0).toString();
+        row.agentId = agentId;
+        row.name = q.value(1).toString();
+        row.createdAt = sql::timestampFromText(q.value(2));
+        row.lastUsedAt = sql::timestampFromText(q.value(3));
+        row.revokedAt = sql::timestampFromText(q.value(4));
+        rows.append(row);
+    }
+    return rows;
+}
 
 QCoro::Task<Result<AgentTokenRepository::Created>> AgentTokenRepository::create(const QString &agentId,
                                                                                 const QString &name) const
 {
-    return m_executor->exec([agentId, name](QSqlDatabase &db) -> Result<Created> {
-        Created created;
-        created.token = AgentToken::generate();
-        created.row.id = newCuid();
-        created.row.agentId = agentId;
-        created.row.name = name;
-        created.row.tokenHash = AgentToken::hash(created.token);
-        QSqlQuery q(db);
-        Status s = sql::execPrepared(q, QLatin1String(kInsert),
-                                     {{QStringLiteral(":id"), created.row.id},
-                                      {QStringLiteral(":agentId"), agentId},
-                                      {QStringLiteral(":name"), name},
-                                      {QStringLiteral(":hash"), created.row.tokenHash}},
-                                     QStringLiteral("Cannot store the agent token"));
-        if (!s)
-            return s.error();
-        if (q.next())
-            created.row.createdAt = sql::timestampFromText(q.value(0));
-        return created;
-    });
+    return m_executor->exec([agentId, name](QSqlDatabase &db) { return insert(db, agentId, name); });
 }
 
 QCoro::Task<Result<AgentTokenRow>> AgentTokenRepository::authenticate(const QString &token) const
@@ -94,6 +137,7 @@ QCoro::Task<Result<AgentTokenRow>> AgentTokenRepository::authenticate(const QStr
 
 QCoro::Task<Status> AgentTokenRepository::revoke(const QString &tokenId) const
 {
+    // Revoking twice is not an error here (the CLI's revoke is idempotent).
     return m_executor->exec([tokenId](QSqlDatabase &db) -> Status {
         QSqlQuery q(db);
         return sql::execPrepared(q, QLatin1String(kRevoke), {{QStringLiteral(":id"), tokenId}},

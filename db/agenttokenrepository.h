@@ -29,6 +29,13 @@ public:
 
     QCoro::Task<Status> revoke(const QString &tokenId) const;
 
+    /// The same inside a job the caller owns (AgentAdmin checks the role in that transaction).
+    static Result<Created> insert(QSqlDatabase &db, const QString &agentId, const QString &name);
+    /// Sets revokedAt; NotFound when no live token has this id.
+    static Status revokeRow(QSqlDatabase &db, const QString &tokenId);
+    /// The agent's tokens, newest first, revoked ones included (tokenHash left empty).
+    static Result<QList<AgentTokenRow>> listFor(QSqlDatabase &db, const QString &agentId);
+
 private:
     DbExecutor *m_executor;
 };

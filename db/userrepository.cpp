@@ -57,16 +57,20 @@ Result<UserRow> UserRepository::insert(QSqlDatabase &db, UserRow row, const QStr
                                   {QStringLiteral(":createdAt"), sql::timestampText(row.createdAt)},
                                   {QStringLiteral(":updatedAt"), sql::timestampText(row.updatedAt)}},
                                  QStringLiteral("Cannot create user \"%1\"").arg(row.username));
-    if (!s) {
-        Error e = s.error();
-        if (e.kind == Error::Kind::Constraint) {
-            const bool email = e.message.contains(QLatin1String("users_email_key"));
-            e.message = email ? QStringLiteral("The e-mail address \"%1\" is already taken.").arg(row.email)
-                              : QStringLiteral("The username \"%1\" is already taken.").arg(row.username);
-        }
-        return e;
-    }
+    if (!s)
+        return clash(s.error(), row.username, row.email);
     return selectOne(db, row.id);
+}
+
+Error UserRepository::clash(Error e, const QString &username, const QString &email)
+{
+    if (e.kind != Error::Kind::Constraint)
+        return e;
+    const bool isEmail = e.message.contains(QLatin1String("users_email_key"));
+    e.message = isEmail ? QStringLiteral("The e-mail address \"%1\" is already taken.").arg(email)
+                        : QStringLiteral("The username \"%1\" is already taken.").arg(username);
+    e.detail = isEmail ? QStringLiteral("email") : QStringLiteral("username");
+    return e;
 }
 
 QCoro::Task<Result<QList<UserRow>>> UserRepository::list() const

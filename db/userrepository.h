@@ -21,8 +21,11 @@ public:
     static Result<QList<UserRow>> select(QSqlDatabase &db, const QString &where, const QVariantMap &bindings);
     static Result<UserRow> selectOne(QSqlDatabase &db, const QString &id);
     /// `passwordHash` must be a bcrypt hash (Password::hash); a duplicate username or e-mail is
-    /// Error::Kind::Constraint naming the field.
+    /// Error::Kind::Constraint naming the field (see clash()).
     static Result<UserRow> insert(QSqlDatabase &db, UserRow row, const QString &passwordHash);
+    /// A unique violation on "users" as a readable Error whose `detail` is the field that clashes,
+    /// "username" or "email"; any other error is returned as it is.
+    static Error clash(Error error, const QString &username, const QString &email);
 
 private:
     DbExecutor *m_executor;
