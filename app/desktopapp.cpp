@@ -1,7 +1,9 @@
 #include "desktopapp.h"
 
 #include "authservice.h"
+#include "useradmin.h"
 
+#include "firstadmindialog.h"
 #include "hub/hubhost.h"
 #include "logindialog.h"
 #include "mainwindow.h"
@@ -24,6 +26,7 @@ DesktopApp::DesktopApp(Options options, QObject *parent)
 DesktopApp::~DesktopApp()
 {
     m_window.reset();
+    m_firstAdmin.reset();
     m_login.reset();
     if (!m_sessionId.isEmpty() && m_core.isOpen()) {
         // Logout: the session row goes with the window. Bounded: quitting never hangs on it.
@@ -67,9 +70,28 @@ QCoro::Task<> DesktopApp::run()
         co_return;
     }
 
+    const Result<bool> hasUsers = co_await UserAdmin::hasUsers(m_core.executor());
+    if (!hasUsers) {
+        fatal(tr("Cannot open the database"), hasUsers.error());
+        co_return;
+    }
     m_login = std::make_unique<LoginDialog>(m_core.executor(), m_core.databaseLabel());
     connect(m_login.get(), &QDialog::accepted, this, [this] { showMainWindow(m_login->user()); });
     connect(m_login.get(), &QDialog::rejected, qApp, &QApplication::quit);
+    if (!*hasUsers) {
+        // First start (issue #5): nobody to log in as yet, so create the administrator, then
+        // log in as them through the ordinary login.
+        m_firstAdmin =
+            std::make_unique<FirstAdminDialog>(m_core.executor(), m_core.feed(), m_core.databaseLabel());
+        connect(m_firstAdmin.get(), &QDialog::accepted, this, [this] {
+            m_login->show();
+            m_login->submit(m_firstAdmin->login(), m_firstAdmin->password());
+            m_firstAdmin.release()->deleteLater();
+        });
+        connect(m_firstAdmin.get(), &QDialog::rejected, qApp, &QApplication::quit);
+        m_firstAdmin->show();
+        co_return;
+    }
     m_login->show();
     const QString autoLogin = qEnvironmentVariable("CCPM_DESK_LOGIN");
     if (!autoLogin.isEmpty())

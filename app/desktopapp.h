@@ -15,12 +15,14 @@ class QProgressDialog;
 
 namespace ccpm {
 
+class FirstAdminDialog;
 class LoginDialog;
 class MainWindow;
 
 /// The desktop start-up sequence: open the database (a progress dialog while the embedded
-/// cluster starts and migrations run), log in, show the main window, start the hub and keep the
-/// status bar's hub field current. Errors end in a message box that names what to do.
+/// cluster starts and migrations run), create the first administrator when the database has no
+/// users (FirstAdminDialog), log in, show the main window, start the hub and keep the status
+/// bar's hub field current. Errors end in a message box that names what to do.
 /// Thread: GUI.
 class DesktopApp : public QObject {
     Q_OBJECT
@@ -55,6 +57,7 @@ private:
     std::unique_ptr<SessionWatch> m_sessionWatch;
     UserRow m_user;
     std::unique_ptr<QProgressDialog> m_progress;
+    std::unique_ptr<FirstAdminDialog> m_firstAdmin; ///< only on a database without users
     std::unique_ptr<LoginDialog> m_login;
     std::unique_ptr<MainWindow> m_window;
 };

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "adminactions.h"
 #include "agentpresencedecoration.h"
 #include "conflictdialog.h"
 #include "entityspecs.h"
@@ -44,6 +45,7 @@ MainWindow::MainWindow(DbExecutor &executor, ChangeFeed &feed, const ConnectionS
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateUndoStack);
     updateUndoStack();
     createMenus();
+    createAdminActions(executor, feed, user);
     resize(1100, 560);
 }
 
@@ -116,6 +118,20 @@ void MainWindow::createMenus()
     }
     viewMenu->addSeparator();
     viewMenu->addAction(tr("&Reload"), QKeySequence::Refresh, this, &MainWindow::reloadAll);
+}
+
+// Users, agents, tokens and sessions (issue #5): only an ADMIN sees the menu and the context
+// menu entries; for a USER they do not exist on screen.
+void MainWindow::createAdminActions(DbExecutor &executor, ChangeFeed &feed, const UserRow &user)
+{
+    m_admin = new AdminActions(
+        executor, feed, user, {m_pages.value(UsersTab), m_pages.value(AgentsTab), m_pages.value(SessionsTab)},
+        this);
+    connect(m_admin, &AdminActions::finished, this, [this](bool ok, const QString &message) {
+        m_statusBar->showMessage(message, ok ? 5000 : 10000);
+    });
+    if (m_admin->available())
+        menuBar()->addMenu(m_admin->menu());
 }
 
 void MainWindow::updateUndoStack()

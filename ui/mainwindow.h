@@ -13,6 +13,7 @@ class QUndoGroup;
 
 namespace ccpm {
 
+class AdminActions;
 class AgentPresence;
 class PagedTableModel;
 class StatusBar;
@@ -40,6 +41,8 @@ public:
     /// Marks, in the Agents tab's Name column, the agents connected to the agent hub (apart from
     /// the status they reported). Not owned; call once, when the hub runs.
     void setAgentPresence(AgentPresence &presence);
+    /// The administrator's actions (menu "Admin", context menus of Users, Agents, Sessions).
+    AdminActions *adminActions() const { return m_admin; }
 
 public slots:
     void reloadAll();
@@ -50,6 +53,7 @@ protected:
 private:
     void addTablePage(PagedTableModel *model, const QString &title);
     void createMenus();
+    void createAdminActions(DbExecutor &executor, ChangeFeed &feed, const UserRow &user);
     TablePage *currentPage() const;
     void updateUndoStack();
     void addRow();
@@ -61,6 +65,7 @@ private:
     StatusBar *m_statusBar;
     QUndoGroup *m_undoGroup;
     QList<TablePage *> m_pages;
+    AdminActions *m_admin = nullptr;
 };
 
 } // namespace ccpm

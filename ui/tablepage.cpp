@@ -81,10 +81,21 @@ void TablePage::focusSearch()
     m_search->selectAll();
 }
 
+void TablePage::addContextActions(const QList<QAction *> &actions)
+{
+    m_contextActions << actions;
+}
+
 void TablePage::showContextMenu(const QPoint &position)
 {
     const QModelIndex index = m_view->indexAt(position);
+    if (index.isValid())
+        m_view->setCurrentIndex(index); // the actions act on the row clicked
     QMenu menu(this);
+    if (!m_contextActions.isEmpty()) {
+        menu.addActions(m_contextActions);
+        menu.addSeparator();
+    }
     using Op = KeysetQuery::Filter::Op;
     if (index.isValid() && index.row() >= 0 && m_model->isLoaded(index.row())) {
         const ColumnSpec &column = m_model->spec().columns.at(index.column());

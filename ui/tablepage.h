@@ -4,6 +4,7 @@
 
 #include <QWidget>
 
+class QAction;
 class QLabel;
 class QLineEdit;
 class QTableView;
@@ -26,6 +27,8 @@ public:
     PagedTableModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
     void focusSearch();
+    /// Actions shown first in the table's context menu (the admin actions), for the current row.
+    void addContextActions(const QList<QAction *> &actions);
 
 private:
     void updateStatus();
@@ -38,6 +41,7 @@ private:
     QTableView *m_view;
     QTimer *m_searchDelay;
     QList<ColumnFilter> m_filters;
+    QList<QAction *> m_contextActions;
     bool m_columnsSized = false; ///< once, to the first rows; later the user's widths stay
 };
 
