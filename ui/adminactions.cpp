@@ -39,7 +39,7 @@ AdminActions::AdminActions(DbExecutor &executor, ChangeFeed &feed, const UserRow
     addAction(tr("New &agent…"), &AdminActions::newAgent, pages.agents, QStringLiteral("newAgent"));
     addAction(tr("Edit a&gent…"), &AdminActions::editAgent, pages.agents, QStringLiteral("editAgent"));
     addAction(tr("Agent &tokens…"), &AdminActions::agentTokens, pages.agents, QStringLiteral("agentTokens"));
-    addAction(tr("Delete agen&t…"), &AdminActions::deleteAgent, pages.agents, QStringLiteral("deleteAgent"));
+    addAction(tr("De&lete agent…"), &AdminActions::deleteAgent, pages.agents, QStringLiteral("deleteAgent"));
     m_menu->addSeparator();
     addAction(tr("Re&voke session…"), &AdminActions::revokeSession, pages.sessions,
               QStringLiteral("revokeSession"));

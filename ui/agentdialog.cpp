@@ -31,6 +31,14 @@ QLabel *errorLabel(QWidget *parent, const QString &name)
     return label;
 }
 
+// A row caption whose mnemonic focuses `buddy` (QFormLayout only does that for a widget field).
+QLabel *buddyLabel(const QString &text, QWidget *buddy)
+{
+    auto *label = new QLabel(text, buddy->parentWidget());
+    label->setBuddy(buddy);
+    return label;
+}
+
 template <typename E>
 void fillEnum(QComboBox *box, E current)
 {
@@ -99,17 +107,17 @@ AgentDialog::AgentDialog(DbExecutor &executor, ChangeFeed &feed, const Actor &ac
     auto *nameColumn = new QVBoxLayout;
     nameColumn->addWidget(m_name);
     nameColumn->addWidget(m_nameError);
-    form->addRow(tr("&Name:"), nameColumn);
+    form->addRow(buddyLabel(tr("&Name:"), m_name), nameColumn);
     form->addRow(tr("&Type:"), m_type);
     form->addRow(tr("&Status:"), m_status);
     auto *capColumn = new QVBoxLayout;
     capColumn->addWidget(m_capabilities);
     capColumn->addLayout(capabilityRow);
-    form->addRow(tr("&Capabilities:"), capColumn);
+    form->addRow(buddyLabel(tr("&Capabilities:"), m_newCapability), capColumn);
     auto *metaColumn = new QVBoxLayout;
     metaColumn->addWidget(m_metadata);
     metaColumn->addWidget(m_metadataError);
-    form->addRow(tr("&Metadata (JSON):"), metaColumn);
+    form->addRow(buddyLabel(tr("&Metadata (JSON):"), m_metadata), metaColumn);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     m_save = buttons->addButton(tr("Save"), QDialogButtonBox::AcceptRole);
@@ -189,7 +197,11 @@ void AgentDialog::validateMetadata()
 {
     const Result<QJsonObject> parsed = AgentAdmin::parseMetadata(m_metadata->toPlainText());
     m_metadataError->setText(parsed ? QString() : parsed.error().message);
+    if (m_metadataError->isHidden() == parsed.ok())
+        return m_save->setEnabled(parsed.ok()); // the same state: nothing moves
     m_metadataError->setVisible(!parsed.ok());
+    if (isVisible())
+        resize(width(), qMax(height(), sizeHint().height()));
     m_save->setEnabled(parsed.ok());
 }
 
@@ -200,6 +212,7 @@ void AgentDialog::showError(const Error &error)
                                                              : m_general;
     at->setText(error.message);
     at->show();
+    resize(width(), qMax(height(), sizeHint().height()));
 }
 
 void AgentDialog::submit()

@@ -50,7 +50,7 @@ AgentTokensDialog::AgentTokensDialog(DbExecutor &executor, ChangeFeed &feed, con
     connect(m_list, &QTreeWidget::currentItemChanged, this,
             [this](QTreeWidgetItem *item) { m_revoke->setEnabled(item && item->text(3).isEmpty()); });
     connect(m_issue, &QPushButton::clicked, this, [this] { issue(m_name->text()); });
-    connect(m_name, &QLineEdit::returnPressed, m_issue, &QPushButton::click);
+    m_issue->setDefault(true); // Return in the name field issues
     connect(m_revoke, &QPushButton::clicked, this, &AgentTokensDialog::revokeSelected);
 
     // The token, once
@@ -95,6 +95,7 @@ AgentTokensDialog::AgentTokensDialog(DbExecutor &executor, ChangeFeed &feed, con
     layout->addWidget(m_error);
     layout->addWidget(buttons);
     resize(640, 380);
+    m_name->setFocus();
     reload();
 }
 
@@ -154,9 +155,8 @@ void AgentTokensDialog::reload()
 
 void AgentTokensDialog::issue(const QString &name)
 {
+    // A token on screen stays there until a new one replaces it: a slip must not lose it.
     m_error->hide();
-    m_issuedPanel->hide();
-    m_token->clear();
     m_issue->setEnabled(false);
     QCoro::connect(AgentAdmin(*m_executor, *m_feed).issueToken(m_actor, m_agent.id, name), this,
                    [this](Result<AgentTokenRepository::Created> created) {

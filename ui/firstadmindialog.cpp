@@ -42,7 +42,9 @@ FirstAdminDialog::FirstAdminDialog(DbExecutor &executor, ChangeFeed &feed, const
         column->setSpacing(2);
         column->addWidget(edit);
         column->addWidget(error);
-        form->addRow(label, column);
+        auto *caption = new QLabel(label, this);
+        caption->setBuddy(edit);
+        form->addRow(caption, column);
         m_fields.insert(name, edit);
         m_errors.insert(name, error);
     }
@@ -102,6 +104,7 @@ void FirstAdminDialog::showError(const QString &field, const QString &message)
     QLabel *label = m_errors.value(field, m_errors.value(QStringLiteral("general")));
     label->setText(message);
     label->show();
+    adjustSize(); // room for the message's lines
     if (QLineEdit *edit = m_fields.value(field))
         edit->setFocus();
     emit submitted(false);

@@ -63,6 +63,7 @@ UserDialog::UserDialog(DbExecutor &executor, ChangeFeed &feed, const Actor &acto
         {
             QPushButton *reset = m_buttons->addButton(tr("Reset &password…"), QDialogButtonBox::ResetRole);
             reset->setObjectName(QStringLiteral("resetPassword"));
+            reset->setAutoDefault(false); // Return saves, it never opens the reset
             connect(reset, &QPushButton::clicked, this, &UserDialog::resetPasswordRequested);
         }
         break;
@@ -87,6 +88,9 @@ UserDialog::UserDialog(DbExecutor &executor, ChangeFeed &feed, const Actor &acto
     layout->addWidget(m_general);
     layout->addWidget(m_buttons);
     setMinimumWidth(420);
+    if (QLineEdit *first = m_fields.value(mode == Mode::ResetPassword ? QStringLiteral("password")
+                                                                      : QStringLiteral("username")))
+        first->setFocus();
 }
 
 QLineEdit *UserDialog::addField(QFormLayout *form, const QString &name, const QString &label)
@@ -98,7 +102,9 @@ QLineEdit *UserDialog::addField(QFormLayout *form, const QString &name, const QS
     column->setSpacing(2);
     column->addWidget(edit);
     column->addWidget(error);
-    form->addRow(label, column);
+    auto *caption = new QLabel(label, this);
+    caption->setBuddy(edit);
+    form->addRow(caption, column);
     m_fields.insert(name, edit);
     m_errors.insert(name, error);
     return edit;
@@ -144,6 +150,7 @@ void UserDialog::showError(const Error &error)
         at = m_general;
     at->setText(error.message);
     at->show();
+    adjustSize(); // room for the message's lines
     if (QLineEdit *field = m_fields.value(error.detail)) {
         field->setFocus();
         field->selectAll();
