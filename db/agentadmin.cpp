@@ -27,7 +27,7 @@ constexpr auto kDelete = R"sql(DELETE FROM "agents" WHERE "id" = :id)sql";
 constexpr auto kCapabilities = R"sql(
 SELECT DISTINCT c FROM "agents", unnest("capabilities") AS c WHERE c IS NOT NULL AND c <> '' ORDER BY c)sql";
 
-constexpr auto kTokenAgent = R"sql(SELECT "agentId" FROM "agent_tokens" WHERE "id" = :id)sql";
+constexpr auto kAssignedTasks = R"sql(SELECT "id" FROM "tasks" WHERE "assignedTo" = :id FOR UPDATE)sql";
 
 Status checkName(const QString &name)
 {
@@ -156,29 +156,44 @@ QCoro::Task<Result<AgentRow>> AgentAdmin::update(const Actor &actor, const QStri
     });
 }
 
-QCoro::Task<Status> AgentAdmin::remove(const Actor &actor, const QString &id) const
+QCoro::Task<Status> AgentAdmin::remove(Actor actor, QString id) const
 {
-    auto job = [actor, id](QSqlDatabase &db) -> Status {
-        return sql::inTransaction(db, QStringLiteral("Cannot delete the agent"), [&]() -> Status {
-            if (Status allowed = requireAdmin(db, actor); !allowed)
-                return allowed.error();
-            QSqlQuery q(db);
-            if (Status s = sql::execPrepared(q, QLatin1String(kDelete), {{QStringLiteral(":id"), id}},
-                                             QStringLiteral("Cannot delete the agent"));
-                !s)
-                return s;
-            if (q.numRowsAffected() < 1)
-                return Error{
-                    Error::Kind::NotFound, QStringLiteral("No agent has the id %1.").arg(id), {}, {}};
-            return Done{};
-        });
+    // Returns the tasks that lose their assignee (ON DELETE SET NULL), to announce them.
+    auto job = [actor, id](QSqlDatabase &db) -> Result<QStringList> {
+        return sql::inTransaction(
+            db, QStringLiteral("Cannot delete the agent"), [&]() -> Result<QStringList> {
+                if (Status allowed = requireAdmin(db, actor); !allowed)
+                    return allowed.error();
+                QSqlQuery tasks(db);
+                tasks.setForwardOnly(true);
+                if (Status s =
+                        sql::execPrepared(tasks, QLatin1String(kAssignedTasks), {{QStringLiteral(":id"), id}},
+                                          QStringLiteral("Cannot delete the agent"));
+                    !s)
+                    return s.error();
+                QStringList unassigned;
+                while (tasks.next())
+                    unassigned << tasks.value(0).toString();
+                QSqlQuery q(db);
+                if (Status s = sql::execPrepared(q, QLatin1String(kDelete), {{QStringLiteral(":id"), id}},
+                                                 QStringLiteral("Cannot delete the agent"));
+                    !s)
+                    return s.error();
+                if (q.numRowsAffected() < 1)
+                    return Error{
+                        Error::Kind::NotFound, QStringLiteral("No agent has the id %1.").arg(id), {}, {}};
+                return unassigned;
+            });
     };
     ChangeFeed *feed = m_feed;
-    return sql::thenPublish<Done>(m_executor->exec(job), [feed, id](const Done &) {
-        feed->publish(QStringLiteral("agents"), id, ChangeFeed::Op::Delete, kDesk);
-        feed->publish(QStringLiteral("agent_tokens"), {}, ChangeFeed::Op::Delete, kDesk);
-        feed->publish(QStringLiteral("tasks"), {}, ChangeFeed::Op::Update, kDesk); // unassigned
-    });
+    const Result<QStringList> unassigned = co_await m_executor->exec(job);
+    if (!unassigned)
+        co_return unassigned.error();
+    feed->publish(QStringLiteral("agents"), id, ChangeFeed::Op::Delete, kDesk);
+    feed->publish(QStringLiteral("agent_tokens"), {}, ChangeFeed::Op::Delete, kDesk);
+    for (const QString &task : *unassigned)
+        feed->publish(QStringLiteral("tasks"), task, ChangeFeed::Op::Update, kDesk);
+    co_return Done{};
 }
 
 QCoro::Task<Result<AgentRow>> AgentAdmin::get(const QString &id) const

@@ -46,7 +46,7 @@ public:
     QCoro::Task<Result<AgentRow>> update(const Actor &actor, const QString &id, const Draft &draft,
                                          const QDateTime &expectedUpdatedAt) const;
     /// Deletes the agent and its tokens (cascade); its tasks become unassigned (SET NULL).
-    QCoro::Task<Status> remove(const Actor &actor, const QString &id) const;
+    QCoro::Task<Status> remove(Actor actor, QString id) const;
     QCoro::Task<Result<AgentRow>> get(const QString &id) const;
 
     /// Every capability some agent has, distinct and sorted (for the editor's completer). Reading

@@ -384,7 +384,14 @@ void TestAdmin::agentsValidateMetadataAndCompleteCapabilities()
     QCOMPARE(errorOf(stale).kind, Error::Kind::Conflict);
     QVERIFY(wait(agents.capabilitiesInUse())->contains("lint"));
 
+    QSignalSpy published(m_feed.get(), &ChangeFeed::rowChanged);
     CCPM_VERIFY_OK(wait(agents.remove(Actor{kAdmin}, kAiAssistant)));
+    QStringList announced;
+    for (const QList<QVariant> &signal : std::as_const(published))
+        announced << signal.at(0).toString() + ':' + signal.at(1).toString();
+    QVERIFY2(announced.contains("agents:" + kAiAssistant) &&
+                 announced.contains("tasks:cmx1zcg9100068e7d5n4xt2rz"),
+             qPrintable(announced.join(',')));
     QCOMPARE(m_db->scalar("SELECT count(*) FROM tasks WHERE \"assignedTo\" IS NULL").toInt(), 1);
 }
 

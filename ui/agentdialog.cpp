@@ -1,5 +1,6 @@
 #include "agentdialog.h"
 
+#include "displayformat.h"
 #include "sqlvalues.h"
 
 #include <QComboBox>
@@ -42,9 +43,11 @@ QLabel *buddyLabel(const QString &text, QWidget *buddy)
 template <typename E>
 void fillEnum(QComboBox *box, E current)
 {
-    for (const QString &label : enumLabels<E>())
-        box->addItem(label);
-    box->setCurrentText(toDb(current));
+    for (const QString &value : enumLabels<E>()) {
+        const E e = fromDb<E>(value).value_or(current);
+        box->addItem(display::label(e), value); // shown translated, stored as the database's label
+    }
+    box->setCurrentIndex(box->findData(toDb(current)));
 }
 
 } // namespace
@@ -225,8 +228,8 @@ void AgentDialog::submit()
     }
     AgentAdmin::Draft draft;
     draft.name = m_name->text();
-    draft.type = fromDb<AgentType>(m_type->currentText()).value_or(AgentType::Ai);
-    draft.status = fromDb<AgentStatus>(m_status->currentText()).value_or(AgentStatus::Active);
+    draft.type = fromDb<AgentType>(m_type->currentData().toString()).value_or(AgentType::Ai);
+    draft.status = fromDb<AgentStatus>(m_status->currentData().toString()).value_or(AgentStatus::Active);
     draft.capabilities = capabilities();
     draft.metadataJson = m_metadata->toPlainText();
     if (draft.name.trimmed().isEmpty()) {
