@@ -86,7 +86,12 @@ TableSpec users()
     username.minLength = 1;
     ColumnSpec email = text(QStringLiteral("email"), tr("Email"));
     email.minLength = 3;
-    spec.columns = {username, email, enumeration<Role>(QStringLiteral("role"), tr("Role"), false, Role::User),
+    // The role and deletion go through UserAdmin (Admin menu), which keeps the last ADMIN and
+    // says what a deletion takes with it; the grid edits username and e-mail only.
+    spec.canDelete = false;
+    ColumnSpec role = enumeration<Role>(QStringLiteral("role"), tr("Role"), false, Role::User);
+    role.editable = false;
+    spec.columns = {username, email, role,
                     timestamp(QStringLiteral("createdAt"), tr("Created"), false, false),
                     timestamp(QStringLiteral("updatedAt"), tr("Updated"), false, false)};
     return spec;

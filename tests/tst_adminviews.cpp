@@ -246,6 +246,14 @@ void TestAdminViews::userSeesNoAdminActions()
     QVERIFY(asAdmin.menuBar()->actions().contains(asAdmin.adminActions()->menu()->menuAction()));
     for (QAction *action : asAdmin.adminActions()->actions())
         QVERIFY(action->isEnabled());
+
+    // The grid cannot go around UserAdmin's rules: no role edits, no deleting users there
+    PagedTableModel *users = asAdmin.model(MainWindow::UsersTab);
+    QTRY_VERIFY(users->rowCount() == 3 && users->isLoaded(2));
+    QVERIFY(users->flags(users->index(0, 1)) & Qt::ItemIsEditable);    // e-mail
+    QVERIFY(!(users->flags(users->index(0, 2)) & Qt::ItemIsEditable)); // role
+    QVERIFY(!users->removeRows(0, 1));
+    QVERIFY(!users->hasStagedChanges());
 }
 
 void TestAdminViews::firstAdminDialogCreatesTheAdministrator()
