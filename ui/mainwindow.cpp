@@ -6,6 +6,7 @@
 #include "pagedtablemodel.h"
 #include "statusbar.h"
 #include "tablepage.h"
+#include "taskspage.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -44,6 +45,7 @@ MainWindow::MainWindow(DbExecutor &executor, ChangeFeed &feed, const ConnectionS
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateUndoStack);
     updateUndoStack();
     createMenus();
+    createTaskViews(executor, feed, user);
     resize(1100, 560);
 }
 
@@ -148,6 +150,8 @@ void MainWindow::showTab(Tab tab)
 void MainWindow::setAgentPresence(AgentPresence &presence)
 {
     wireAgentPresence(*model(AgentsTab), presence);
+    if (m_tasksPage)
+        m_tasksPage->setAgentPresence(&presence);
 }
 
 void MainWindow::reloadAll()
@@ -211,6 +215,41 @@ void MainWindow::resolveConflict(int row)
         page->model()->keepMine(row);
     else if (dialog.choice() == ConflictDialog::TakeTheirs)
         page->model()->takeTheirs(row);
+}
+
+// The Tasks tab becomes a TasksPage: the board (default) and the tasks table behind one filter
+// bar; the table keeps its place in m_pages, so saving, undo and closing work as for any table.
+void MainWindow::createTaskViews(DbExecutor &executor, ChangeFeed &feed, const UserRow &user)
+{
+    TablePage *table = m_pages.at(TasksTab);
+    const QString title = m_tabs->tabText(TasksTab);
+    const bool current = m_tabs->currentIndex() == TasksTab;
+    m_tabs->removeTab(TasksTab);
+    m_tasksPage = new TasksPage(executor, feed, Actor{user.id}, table, m_tabs);
+    m_tabs->insertTab(TasksTab, m_tasksPage, title);
+    if (current)
+        m_tabs->setCurrentIndex(TasksTab);
+    connect(m_tasksPage, &TasksPage::message, this,
+            [this](const QString &text) { m_statusBar->showMessage(text, 8000); });
+
+    QMenu *tasks = menuBar()->addMenu(tr("Tas&k"));
+    for (QAction *action :
+         {m_tasksPage->newTaskAction(), m_tasksPage->editTaskAction(), m_tasksPage->assignAction()}) {
+        tasks->addAction(action);
+        addAction(action); // the shortcuts work from any tab
+    }
+    // Edit and Assign act on the Tasks tab's selection: show it first.
+    connect(m_tasksPage->editTaskAction(), &QAction::triggered, this, [this] { showTab(TasksTab); });
+    connect(m_tasksPage->assignAction(), &QAction::triggered, this, [this] { showTab(TasksTab); });
+    tasks->addSeparator();
+    tasks->addAction(tr("Show &board"), this, [this] {
+        showTab(TasksTab);
+        m_tasksPage->showBoard(true);
+    });
+    tasks->addAction(tr("Show &table"), this, [this] {
+        showTab(TasksTab);
+        m_tasksPage->showBoard(false);
+    });
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -17,6 +17,7 @@ class AgentPresence;
 class PagedTableModel;
 class StatusBar;
 class TablePage;
+class TasksPage;
 
 /// The main window: one tab per table (Users, Agents, Tasks, Messages, Sessions), each a
 /// TablePage over a PagedTableModel, the Edit menu (undo, redo, add and delete rows, save,
@@ -35,6 +36,7 @@ public:
 
     StatusBar *statusBarWidget() const { return m_statusBar; }
     QTableView *view(Tab tab) const;
+    TasksPage *tasksPage() const { return m_tasksPage; }
     PagedTableModel *model(Tab tab) const;
     void showTab(Tab tab);
     /// Marks, in the Agents tab's Name column, the agents connected to the agent hub (apart from
@@ -56,11 +58,14 @@ private:
     void deleteRows();
     void saveCurrent();
     void resolveConflict(int row);
+    /// The Tasks tab's board, filters, dialogs and Task menu (TasksPage around the tasks table).
+    void createTaskViews(DbExecutor &executor, ChangeFeed &feed, const UserRow &user);
 
     QTabWidget *m_tabs;
     StatusBar *m_statusBar;
     QUndoGroup *m_undoGroup;
     QList<TablePage *> m_pages;
+    TasksPage *m_tasksPage = nullptr; ///< the Tasks tab (its table is m_pages[TasksTab])
 };
 
 } // namespace ccpm

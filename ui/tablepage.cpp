@@ -77,6 +77,10 @@ TablePage::TablePage(PagedTableModel *model, QWidget *parent)
 
 void TablePage::focusSearch()
 {
+    if (m_search->isHidden()) {
+        emit searchRequested();
+        return;
+    }
     m_search->setFocus();
     m_search->selectAll();
 }
@@ -85,6 +89,11 @@ void TablePage::showContextMenu(const QPoint &position)
 {
     const QModelIndex index = m_view->indexAt(position);
     QMenu menu(this);
+    if (!m_contextActions.isEmpty() && index.isValid()) {
+        m_view->setCurrentIndex(index);
+        menu.addActions(m_contextActions);
+        menu.addSeparator();
+    }
     using Op = KeysetQuery::Filter::Op;
     if (index.isValid() && index.row() >= 0 && m_model->isLoaded(index.row())) {
         const ColumnSpec &column = m_model->spec().columns.at(index.column());
@@ -114,7 +123,7 @@ void TablePage::showContextMenu(const QPoint &position)
     }
     QAction *clear = menu.addAction(tr("Clear filters"), this, [this] {
         m_filters.clear();
-        m_model->setFilters(m_filters);
+        m_model->setFilters(m_baseFilters + m_filters);
         updateStatus();
     });
     clear->setEnabled(!m_filters.isEmpty());
@@ -124,8 +133,20 @@ void TablePage::showContextMenu(const QPoint &position)
 void TablePage::addFilter(const ColumnFilter &filter)
 {
     m_filters << filter;
-    m_model->setFilters(m_filters);
+    m_model->setFilters(m_baseFilters + m_filters);
     updateStatus();
+}
+
+void TablePage::setBaseFilters(const QList<ColumnFilter> &filters)
+{
+    m_baseFilters = filters;
+    m_model->setFilters(m_baseFilters + m_filters);
+    updateStatus();
+}
+
+void TablePage::setSearchVisible(bool visible)
+{
+    m_search->setVisible(visible);
 }
 
 void TablePage::updateStatus()
