@@ -6,6 +6,7 @@
 #include "pagedtablemodel.h"
 #include "statusbar.h"
 #include "tablepage.h"
+#include "taskboardview.h"
 #include "taskspage.h"
 
 #include <QApplication>
@@ -158,6 +159,8 @@ void MainWindow::reloadAll()
 {
     for (TablePage *page : std::as_const(m_pages))
         page->model()->reload();
+    if (m_tasksPage)
+        m_tasksPage->board()->reload();
 }
 
 void MainWindow::addRow()

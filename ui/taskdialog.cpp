@@ -69,7 +69,8 @@ TaskDialog::TaskDialog(TaskDesk &desk, const Actor &actor, const QString &taskId
     setWindowTitle(taskId.isEmpty() ? tr("New task") : tr("Edit task"));
     m_title->setMaxLength(200); // the rule is 100: longer text is kept to be shortened, not cut
     m_description->setTabChangesFocus(true);
-    m_description->setMinimumHeight(90);
+    m_description->setMinimumHeight(70);
+    m_description->setMaximumHeight(taskId.isEmpty() ? 200 : 110);
     for (Priority p : {Priority::Low, Priority::Medium, Priority::High})
         m_priority->addItem(priorityLabel(p), int(p));
     m_priority->setCurrentIndex(int(Priority::Medium));
@@ -82,7 +83,9 @@ TaskDialog::TaskDialog(TaskDesk &desk, const Actor &actor, const QString &taskId
         box->setSpacing(1);
         box->addWidget(field);
         box->addWidget(addErrorLabel(name));
-        form->addRow(label, box);
+        auto *caption = new QLabel(label, this);
+        caption->setBuddy(field);
+        form->addRow(caption, box);
     };
     addField(tr("&Title:"), m_title, QStringLiteral("title"));
     addField(tr("&Description:"), m_description, QStringLiteral("description"));
