@@ -175,6 +175,8 @@ TaskBoardView::TaskBoardView(DbExecutor &executor, ChangeFeed &feed, TaskDesk &d
         QFont bold = count->font();
         bold.setBold(true);
         count->setFont(bold);
+        // Long counts ("about 1.0 M rows") must not widen a column: all five keep one width.
+        count->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
         auto *view = new BoardColumnView(this, status, column);
         view->setModel(model);
         view->setModelColumn(specs::TaskColumns::Title);
@@ -232,7 +234,19 @@ void TaskBoardView::setFilters(const QList<ColumnFilter> &filters, std::optional
                                const QString &text)
 {
     for (TaskStatus status : statuses()) {
-        m_columns.value(int(status))->setVisible(!only || *only == status);
+        const bool shown = !only || *only == status;
+        m_columns.value(int(status))->setVisible(shown);
+        if (!shown) {
+            // A hidden column stops its paging and counting, which would hold the few database
+            // connections the shown column needs: "createdAt IS NULL" is empty at once (the column
+            // is NOT NULL and indexed). The setFilters() that shows it again brings it up to date.
+            if (!m_hiddenColumns.contains(int(status)))
+                m_models.value(int(status))
+                    ->setFilters({{specs::TaskColumns::Created, KeysetQuery::Filter::Op::IsNull, {}}});
+            m_hiddenColumns.insert(int(status));
+            continue;
+        }
+        m_hiddenColumns.remove(int(status));
         PagedTableModel *model = m_models.value(int(status));
         QList<ColumnFilter> mine{{specs::TaskColumns::Status, KeysetQuery::Filter::Op::Equals, toDb(status)}};
         model->setFilters(mine + filters);
@@ -242,8 +256,10 @@ void TaskBoardView::setFilters(const QList<ColumnFilter> &filters, std::optional
 
 void TaskBoardView::reload()
 {
-    for (PagedTableModel *model : std::as_const(m_models))
-        model->reload();
+    for (auto it = m_models.cbegin(); it != m_models.cend(); ++it) {
+        if (!m_hiddenColumns.contains(it.key()))
+            it.value()->reload();
+    }
 }
 
 QString TaskBoardView::currentTaskId() const

@@ -6,6 +6,7 @@
 #include "taskdesk.h"
 
 #include <QHash>
+#include <QSet>
 #include <QWidget>
 
 class QLabel;
@@ -39,7 +40,7 @@ public:
     PagedTableModel *columnModel(TaskStatus status) const { return m_models.value(int(status)); }
     QListView *columnView(TaskStatus status) const { return m_views.value(int(status)); }
 
-    /// Filters besides status; `only` shows that status's column alone.
+    /// Filters besides status; `only` shows that status's column alone (the others query nothing).
     void setFilters(const QList<ColumnFilter> &filters, std::optional<TaskStatus> only, const QString &text);
     void reload();
     /// The task of the current card in the column that had focus last, or empty.
@@ -67,6 +68,7 @@ private:
     QHash<int, QListView *> m_views;
     QHash<int, QLabel *> m_counts;
     QHash<int, QWidget *> m_columns;
+    QSet<int> m_hiddenColumns; ///< statuses whose column a status filter hides
     QTimer *m_followDelay;
     TaskStatus m_lastFocused = TaskStatus::Pending;
 };
