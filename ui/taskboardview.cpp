@@ -208,12 +208,18 @@ TaskBoardView::TaskBoardView(DbExecutor &executor, ChangeFeed &feed, TaskDesk &d
         connect(view, &QListView::pressed, this, [this, status] { m_lastFocused = status; });
         updateCount(status);
     }
-    // Other writers' changes (agents, other views): the columns load again after a pause, so a
-    // burst of progress reports costs a few queries, not one per report. In-place changes are
-    // already shown by each model's own refresh.
+    // Other writers' changes (agents, other views): each model shows a changed card in place
+    // and drops one that left its column by itself; a card that entered a column is found by
+    // counting the columns again after a pause (in place: the scroll position stays), so a
+    // burst of progress reports costs a few queries, not one per report.
     m_followDelay->setSingleShot(true);
     m_followDelay->setInterval(400);
-    connect(m_followDelay, &QTimer::timeout, this, &TaskBoardView::reload);
+    connect(m_followDelay, &QTimer::timeout, this, [this] {
+        for (auto it = m_models.cbegin(); it != m_models.cend(); ++it) {
+            if (!m_hiddenColumns.contains(it.key()))
+                it.value()->refresh();
+        }
+    });
     connect(&feed, &ChangeFeed::rowChanged, this,
             [this](const QString &table, const QString &, ChangeFeed::Op, const QString &) {
                 if (table == QLatin1String("tasks") && !m_followDelay->isActive())
@@ -293,8 +299,8 @@ bool TaskBoardView::moveTask(const QString &taskId, TaskStatus from, bool hasAss
             return;
         }
         emit message(tr("“%1” is now %2.").arg(moved->title, columnTitle(to).toLower()));
-        m_models.value(int(from))->reload();
-        m_models.value(int(to))->reload();
+        m_models.value(int(from))->refresh();
+        m_models.value(int(to))->refresh();
         emit moveFinished(true);
     });
     return true;
