@@ -4,6 +4,7 @@
 #include <QHash>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 namespace ccpm {
 
@@ -24,6 +25,8 @@ public:
     /// When the agent connected (UTC), or an invalid QDateTime when it is not connected.
     QDateTime since(const QString &agentId) const { return m_since.value(agentId); }
     int connectedCount() const { return int(m_since.size()); }
+    /// The connected agents' ids, in no particular order.
+    QStringList connectedIds() const { return m_since.keys(); }
 
 public slots:
     /// Marks the agent connected (since now) or not. Repeating the current state changes
