@@ -71,6 +71,15 @@ void BarChart::paintEvent(QPaintEvent *)
     p.setPen(palette().color(QPalette::Mid));
     p.drawLine(plot.bottomLeft(), plot.bottomRight());
     const QLocale locale;
+    // Labels in a smaller font when one does not fit its slot, and elided only if still too long
+    QFont labelFont = font();
+    for (const Bar &bar : std::as_const(m_bars)) {
+        if (fm.horizontalAdvance(bar.label) > slot - 2) {
+            labelFont.setPointSizeF(font().pointSizeF() * 0.85);
+            break;
+        }
+    }
+    const QFontMetricsF labelMetrics(labelFont);
     for (int i = 0; i < m_bars.size(); ++i) {
         const Bar &bar = m_bars.at(i);
         const QRectF r = barRect(i, plot);
@@ -81,9 +90,11 @@ void BarChart::paintEvent(QPaintEvent *)
         p.drawText(QRectF(plot.left() + slot * i, r.top() - fm.height(), slot, fm.height()),
                    Qt::AlignHCenter | Qt::AlignBottom, locale.toString(bar.value));
         p.setPen(palette().color(QPalette::PlaceholderText));
-        const QString label = fm.elidedText(bar.label, Qt::ElideRight, slot - 2);
+        p.setFont(labelFont);
+        const QString label = labelMetrics.elidedText(bar.label, Qt::ElideRight, slot - 2);
         p.drawText(QRectF(plot.left() + slot * i, plot.bottom() + 2, slot, fm.height() * 1.3),
                    Qt::AlignHCenter | Qt::AlignTop, label);
+        p.setFont(font());
     }
 }
 

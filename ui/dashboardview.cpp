@@ -45,11 +45,12 @@ QList<BarChart::Bar> bars(const QList<DashboardStats::Count> &counts)
 QString age(const QDateTime &since, const QDateTime &now)
 {
     const qint64 seconds = std::max<qint64>(0, since.secsTo(now));
+    // Abbreviated units: no plural forms to get wrong in any language
     if (seconds >= 2 * 86400)
-        return DashboardView::tr("%n day(s)", nullptr, int(seconds / 86400));
+        return DashboardView::tr("%1 d").arg(seconds / 86400);
     if (seconds >= 3600)
-        return DashboardView::tr("%n hour(s)", nullptr, int(seconds / 3600));
-    return DashboardView::tr("%n minute(s)", nullptr, int(seconds / 60));
+        return DashboardView::tr("%1 h").arg(seconds / 3600);
+    return DashboardView::tr("%1 min").arg(seconds / 60);
 }
 
 } // namespace
@@ -80,6 +81,11 @@ DashboardView::DashboardView(DbExecutor &executor, ChangeFeed &feed, QWidget *pa
     grid->addWidget(m_connected, 1, 3);
     grid->addWidget(m_completed, 2, 0, 1, 2);
     grid->addWidget(m_longestOpen, 2, 2, 1, 2);
+    // Five status columns need more room than three priorities
+    grid->setColumnStretch(0, 5);
+    grid->setColumnStretch(1, 3);
+    grid->setColumnStretch(2, 3);
+    grid->setColumnStretch(3, 4);
     grid->setRowStretch(1, 1);
     grid->setRowStretch(2, 1);
 
@@ -162,8 +168,9 @@ void DashboardView::display(const DashboardStats &stats)
         const QDate day = stats.days.at(i);
         days.append({day.toString(QStringLiteral("MM-dd")), stats.completedPerDay.value(i),
                      statusColor(QStringLiteral("COMPLETED")),
-                     tr("%1: %n task(s) completed", nullptr, int(stats.completedPerDay.value(i)))
-                         .arg(locale.toString(day, QLocale::LongFormat))});
+                     tr("%1: completed %2")
+                         .arg(locale.toString(day, QLocale::LongFormat),
+                              locale.toString(stats.completedPerDay.value(i)))});
     }
     m_completed->setBars(days);
 
