@@ -7,26 +7,36 @@
 
 #include <QMainWindow>
 
+class QAction;
+class QMenu;
 class QTabWidget;
 class QTableView;
+class QToolBar;
 class QUndoGroup;
 
 namespace ccpm {
 
 class AgentPresence;
+class DashboardView;
+class DatabaseBanner;
+class DatabaseWatch;
+class HubStatus;
 class PagedTableModel;
 class StatusBar;
 class TablePage;
 
-/// The main window: one tab per table (Users, Agents, Tasks, Messages, Sessions), each a
-/// TablePage over a PagedTableModel, the Edit menu (undo, redo, add and delete rows, save,
-/// discard, resolve a conflict) and the status bar. It only assembles widgets and connects them.
+/// The main window: the Dashboard tab first, then one tab per table (Users, Agents, Tasks,
+/// Messages, Sessions), each a TablePage over a PagedTableModel, the Edit menu (undo, redo, add
+/// and delete rows, save, discard, resolve a conflict), the main toolbar, Ctrl+K "Jump to…",
+/// Help ▸ Health…, the status bar, and the "Database unavailable" banner (a DatabaseWatch pings
+/// the server; when it answers again, every view reloads, staged edits kept). It only assembles
+/// widgets and connects them.
 /// Closing with unsaved edits asks first. With an AgentPresence, the Agents tab marks who is
 /// connected to the agent hub. Thread: GUI.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum Tab { UsersTab, AgentsTab, TasksTab, MessagesTab, SessionsTab };
+    enum Tab { UsersTab, AgentsTab, TasksTab, MessagesTab, SessionsTab, DashboardTab };
 
     /// `databaseLabel` names the database for people ("embedded database (ccpm)",
     /// "db.example.com:5432/ccpm").
@@ -40,6 +50,17 @@ public:
     /// Marks, in the Agents tab's Name column, the agents connected to the agent hub (apart from
     /// the status they reported). Not owned; call once, when the hub runs.
     void setAgentPresence(AgentPresence &presence);
+    /// The hub's address and connections for the status bar and the Health dialog. Not owned.
+    void setHubStatus(HubStatus &hub);
+
+    DashboardView *dashboard() const { return m_dashboard; }
+    DatabaseWatch *databaseWatch() const { return m_watch; }
+    DatabaseBanner *databaseBanner() const { return m_banner; }
+    QToolBar *mainToolBar() const { return m_toolBar; }
+    /// Opens Help ▸ Health… (non-modal; one at a time).
+    void showHealth();
+    /// Opens Ctrl+K "Jump to…".
+    void showJump();
 
 public slots:
     void reloadAll();
@@ -50,6 +71,9 @@ protected:
 private:
     void addTablePage(PagedTableModel *model, const QString &title);
     void createMenus();
+    void createDashboard(DbExecutor &executor, ChangeFeed &feed);
+    void createHealth(DbExecutor &executor);
+    void createToolbar();
     TablePage *currentPage() const;
     void updateUndoStack();
     void addRow();
@@ -61,6 +85,20 @@ private:
     StatusBar *m_statusBar;
     QUndoGroup *m_undoGroup;
     QList<TablePage *> m_pages;
+    DbExecutor *m_executor;
+    ConnectionSettings m_settings;
+    DashboardView *m_dashboard = nullptr;
+    DatabaseWatch *m_watch = nullptr;
+    DatabaseBanner *m_banner = nullptr;
+    HubStatus *m_hub = nullptr;
+    QToolBar *m_toolBar = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QAction *m_saveAction = nullptr;
+    QAction *m_undoAction = nullptr;
+    QAction *m_redoAction = nullptr;
+    QAction *m_reloadAction = nullptr;
+    QAction *m_findAction = nullptr;
+    QAction *m_jumpAction = nullptr;
 };
 
 } // namespace ccpm
