@@ -7,6 +7,7 @@
 #include "embeddedpostgres.h"
 #include "entityspecs.h"
 #include "loadedmodel.h"
+#include "statusbar.h"
 #include "testdatabase.h"
 
 #include <QElapsedTimer>
@@ -69,6 +70,8 @@ void TestDatabaseWatch::serverStopsAndComesBack()
     DatabaseWatch watch(executor);
     watch.setPingInterval(200);
     DatabaseBanner banner(watch);
+    StatusBar status(executor, *settings, QStringLiteral("own cluster"));
+    status.followWatch(watch);
     QSignalSpy unavailable(&watch, &DatabaseWatch::unavailable);
     QSignalSpy countdown(&watch, &DatabaseWatch::countdown);
     QSignalSpy restored(&watch, &DatabaseWatch::restored);
@@ -76,6 +79,7 @@ void TestDatabaseWatch::serverStopsAndComesBack()
     QTRY_VERIFY(watch.isAvailable());
     QVERIFY(watch.roundTripMs() >= 0);
     QVERIFY(banner.isHidden());
+    QTRY_VERIFY2(status.pingText().contains(" ms"), qPrintable(status.pingText()));
 
     LoadedModel users(executor, specs::users(), 1);
     QCOMPARE(users.model.rowCount(), 1);
@@ -95,6 +99,7 @@ void TestDatabaseWatch::serverStopsAndComesBack()
     QVERIFY(!watch.isAvailable());
     QVERIFY(!banner.isHidden());
     QVERIFY2(banner.text().startsWith("Database unavailable, retrying"), qPrintable(banner.text()));
+    QVERIFY2(status.pingText().startsWith("Database unavailable"), qPrintable(status.pingText()));
     // ... and the retries back off: 1 s, then 2 s, then 4 s, still one outage
     QTRY_COMPARE_WITH_TIMEOUT(watch.retryDelay(), 4, 15000);
     QCOMPARE(unavailable.size(), 1);
@@ -120,6 +125,8 @@ void TestDatabaseWatch::serverStopsAndComesBack()
     QCOMPARE(restored.size(), 1);
     QVERIFY(!watch.isUnavailable());
     QVERIFY(banner.isHidden());
+    QTRY_VERIFY2(status.pingText().contains(" ms"), qPrintable(status.pingText()));
+    QTRY_VERIFY2(status.serverText().startsWith("PostgreSQL 1"), qPrintable(status.serverText()));
 
     // Every worker works at once, also one whose connection sat idle through the restart
     for (int i = 0; i < 4; ++i)

@@ -29,14 +29,18 @@ StatusBar::StatusBar(DbExecutor &executor, const ConnectionSettings &settings, c
 
     // The first ping waits for the version query, so it measures a round trip and not the
     // opening of a connection.
-    QCoro::connect(ServerInfo::version(executor), this, [this](Result<QString> version) {
-        m_server->setText(version ? *version : tr("Server: unreachable"));
-        if (!version)
-            m_server->setToolTip(version.error().toString());
-        ping();
-    });
+    showVersion();
     connect(&m_timer, &QTimer::timeout, this, &StatusBar::ping);
     m_timer.start(5000);
+}
+
+void StatusBar::showVersion()
+{
+    QCoro::connect(ServerInfo::version(*m_executor), this, [this](Result<QString> version) {
+        m_server->setText(version ? *version : tr("Server: unreachable"));
+        m_server->setToolTip(version ? QString() : version.error().toString());
+        ping();
+    });
 }
 
 void StatusBar::followWatch(DatabaseWatch &watch)
@@ -54,6 +58,8 @@ void StatusBar::followWatch(DatabaseWatch &watch)
         m_ping->setToolTip(watch.lastError().toString());
         m_ping->setStyleSheet(QStringLiteral("color: #c62828; font-weight: bold;"));
     });
+    // The server may have come back as another version (an upgrade), or was not there at start
+    connect(&watch, &DatabaseWatch::restored, this, &StatusBar::showVersion);
 }
 
 void StatusBar::followHub(HubStatus &hub)

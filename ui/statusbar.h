@@ -39,6 +39,7 @@ public:
 
 private:
     void ping();
+    void showVersion();
 
     DbExecutor *m_executor;
     QLabel *m_database;
