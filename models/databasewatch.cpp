@@ -63,8 +63,11 @@ void DatabaseWatch::answered(const Result<double> &result)
         return;
     }
     if (result.error().kind != Error::Kind::Connection) {
-        if (m_unavailable) // still away as far as we know: keep retrying
+        if (m_unavailable) { // still away as far as we know: count down again to the next retry
+            m_secondsLeft = m_delay;
             m_tick.start();
+            emit countdown(m_secondsLeft);
+        }
         return;
     }
     m_lastError = result.error();
