@@ -7,7 +7,6 @@
 #include "hub/hubhost.h"
 #include "logindialog.h"
 #include "mainwindow.h"
-#include "statusbar.h"
 
 #include <QApplication>
 #include <QEventLoop>
@@ -148,19 +147,19 @@ void DesktopApp::showMainWindow(const UserRow &user)
     m_window = std::make_unique<MainWindow>(m_core.executor(), m_core.feed(), m_core.settings(),
                                             m_core.databaseLabel(), user);
     m_window->showTab(MainWindow::Tab(m_options.screenshotTab));
-    StatusBar *status = m_window->statusBarWidget();
+    m_window->setHubStatus(m_hubStatus); // the status bar and Help > Health follow it
     QString hubError;
     if (m_options.hubPort > 0) {
         QHostAddress address;
         address.setAddress(m_options.hubAddress);
         if (Status s = m_core.startHub(address, quint16(m_options.hubPort), m_options.hubSettings); !s) {
-            status->setHubOff();
+            m_hubStatus.setOff(s.error().message);
             hubError = s.error().message + QLatin1Char('\n') + s.error().detail;
         } else {
             hub::HubHost *hub = m_core.hub();
-            status->setHub(hub->url(), 0);
-            connect(hub, &hub::HubHost::connectedAgentsChanged, status,
-                    [status, hub](int count) { status->setHub(hub->url(), count); });
+            m_hubStatus.setRunning(hub->url(), 0);
+            connect(hub, &hub::HubHost::connectedAgentsChanged, &m_hubStatus,
+                    [this, hub](int count) { m_hubStatus.setRunning(hub->url(), count); });
             // Connected to the hub, shown apart from the status the agent reported
             connect(hub, &hub::HubHost::agentPresenceChanged, &m_presence, &AgentPresence::setConnected);
             m_window->setAgentPresence(m_presence);

@@ -3,6 +3,7 @@
 #include "agentpresence.h"
 #include "appcore.h"
 #include "hub/hubsettings.h"
+#include "hubstatus.h"
 #include "rows.h"
 #include "sessionwatch.h"
 
@@ -33,7 +34,7 @@ public:
         QString hubAddress = QStringLiteral("127.0.0.1");
         hub::HubSettings hubSettings;
         QString screenshotPath; ///< grab the main window to this PNG once loaded, then quit
-        int screenshotTab = 1;  ///< MainWindow::Tab to show in the screenshot
+        int screenshotTab = 5;  ///< MainWindow::Tab shown first (and in the screenshot): the Dashboard
     };
 
     explicit DesktopApp(Options options, QObject *parent = nullptr);
@@ -53,6 +54,7 @@ private:
     Options m_options;
     AppCore m_core;
     AgentPresence m_presence; ///< fed by the hub; outlives the window
+    HubStatus m_hubStatus;    ///< the hub's address and connections, for the window
     QString m_sessionId;      ///< this desk's "sessions" row, deleted at exit
     std::unique_ptr<SessionWatch> m_sessionWatch;
     UserRow m_user;

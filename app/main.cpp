@@ -3,10 +3,12 @@
 #include "databaselocator.h"
 #include "desktopapp.h"
 #include "hub/hubhost.h"
+#include "mainwindow.h"
 #include "quitonsignal.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
 #include <QIcon>
 #include <QLocale>
 #include <QSettings>
@@ -27,6 +29,17 @@ void setIdentity()
     QCoreApplication::setOrganizationName(QStringLiteral("CCPM"));
     QCoreApplication::setApplicationName(QStringLiteral("ccpm-desk"));
     QCoreApplication::setApplicationVersion(QStringLiteral(CCPM_VERSION));
+}
+
+/// The languages the build carries a translation for (embedded under :/i18n), plus English,
+/// the source language.
+QStringList availableLanguages()
+{
+    QStringList codes{QStringLiteral("en")};
+    const QStringList files = QDir(QStringLiteral(":/i18n")).entryList({QStringLiteral("ccpm-desk_*.qm")});
+    for (const QString &file : files)
+        codes << file.mid(int(qstrlen("ccpm-desk_"))).chopped(3);
+    return codes;
 }
 
 } // namespace
@@ -91,16 +104,21 @@ int main(int argc, char **argv)
         QStringLiteral("token-name"),
         QCoreApplication::translate("main", "With 'agent token create': a label for the token."),
         QStringLiteral("name"));
+    const QCommandLineOption lang(
+        QStringLiteral("lang"),
+        QCoreApplication::translate("main", "User interface language (en, zh_CN), instead of the system's."),
+        QStringLiteral("code"));
     QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                   QStringLiteral("Save the main window as PNG, then quit."),
                                   QStringLiteral("file"));
     screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
-    QCommandLineOption screenshotTab(QStringLiteral("screenshot-tab"),
-                                     QStringLiteral("Tab for --screenshot (0-4)."), QStringLiteral("index"),
-                                     QStringLiteral("1"));
+    QCommandLineOption screenshotTab(
+        QStringLiteral("screenshot-tab"),
+        QStringLiteral("Tab for --screenshot (0-4 the tables, 5 the dashboard)."), QStringLiteral("index"),
+        QStringLiteral("5"));
     screenshotTab.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions({databaseUrl, hubPort, hubAddress, hubTlsCert, hubTlsKey, hubInsecure, demo, scale,
-                       embedded, tokenName, screenshot, screenshotTab});
+                       embedded, tokenName, lang, screenshot, screenshotTab});
     // Parsed before any QCoreApplication exists, so a bad command line is a usage error (exit 2)
     // with or without a display.
     if (!parser.parse(arguments)) {
@@ -112,6 +130,13 @@ int main(int argc, char **argv)
         std::fputs("ccpm-desk: --database-url is empty (an unset variable?). Give a URL, or leave the "
                    "option out for the default database.\n",
                    stderr);
+        return 2;
+    }
+    const QString language = parser.value(lang).trimmed().replace(QLatin1Char('-'), QLatin1Char('_'));
+    if (parser.isSet(lang) && !availableLanguages().contains(language)) {
+        std::fprintf(
+            stderr, "ccpm-desk: --lang %s: there is no translation for this language. Available: %s.\n",
+            qPrintable(parser.value(lang)), qPrintable(availableLanguages().join(QStringLiteral(", "))));
         return 2;
     }
     if (parser.isSet(help) || parser.isSet(version)) {
@@ -135,9 +160,12 @@ int main(int argc, char **argv)
     else
         app = std::make_unique<QApplication>(argc, argv);
 
+    // --lang overrides the system locale, also for numbers and dates (QLocale's default).
+    if (!language.isEmpty())
+        QLocale::setDefault(QLocale(language));
     QTranslator translator;
-    if (translator.load(QLocale(), QStringLiteral("ccpm-desk"), QStringLiteral("_"),
-                        QStringLiteral(":/i18n")))
+    if (language != QLatin1String("en") && translator.load(QLocale(), QStringLiteral("ccpm-desk"),
+                                                           QStringLiteral("_"), QStringLiteral(":/i18n")))
         QCoreApplication::installTranslator(&translator);
 
     bool portOk = false;
@@ -175,7 +203,9 @@ int main(int argc, char **argv)
         return ccpm::runCommand(options);
     }
 
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/ccpm-desk-256.png")));
+    QIcon icon(QStringLiteral(":/icons/ccpm-desk.svg")); // libqt6svg6's icon engine
+    icon.addFile(QStringLiteral(":/icons/ccpm-desk-256.png"));
+    QApplication::setWindowIcon(icon);
     QSettings settings;
     ccpm::Result<ccpm::DatabaseChoice> choice = ccpm::chooseDatabase(parser.value(databaseUrl), settings);
     if (!choice) {
@@ -188,7 +218,8 @@ int main(int argc, char **argv)
     options.hubAddress = parser.value(hubAddress);
     options.hubSettings = hubSettings;
     options.screenshotPath = parser.value(screenshot);
-    options.screenshotTab = qBound(0, parser.value(screenshotTab).toInt(), 4);
+    options.screenshotTab =
+        qBound(0, parser.value(screenshotTab).toInt(), int(ccpm::MainWindow::DashboardTab));
     ccpm::QuitOnSignal quitOnSignal; // `kill` and logout shut down cleanly, like File > Quit
     ccpm::DesktopApp desktop(options);
     desktop.start();

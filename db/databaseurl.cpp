@@ -206,6 +206,15 @@ std::optional<QString> applyQuery(const QUrl &url, ConnectionSettings *settings)
                            "Unix-socket directory such as /var/run/postgresql.")
                     .arg(quoted(value));
             settings->host = value;
+        } else if (key == QLatin1String("port")) {
+            // libpq's parameter; with a Unix socket (host=) it names the socket file's port.
+            bool ok = false;
+            const int number = isAsciiDigits(value) ? value.toInt(&ok) : 0;
+            if (!ok || number < 1 || number > 65535)
+                return QStringLiteral("The database URL has an invalid port parameter %1: expected a number "
+                                      "from 1 to 65535.")
+                    .arg(quoted(value));
+            settings->port = number;
         } else if (key == QLatin1String("connect_timeout")) {
             bool ok = false;
             const int seconds = isAsciiDigits(value) ? value.toInt(&ok) : -1;

@@ -24,6 +24,21 @@ PGconn *pgConnection(const QSqlDatabase &db)
     return *static_cast<PGconn *const *>(handle.constData());
 }
 
+/// True when the server closed this idle connection (a restart, an administrator's
+/// pg_terminate_backend): libpq notices only when it next reads, so a job would fail on it.
+/// Reading what is waiting is non-blocking (libpq's socket always is) and costs one recv().
+bool closedWhileIdle(const QSqlDatabase &db)
+{
+    PGconn *connection = pgConnection(db);
+    if (!connection)
+        return false;
+    for (int i = 0; i < 2; ++i) { // the server's goodbye message first, then the end of the stream
+        if (PQconsumeInput(connection) == 0 || PQstatus(connection) == CONNECTION_BAD)
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 bool connectionLost(const QSqlDatabase &db)
@@ -43,8 +58,13 @@ DbWorker::DbWorker(ConnectionSettings settings, QString connectionName)
 std::optional<Error> DbWorker::ensureOpen()
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    if (db.isValid() && db.isOpen())
-        return std::nullopt;
+    if (db.isValid() && db.isOpen()) {
+        if (!closedWhileIdle(db))
+            return std::nullopt;
+        qCDebug(lcDb) << "the server closed the idle connection: reconnecting";
+        db.close();
+        setCancelHandle(nullptr);
+    }
     if (!db.isValid()) {
         db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_connectionName);
         if (!db.isValid())

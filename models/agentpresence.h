@@ -3,7 +3,9 @@
 #include <QDateTime>
 #include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QString>
+#include <QStringList>
 
 namespace ccpm {
 
@@ -24,6 +26,8 @@ public:
     /// When the agent connected (UTC), or an invalid QDateTime when it is not connected.
     QDateTime since(const QString &agentId) const { return m_since.value(agentId); }
     int connectedCount() const { return int(m_since.size()); }
+    /// The ids of the connected agents.
+    QSet<QString> connectedIds() const { return QSet<QString>(m_since.keyBegin(), m_since.keyEnd()); }
 
 public slots:
     /// Marks the agent connected (since now) or not. Repeating the current state changes

@@ -200,6 +200,8 @@ QString PagedTableModel::countText() const
     const QLocale locale;
     if (m_countExact)
         return m_count == 1 ? tr("1 row") : tr("%1 rows").arg(locale.toString(m_count));
+    if (m_count < 1000) // formattedDataSize() says "250 bytes" below a kilo
+        return tr("about %1 rows").arg(locale.toString(m_count));
     return tr("about %1 rows")
         .arg(locale.formattedDataSize(m_count, 1, QLocale::DataSizeSIFormat)
                  .remove(QLatin1Char('B'))

@@ -85,6 +85,10 @@ public:
     /// queued and read back together with one query at a time, so a flood of changes costs
     /// one round trip per batch.
     void refreshRow(const QString &id);
+    /// Counts again and reads the cached pages again in place (dataChanged, rows inserted or
+    /// removed at the end; no reset: the scroll position and the selection stay). For changes
+    /// that no row id pins down, such as a row that now matches the filter. Passes coalesce.
+    void refresh() { recount(); }
     /// refreshRow() for every update the feed announces on the spec's table; an insert or a
     /// delete refreshes the count. Saved rows are announced on the feed in turn (origin
     /// "desk:…"), so other views and the agent hub learn of them.

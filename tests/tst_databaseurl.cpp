@@ -79,6 +79,9 @@ void TestDatabaseUrl::parsesValidUrls_data()
         << QStringLiteral("postgresql://user@/ccpm?host=/var/run/postgresql")
         << QStringLiteral("/var/run/postgresql") << 5432 << QStringLiteral("ccpm") << QStringLiteral("user")
         << QString() << pub << QString() << 10;
+    QTest::newRow("socket dir with a port parameter (libpq)")
+        << QStringLiteral("postgresql://user@/ccpm?host=/tmp/pg&port=54329") << QStringLiteral("/tmp/pg")
+        << 54329 << QStringLiteral("ccpm") << QStringLiteral("user") << QString() << pub << QString() << 10;
     QTest::newRow("socket dir overrides localhost, encoded")
         << QStringLiteral("postgresql://user:pw@localhost:5499/ccpm?host=%2Ftmp%2Fccpm%20run")
         << QStringLiteral("/tmp/ccpm run") << 5499 << QStringLiteral("ccpm") << QStringLiteral("user")
@@ -145,6 +148,9 @@ void TestDatabaseUrl::rejectsMalformedUrls_data()
                                     << QStringLiteral("invalid port \"99999\"");
     QTest::newRow("port zero") << QStringLiteral("postgresql://u:%1@host:0/db").arg(pw)
                                << QStringLiteral("invalid port \"0\"");
+    QTest::newRow("port parameter not a number")
+        << QStringLiteral("postgresql://u:%1@/db?host=/tmp&port=5x").arg(pw)
+        << QStringLiteral("invalid port parameter \"5x\"");
     QTest::newRow("port not a number")
         << QStringLiteral("postgresql://u:%1@host:abc/db").arg(pw) << QStringLiteral("invalid port \"abc\"");
     QTest::newRow("IPv6 port too large") << QStringLiteral("postgresql://u:%1@[::1]:70000/db").arg(pw)

@@ -6,6 +6,7 @@
 #include "migrator.h"
 #include "pagedtablemodel.h"
 #include "statusbar.h"
+#include "taskspage.h"
 #include "testdatabase.h"
 
 #include <QHeaderView>
@@ -152,8 +153,11 @@ void TestLoginWindow::mainWindowShowsTablesWithoutSecrets()
         QVERIFY2(!label->toolTip().contains("S3cret"), qPrintable(label->toolTip()));
     }
 
-    // Ctrl+3 shows the tasks
+    // Ctrl+3 shows the tasks, on the board first; the table is one switch away
     QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
+    QCOMPARE(window.tasksPage()->isVisible(), true);
+    QVERIFY(window.tasksPage()->showsBoard());
+    window.tasksPage()->showBoard(false);
     QCOMPARE(window.view(MainWindow::TasksTab)->isVisible(), true);
 }
 

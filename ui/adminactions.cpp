@@ -27,7 +27,7 @@ AdminActions::AdminActions(DbExecutor &executor, ChangeFeed &feed, const UserRow
     , m_pages(pages)
     , m_window(window)
     , m_available(user.role == Role::Admin)
-    , m_menu(new QMenu(tr("A&dmin"), window))
+    , m_menu(new QMenu(tr("Adm&in"), window))
 {
     m_menu->setObjectName(QStringLiteral("adminMenu"));
     addAction(tr("&New user…"), &AdminActions::newUser, pages.users, QStringLiteral("newUser"));

@@ -3,19 +3,30 @@
 #include "adminactions.h"
 #include "agentpresencedecoration.h"
 #include "conflictdialog.h"
+#include "dashboardview.h"
+#include "databasebanner.h"
+#include "databasewatch.h"
 #include "entityspecs.h"
+#include "healthdialog.h"
+#include "hubstatus.h"
 #include "pagedtablemodel.h"
+#include "quickswitcher.h"
 #include "statusbar.h"
 #include "tablepage.h"
+#include "taskboardview.h"
+#include "taskspage.h"
 
 #include <QApplication>
 #include <QCloseEvent>
 #include <QItemSelectionModel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QTabWidget>
 #include <QTableView>
+#include <QToolBar>
 #include <QUndoGroup>
+#include <QVBoxLayout>
 
 namespace ccpm {
 
@@ -25,6 +36,8 @@ MainWindow::MainWindow(DbExecutor &executor, ChangeFeed &feed, const ConnectionS
     , m_tabs(new QTabWidget(this))
     , m_statusBar(new StatusBar(executor, settings, databaseLabel, this))
     , m_undoGroup(new QUndoGroup(this))
+    , m_executor(&executor)
+    , m_settings(settings)
 {
     setWindowTitle(tr("CCPM Desk — %1 @ %2").arg(user.username, databaseLabel));
     setCentralWidget(m_tabs);
@@ -45,6 +58,10 @@ MainWindow::MainWindow(DbExecutor &executor, ChangeFeed &feed, const ConnectionS
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateUndoStack);
     updateUndoStack();
     createMenus();
+    createTaskViews(executor, feed, user);
+    createDashboard(executor, feed);
+    createHealth(executor);
+    createToolbar();
     createAdminActions(executor, feed, user);
     resize(1100, 560);
 }
@@ -78,7 +95,7 @@ void MainWindow::addTablePage(PagedTableModel *model, const QString &title)
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Save changes"), QKeySequence::Save, this, &MainWindow::saveCurrent);
+    m_saveAction = file->addAction(tr("&Save changes"), QKeySequence::Save, this, &MainWindow::saveCurrent);
     file->addAction(tr("&Discard changes"), this, [this] {
         if (TablePage *page = currentPage())
             page->model()->discard();
@@ -87,10 +104,14 @@ void MainWindow::createMenus()
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
-    QAction *undo = m_undoGroup->createUndoAction(this, tr("&Undo"));
+    QAction *undo = m_undoAction = m_undoGroup->createUndoAction(this, tr("&Undo"));
     undo->setShortcut(QKeySequence::Undo);
-    QAction *redo = m_undoGroup->createRedoAction(this, tr("&Redo"));
-    redo->setShortcut(QKeySequence::Redo);
+    QAction *redo = m_redoAction = m_undoGroup->createRedoAction(this, tr("&Redo"));
+    // Ctrl+Y as well: on Linux QKeySequence::Redo is only Ctrl+Shift+Z
+    QList<QKeySequence> redoKeys = QKeySequence::keyBindings(QKeySequence::Redo);
+    if (!redoKeys.contains(QKeySequence(Qt::CTRL | Qt::Key_Y)))
+        redoKeys << QKeySequence(Qt::CTRL | Qt::Key_Y);
+    redo->setShortcuts(redoKeys);
     edit->addAction(undo);
     edit->addAction(redo);
     edit->addSeparator();
@@ -105,19 +126,114 @@ void MainWindow::createMenus()
         if (TablePage *page = currentPage())
             resolveConflict(page->view()->currentIndex().row());
     });
-    edit->addAction(tr("&Find"), QKeySequence::Find, this, [this] {
+    m_findAction = edit->addAction(tr("&Find"), QKeySequence::Find, this, [this] {
         if (TablePage *page = currentPage())
             page->focusSearch();
     });
 
-    QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
+    QMenu *viewMenu = m_viewMenu = menuBar()->addMenu(tr("&View"));
     const QStringList names{tr("Users"), tr("Agents"), tr("Tasks"), tr("Messages"), tr("Sessions")};
     for (int i = 0; i < names.size(); ++i) {
         viewMenu->addAction(names.at(i), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)), this,
                             [this, i] { showTab(Tab(i)); });
     }
     viewMenu->addSeparator();
-    viewMenu->addAction(tr("&Reload"), QKeySequence::Refresh, this, &MainWindow::reloadAll);
+    m_reloadAction = viewMenu->addAction(tr("&Reload"), QKeySequence::Refresh, this, &MainWindow::reloadAll);
+    m_jumpAction =
+        viewMenu->addAction(tr("&Jump to…"), QKeySequence(Qt::CTRL | Qt::Key_K), this, &MainWindow::showJump);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Health…"), this, &MainWindow::showHealth);
+}
+
+void MainWindow::createDashboard(DbExecutor &executor, ChangeFeed &feed)
+{
+    m_dashboard = new DashboardView(executor, feed, m_tabs);
+    m_tabs->insertTab(0, m_dashboard, tr("&Dashboard"));
+    m_tabs->setCurrentIndex(0);
+    auto *show = new QAction(tr("Dashboard"), this);
+    show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    connect(show, &QAction::triggered, this, [this] { showTab(DashboardTab); });
+    m_viewMenu->insertAction(m_viewMenu->actions().value(0), show);
+}
+
+void MainWindow::createHealth(DbExecutor &executor)
+{
+    // The banner goes above the tabs, outside them, so every view shows it.
+    m_watch = new DatabaseWatch(executor, this);
+    m_banner = new DatabaseBanner(*m_watch, this);
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_banner);
+    layout->addWidget(takeCentralWidget());
+    setCentralWidget(central);
+    m_statusBar->followWatch(*m_watch);
+
+    // A query that failed may mean the server went away: ask now rather than at the next ping.
+    for (TablePage *page : std::as_const(m_pages))
+        connect(page->model(), &PagedTableModel::errorOccurred, m_watch, &DatabaseWatch::suspect);
+    connect(m_dashboard, &DashboardView::failed, m_watch, &DatabaseWatch::suspect);
+    connect(m_watch, &DatabaseWatch::restored, this, [this] {
+        m_statusBar->showMessage(tr("The database is back."), 5000);
+        reloadAll(); // staged edits are keyed by id and survive the reload
+    });
+    m_watch->start();
+}
+
+void MainWindow::createToolbar()
+{
+    m_toolBar = addToolBar(tr("Main"));
+    m_toolBar->setObjectName(QStringLiteral("mainToolBar"));
+    m_toolBar->setMovable(false);
+    m_toolBar->setIconSize(QSize(20, 20));
+    if (m_tasksPage) {
+        QAction *newTask = m_tasksPage->newTaskAction();
+        newTask->setIcon(QIcon(QStringLiteral(":/icons/new-task.svg")));
+        m_toolBar->addAction(newTask);
+        m_toolBar->addSeparator();
+    }
+    const QList<std::pair<QAction *, QString>> icons{
+        {m_saveAction, QStringLiteral("save")},   {m_undoAction, QStringLiteral("undo")},
+        {m_redoAction, QStringLiteral("redo")},   {m_reloadAction, QStringLiteral("refresh")},
+        {m_findAction, QStringLiteral("filter")}, {m_jumpAction, QStringLiteral("jump")}};
+    for (const auto &[action, name] : icons) {
+        action->setIcon(QIcon(QStringLiteral(":/icons/%1.svg").arg(name)));
+        m_toolBar->addAction(action);
+        if (name == QLatin1String("redo") || name == QLatin1String("refresh"))
+            m_toolBar->addSeparator();
+    }
+}
+
+void MainWindow::showHealth()
+{
+    if (auto *open = findChild<HealthDialog *>()) {
+        open->raise();
+        open->activateWindow();
+        return;
+    }
+    auto *dialog = new HealthDialog(*m_executor, m_settings, m_watch, m_hub, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+}
+
+void MainWindow::showJump()
+{
+    QStringList names;
+    for (int i = 0; i < m_tabs->count(); ++i)
+        names << m_tabs->tabText(i);
+    auto *jump = new QuickSwitcher(names, this);
+    jump->setAttribute(Qt::WA_DeleteOnClose);
+    connect(jump, &QuickSwitcher::chosen, m_tabs, &QTabWidget::setCurrentIndex);
+    jump->show();
+    jump->input()->setFocus();
+}
+
+void MainWindow::setHubStatus(HubStatus &hub)
+{
+    m_hub = &hub;
+    m_statusBar->followHub(hub);
 }
 
 // Users, agents, tokens and sessions (issue #5): only an ADMIN sees the menu and the context
@@ -130,8 +246,14 @@ void MainWindow::createAdminActions(DbExecutor &executor, ChangeFeed &feed, cons
     connect(m_admin, &AdminActions::finished, this, [this](bool ok, const QString &message) {
         m_statusBar->showMessage(message, ok ? 5000 : 10000);
     });
-    if (m_admin->available())
-        menuBar()->addMenu(m_admin->menu());
+    if (!m_admin->available())
+        return;
+    QAction *before = nullptr; // the Admin menu goes before Help
+    for (QAction *action : menuBar()->actions()) {
+        if (action->text() == tr("&Help"))
+            before = action;
+    }
+    menuBar()->insertMenu(before, m_admin->menu());
 }
 
 void MainWindow::updateUndoStack()
@@ -143,7 +265,19 @@ void MainWindow::updateUndoStack()
 
 TablePage *MainWindow::currentPage() const
 {
-    return m_pages.value(m_tabs->currentIndex());
+    QWidget *current = m_tabs->currentWidget();
+    if (current && current == m_tasksPage)
+        return m_pages.value(TasksTab); // the board and the tasks table share the tab
+    return qobject_cast<TablePage *>(current);
+}
+
+QWidget *MainWindow::tabWidget(Tab tab) const
+{
+    if (tab == DashboardTab)
+        return m_dashboard;
+    if (tab == TasksTab && m_tasksPage)
+        return m_tasksPage;
+    return m_pages.value(tab);
 }
 
 QTableView *MainWindow::view(Tab tab) const
@@ -158,18 +292,25 @@ PagedTableModel *MainWindow::model(Tab tab) const
 
 void MainWindow::showTab(Tab tab)
 {
-    m_tabs->setCurrentIndex(tab);
+    if (QWidget *widget = tabWidget(tab))
+        m_tabs->setCurrentWidget(widget);
 }
 
 void MainWindow::setAgentPresence(AgentPresence &presence)
 {
     wireAgentPresence(*model(AgentsTab), presence);
+    if (m_tasksPage)
+        m_tasksPage->setAgentPresence(&presence);
+    m_dashboard->setAgentPresence(&presence);
 }
 
 void MainWindow::reloadAll()
 {
     for (TablePage *page : std::as_const(m_pages))
         page->model()->reload();
+    if (m_tasksPage)
+        m_tasksPage->board()->reload();
+    m_dashboard->refresh();
 }
 
 void MainWindow::addRow()
@@ -229,12 +370,48 @@ void MainWindow::resolveConflict(int row)
         page->model()->takeTheirs(row);
 }
 
+// The Tasks tab becomes a TasksPage: the board (default) and the tasks table behind one filter
+// bar; the table keeps its place in m_pages, so saving, undo and closing work as for any table.
+void MainWindow::createTaskViews(DbExecutor &executor, ChangeFeed &feed, const UserRow &user)
+{
+    TablePage *table = m_pages.at(TasksTab);
+    const int at = m_tabs->indexOf(table);
+    const QString title = m_tabs->tabText(at);
+    const bool current = m_tabs->currentIndex() == at;
+    m_tabs->removeTab(at);
+    m_tasksPage = new TasksPage(executor, feed, Actor{user.id}, table, m_tabs);
+    m_tabs->insertTab(at, m_tasksPage, title);
+    if (current)
+        m_tabs->setCurrentIndex(at);
+    connect(m_tasksPage, &TasksPage::message, this,
+            [this](const QString &text) { m_statusBar->showMessage(text, 8000); });
+
+    QMenu *tasks = menuBar()->addMenu(tr("Tas&k"));
+    for (QAction *action :
+         {m_tasksPage->newTaskAction(), m_tasksPage->editTaskAction(), m_tasksPage->assignAction()}) {
+        tasks->addAction(action);
+        addAction(action); // the shortcuts work from any tab
+    }
+    // Edit and Assign act on the Tasks tab's selection: show it first.
+    connect(m_tasksPage->editTaskAction(), &QAction::triggered, this, [this] { showTab(TasksTab); });
+    connect(m_tasksPage->assignAction(), &QAction::triggered, this, [this] { showTab(TasksTab); });
+    tasks->addSeparator();
+    tasks->addAction(tr("Show &board"), this, [this] {
+        showTab(TasksTab);
+        m_tasksPage->showBoard(true);
+    });
+    tasks->addAction(tr("Show &table"), this, [this] {
+        showTab(TasksTab);
+        m_tasksPage->showBoard(false);
+    });
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     QStringList unsaved;
     for (int i = 0; i < m_pages.size(); ++i) {
         if (m_pages.at(i)->model()->hasStagedChanges())
-            unsaved << m_tabs->tabText(i).remove(QLatin1Char('&'));
+            unsaved << m_tabs->tabText(m_tabs->indexOf(tabWidget(Tab(i)))).remove(QLatin1Char('&'));
     }
     if (unsaved.isEmpty()) {
         event->accept();

@@ -1,5 +1,7 @@
 #include "statusbar.h"
 
+#include "databasewatch.h"
+#include "hubstatus.h"
 #include "serverinfo.h"
 
 #include <QLabel>
@@ -27,19 +29,54 @@ StatusBar::StatusBar(DbExecutor &executor, const ConnectionSettings &settings, c
 
     // The first ping waits for the version query, so it measures a round trip and not the
     // opening of a connection.
-    QCoro::connect(ServerInfo::version(executor), this, [this](Result<QString> version) {
-        m_server->setText(version ? *version : tr("Server: unreachable"));
-        if (!version)
-            m_server->setToolTip(version.error().toString());
-        ping();
-    });
+    showVersion();
     connect(&m_timer, &QTimer::timeout, this, &StatusBar::ping);
     m_timer.start(5000);
 }
 
+void StatusBar::showVersion()
+{
+    QCoro::connect(ServerInfo::version(*m_executor), this, [this](Result<QString> version) {
+        m_server->setText(version ? *version : tr("Server: unreachable"));
+        m_server->setToolTip(version ? QString() : version.error().toString());
+        ping();
+    });
+}
+
+void StatusBar::followWatch(DatabaseWatch &watch)
+{
+    m_watched = true;
+    m_timer.stop();
+    connect(&watch, &DatabaseWatch::pinged, this, [this](double ms) {
+        m_ping->setText(tr("Round trip: %1 ms").arg(ms, 0, 'f', 1));
+        m_ping->setToolTip({});
+        m_ping->setStyleSheet({});
+    });
+    connect(&watch, &DatabaseWatch::countdown, this, [this, &watch](int seconds) {
+        m_ping->setText(seconds > 0 ? tr("Database unavailable · retry in %1 s").arg(seconds)
+                                    : tr("Database unavailable · retrying…"));
+        m_ping->setToolTip(watch.lastError().toString());
+        m_ping->setStyleSheet(QStringLiteral("color: #c62828; font-weight: bold;"));
+    });
+    // The server may have come back as another version (an upgrade), or was not there at start
+    connect(&watch, &DatabaseWatch::restored, this, &StatusBar::showVersion);
+}
+
+void StatusBar::followHub(HubStatus &hub)
+{
+    const auto update = [this, &hub] {
+        if (hub.isRunning())
+            setHub(hub.url(), hub.connections());
+        else
+            setHubOff();
+    };
+    connect(&hub, &HubStatus::changed, this, update);
+    update();
+}
+
 void StatusBar::ping()
 {
-    if (m_pinging)
+    if (m_pinging || m_watched)
         return; // the previous ping has not come back: do not pile up
     m_pinging = true;
     QCoro::connect(ServerInfo::ping(*m_executor), this, [this](Result<double> ms) {

@@ -77,22 +77,20 @@ TablePage::TablePage(PagedTableModel *model, QWidget *parent)
 
 void TablePage::focusSearch()
 {
+    if (m_search->isHidden()) {
+        emit searchRequested();
+        return;
+    }
     m_search->setFocus();
     m_search->selectAll();
-}
-
-void TablePage::addContextActions(const QList<QAction *> &actions)
-{
-    m_contextActions << actions;
 }
 
 void TablePage::showContextMenu(const QPoint &position)
 {
     const QModelIndex index = m_view->indexAt(position);
-    if (index.isValid())
-        m_view->setCurrentIndex(index); // the actions act on the row clicked
     QMenu menu(this);
-    if (!m_contextActions.isEmpty()) {
+    if (!m_contextActions.isEmpty() && index.isValid()) {
+        m_view->setCurrentIndex(index);
         menu.addActions(m_contextActions);
         menu.addSeparator();
     }
@@ -125,7 +123,7 @@ void TablePage::showContextMenu(const QPoint &position)
     }
     QAction *clear = menu.addAction(tr("Clear filters"), this, [this] {
         m_filters.clear();
-        m_model->setFilters(m_filters);
+        m_model->setFilters(m_baseFilters + m_filters);
         updateStatus();
     });
     clear->setEnabled(!m_filters.isEmpty());
@@ -135,8 +133,20 @@ void TablePage::showContextMenu(const QPoint &position)
 void TablePage::addFilter(const ColumnFilter &filter)
 {
     m_filters << filter;
-    m_model->setFilters(m_filters);
+    m_model->setFilters(m_baseFilters + m_filters);
     updateStatus();
+}
+
+void TablePage::setBaseFilters(const QList<ColumnFilter> &filters)
+{
+    m_baseFilters = filters;
+    m_model->setFilters(m_baseFilters + m_filters);
+    updateStatus();
+}
+
+void TablePage::setSearchVisible(bool visible)
+{
+    m_search->setVisible(visible);
 }
 
 void TablePage::updateStatus()

@@ -27,8 +27,16 @@ public:
     PagedTableModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
     void focusSearch();
-    /// Actions shown first in the table's context menu (the admin actions), for the current row.
-    void addContextActions(const QList<QAction *> &actions);
+    /// Filters set from outside (the Tasks page's filter bar), always ANDed with the page's own.
+    void setBaseFilters(const QList<ColumnFilter> &filters);
+    /// Hides the page's own search field (when a shared filter bar searches instead).
+    void setSearchVisible(bool visible);
+    /// Actions shown first in the table's context menu, for the row under the mouse (current row).
+    void addContextActions(const QList<QAction *> &actions) { m_contextActions << actions; }
+
+signals:
+    /// focusSearch() was asked for while the page's own search field is hidden.
+    void searchRequested();
 
 private:
     void updateStatus();
@@ -41,6 +49,7 @@ private:
     QTableView *m_view;
     QTimer *m_searchDelay;
     QList<ColumnFilter> m_filters;
+    QList<ColumnFilter> m_baseFilters;
     QList<QAction *> m_contextActions;
     bool m_columnsSized = false; ///< once, to the first rows; later the user's widths stay
 };
