@@ -21,8 +21,9 @@ namespace ccpm {
 /// `expectedUpdatedAt`, else Error::Kind::Conflict.
 ///
 /// Tokens: issueToken() returns the plain token once (only its SHA-256 is stored); revokeToken()
-/// sets revokedAt. The agent hub checks a token when an agent connects: an agent already
-/// connected with a token that is then revoked stays connected until it reconnects.
+/// sets revokedAt. The announcement ("agent_tokens", Update) makes the agent hub close the
+/// connection that holds the token (4403), once the database confirms it is revoked; deleting
+/// an agent closes its connection the same way.
 ///
 /// Thread: call from a thread with an event loop; SQL runs on the executor's workers. The
 /// executor and the feed must outlive the tasks; the AgentAdmin object itself need not.

@@ -98,6 +98,19 @@ QCoro::Task<Result<AgentTokenRepository::Created>> AgentTokenRepository::create(
     return m_executor->exec([agentId, name](QSqlDatabase &db) { return insert(db, agentId, name); });
 }
 
+QCoro::Task<Result<bool>> AgentTokenRepository::isLive(const QString &tokenId) const
+{
+    return m_executor->exec([tokenId](QSqlDatabase &db) -> Result<bool> {
+        QSqlQuery q(db);
+        if (Status s = sql::execPrepared(
+                q, QStringLiteral("SELECT 1 FROM agent_tokens WHERE id = :id AND \"revokedAt\" IS NULL"),
+                {{QStringLiteral(":id"), tokenId}}, QStringLiteral("Cannot check the agent token"));
+            !s)
+            return s.error();
+        return q.next();
+    });
+}
+
 QCoro::Task<Result<AgentTokenRow>> AgentTokenRepository::authenticate(const QString &token) const
 {
     const QString hash = AgentToken::hash(token);

@@ -28,6 +28,9 @@ public:
     QCoro::Task<Result<AgentTokenRow>> authenticate(const QString &token) const;
 
     QCoro::Task<Status> revoke(const QString &tokenId) const;
+    /// Whether the token with this id still exists and is not revoked (the hub asks after an
+    /// administrator's change, to close connections that hold a revoked token).
+    QCoro::Task<Result<bool>> isLive(const QString &tokenId) const;
 
     /// The same inside a job the caller owns (AgentAdmin checks the role in that transaction).
     static Result<Created> insert(QSqlDatabase &db, const QString &agentId, const QString &name);

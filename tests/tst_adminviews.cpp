@@ -141,7 +141,7 @@ void TestAdminViews::deleteConfirmationSaysWhatGoesWithTheUser()
 
     // Then the confirmation counts the task and the session, and Delete deletes them
     QTRY_VERIFY(box);
-    QVERIFY2(box->text().contains("This also deletes 1 tasks and 1 sessions"), qPrintable(box->text()));
+    QVERIFY2(box->text().contains("This also deletes 1 task and 1 session."), qPrintable(box->text()));
     QVERIFY(box->text().contains("testuser"));
     box->button(QMessageBox::Yes)->click();
     QTRY_COMPARE(finished.size(), 1);

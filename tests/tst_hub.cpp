@@ -1,5 +1,6 @@
 // The agent hub end to end: a real QWebSocket over loopback, the real hub thread, a real
 // PostgreSQL database loaded from the backend's fixture, and the agents model a view would show.
+#include "agentadmin.h"
 #include "agentrepository.h"
 #include "agenttokenrepository.h"
 #include "changefeed.h"
@@ -32,6 +33,7 @@ namespace {
 
 const QString kBuildBotId = QStringLiteral("cmx1zcg8u00058e7dt2kazxzd");
 const QString kAssistantId = QStringLiteral("cmx1zcg8i00038e7d4rutgnst");
+const QString kAdminUserId = QStringLiteral("cmx1zcg4000008e7dzffn89tr");
 
 using Client = HubClient;
 
@@ -49,6 +51,7 @@ private slots:
     void wrongOrMissingTokenIsRefusedAndChangesNothing_data();
     void wrongOrMissingTokenIsRefusedAndChangesNothing();
     void revokedTokenIsRefused();
+    void revokingATokenClosesItsConnection();
     void closingMakesTheAgentInactive();
     void newerConnectionReplacesOlder();
     void oversizedMessageClosesWith1009();
@@ -261,6 +264,29 @@ void TestHub::revokedTokenIsRefused()
     // Then it is refused with 4403 and nothing changes
     QTRY_COMPARE(client.closeCode, int(hub::CloseCode::Revoked));
     QCOMPARE(m_db->dumpRows("agents", {"id", "status", "updatedAt", "lastSeenAt"}), before);
+}
+
+void TestHub::revokingATokenClosesItsConnection()
+{
+    // Given the assistant connected with a token of its own, and Build Bot with another
+    AgentAdmin admin(*m_executor, *m_feed);
+    const Result<AgentTokenRepository::Created> issued =
+        QCoro::waitFor(admin.issueToken(Actor{kAdminUserId}, kAssistantId, QStringLiteral("laptop")));
+    CCPM_VERIFY_OK(issued);
+    Client assistant;
+    assistant.open(m_hub->url(), issued->token);
+    Client bot;
+    bot.open(m_hub->url(), m_botToken);
+    QTRY_COMPARE(m_hub->connectedAgents(), 2);
+
+    // When an administrator revokes the assistant's token
+    CCPM_VERIFY_OK(QCoro::waitFor(admin.revokeToken(Actor{kAdminUserId}, issued->row.id)));
+
+    // Then its connection closes with 4403 at once, and the other agent stays connected
+    QTRY_COMPARE(assistant.closeCode, int(hub::CloseCode::Revoked));
+    QTRY_COMPARE(m_hub->connectedAgents(), 1);
+    QCOMPARE(bot.socket->state(), QAbstractSocket::ConnectedState);
+    bot.socket->close();
 }
 
 void TestHub::closingMakesTheAgentInactive()

@@ -64,12 +64,15 @@ QAction *AdminActions::addAction(const QString &text, void (AdminActions::*slot)
 
 QString AdminActions::deletionQuestion(const QString &username, const UserAdmin::Impact &impact)
 {
-    QString text = tr("Delete the user %1? This also deletes %2 tasks and %3 sessions.")
-                       .arg(username)
-                       .arg(impact.tasks)
-                       .arg(impact.sessions);
-    if (impact.messages > 0)
-        text += QLatin1Char(' ') + tr("The %1 messages of those tasks go with them.").arg(impact.messages);
+    const QString tasks = impact.tasks == 1 ? tr("1 task") : tr("%1 tasks").arg(impact.tasks);
+    const QString sessions = impact.sessions == 1 ? tr("1 session") : tr("%1 sessions").arg(impact.sessions);
+    QString text = tr("Delete the user %1? This also deletes %2 and %3.").arg(username, tasks, sessions);
+    if (impact.messages > 0) {
+        text +=
+            QLatin1Char(' ') +
+            (impact.messages == 1 ? tr("The message of those tasks goes with them.")
+                                  : tr("The %1 messages of those tasks go with them.").arg(impact.messages));
+    }
     return text;
 }
 

@@ -142,7 +142,7 @@ void MainWindow::createMenus()
     m_jumpAction =
         viewMenu->addAction(tr("&Jump to…"), QKeySequence(Qt::CTRL | Qt::Key_K), this, &MainWindow::showJump);
 
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QMenu *help = m_helpMenu = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Health…"), this, &MainWindow::showHealth);
 }
 
@@ -248,12 +248,7 @@ void MainWindow::createAdminActions(DbExecutor &executor, ChangeFeed &feed, cons
     });
     if (!m_admin->available())
         return;
-    QAction *before = nullptr; // the Admin menu goes before Help
-    for (QAction *action : menuBar()->actions()) {
-        if (action->text() == tr("&Help"))
-            before = action;
-    }
-    menuBar()->insertMenu(before, m_admin->menu());
+    menuBar()->insertMenu(m_helpMenu->menuAction(), m_admin->menu()); // Help stays last
 }
 
 void MainWindow::updateUndoStack()
@@ -386,7 +381,8 @@ void MainWindow::createTaskViews(DbExecutor &executor, ChangeFeed &feed, const U
     connect(m_tasksPage, &TasksPage::message, this,
             [this](const QString &text) { m_statusBar->showMessage(text, 8000); });
 
-    QMenu *tasks = menuBar()->addMenu(tr("Tas&k"));
+    auto *tasks = new QMenu(tr("Tas&k"), this);
+    menuBar()->insertMenu(m_helpMenu->menuAction(), tasks); // Help stays last
     for (QAction *action :
          {m_tasksPage->newTaskAction(), m_tasksPage->editTaskAction(), m_tasksPage->assignAction()}) {
         tasks->addAction(action);

@@ -105,6 +105,7 @@ private:
     HubStatus *m_hub = nullptr;
     QToolBar *m_toolBar = nullptr;
     QMenu *m_viewMenu = nullptr;
+    QMenu *m_helpMenu = nullptr;
     QAction *m_saveAction = nullptr;
     QAction *m_undoAction = nullptr;
     QAction *m_redoAction = nullptr;

@@ -138,6 +138,7 @@ QCoro::Task<bool> AgentConnection::checkToken(QString token)
     }
     m_agentId = auth->agentId;
     m_token = token;
+    m_tokenId = auth->id;
     m_authenticated = true;
     qCInfo(lcHub).noquote() << "agent" << m_agentId << "connected from" << m_peer;
     emit authenticated(m_agentId); // may closeWith(Replaced) right away

@@ -50,6 +50,8 @@ public:
     ~AgentConnection() override;
 
     QString agentId() const { return m_agentId; }
+    /// The accepted token's row id (agent_tokens.id); empty before authentication.
+    QString tokenId() const { return m_tokenId; }
     quint64 sequence() const { return m_sequence; }
     QString peer() const { return m_peer; }
     /// Stops answering requests and closes the socket with `code`. When the socket has closed,
@@ -99,7 +101,8 @@ private:
     HubServices m_services;
     QString m_peer; ///< "address:port", kept for logs after the socket closed
     QString m_agentId;
-    QString m_token; ///< the accepted token: a later agent.hello must carry the same
+    QString m_token;   ///< the accepted token: a later agent.hello must carry the same
+    QString m_tokenId; ///< its row in agent_tokens (closed when an administrator revokes it)
     QQueue<Event> m_events;
     qint64 m_queuedBytes = 0;     ///< payload bytes in m_events
     bool m_checked = false;       ///< the token check is over (accepted or not)

@@ -2,8 +2,11 @@
 
 #include "hub/agentconnection.h"
 
+#include "agenttokenrepository.h"
+
 #include <QFile>
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QSslKey>
 #include <QSslServer>
 #include <QWebSocketCorsAuthenticator>
@@ -96,6 +99,10 @@ HubServer::HubServer(DbExecutor &executor, ChangeFeed &feed, HubSettings setting
     });
     m_watchdog.start();
     m_tasks.setOnChanged([this](const TaskRow &task) { m_notifier.taskChangedByAgent(task); });
+    connect(&feed, &ChangeFeed::rowChanged, this,
+            [this](const QString &table, const QString &id, ChangeFeed::Op op, const QString &) {
+                onCredentialsChanged(table, id, op);
+            });
     connect(&m_server, &QWebSocketServer::newConnection, this, &HubServer::onNewConnection);
     // Qt asks for every handshake, with an empty origin when there is no Origin header (agents
     // send none; browsers always do).
@@ -292,6 +299,28 @@ QCoro::Task<> HubServer::shutdown()
         AgentConnection *connection = *m_connections.begin();
         co_await qCoro(connection, &AgentConnection::finished);
     }
+}
+
+void HubServer::onCredentialsChanged(const QString &table, const QString &id, ChangeFeed::Op op)
+{
+    if (table == QLatin1String("agents") && op == ChangeFeed::Op::Delete) {
+        // The agent's tokens went with it (ON DELETE CASCADE).
+        if (AgentConnection *connection = m_byAgent.value(id))
+            connection->closeWith(CloseCode::Revoked, QStringLiteral("the agent was deleted"), false);
+        return;
+    }
+    if (table != QLatin1String("agent_tokens") || op == ChangeFeed::Op::Insert || id.isEmpty())
+        return;
+    QPointer<HubServer> self(this);
+    QCoro::connect(AgentTokenRepository(*m_executor).isLive(id), this, [self, id](const Result<bool> &live) {
+        if (!self || !live || *live)
+            return; // unchanged, or unknown now: checked again at the agent's next connection
+        const auto connections = self->m_connections;
+        for (AgentConnection *connection : connections) {
+            if (connection->tokenId() == id)
+                connection->closeWith(CloseCode::Revoked, QStringLiteral("the token was revoked"), false);
+        }
+    });
 }
 
 } // namespace ccpm::hub

@@ -63,6 +63,9 @@ private:
     Status createListener();
     void onAuthenticated(AgentConnection *connection, const QString &agentId);
     void onFinished(AgentConnection *connection);
+    /// An administrator revoked a token or deleted an agent (the feed): the connections that
+    /// hold it close with CloseCode::Revoked, after the database confirms the token is gone.
+    void onCredentialsChanged(const QString &table, const QString &id, ChangeFeed::Op op);
 
     DbExecutor *m_executor;
     HubSettings m_settings;
