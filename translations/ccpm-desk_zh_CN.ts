@@ -15,30 +15,292 @@
     </message>
 </context>
 <context>
-    <name>ccpm::AgentsModel</name>
+    <name>ccpm::AdminActions</name>
     <message>
+        <location filename="../ui/adminactions.cpp" line="30"/>
+        <source>Adm&amp;in</source>
+        <translation>管理(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="33"/>
+        <source>&amp;New user…</source>
+        <translation>新建用户(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="34"/>
+        <source>&amp;Edit user…</source>
+        <translation>编辑用户(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="35"/>
+        <source>&amp;Reset password…</source>
+        <translation>重置密码(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="37"/>
+        <source>&amp;Delete user…</source>
+        <translation>删除用户(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="39"/>
+        <source>New &amp;agent…</source>
+        <translation>新建代理(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="40"/>
+        <source>Edit a&amp;gent…</source>
+        <translation>编辑代理(&amp;G)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="41"/>
+        <source>Agent &amp;tokens…</source>
+        <translation>代理令牌(&amp;T)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="42"/>
+        <source>De&amp;lete agent…</source>
+        <translation>删除代理(&amp;L)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="44"/>
+        <source>Re&amp;voke session…</source>
+        <translation>撤销会话(&amp;V)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="67"/>
+        <source>1 task</source>
+        <translation>1 个任务</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="67"/>
+        <source>%1 tasks</source>
+        <translation>%1 个任务</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="68"/>
+        <source>1 session</source>
+        <translation>1 个会话</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="68"/>
+        <source>%1 sessions</source>
+        <translation>%1 个会话</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="69"/>
+        <source>Delete the user %1? This also deletes %2 and %3.</source>
+        <translation>删除用户 %1？这也会删除 %2 和 %3。</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="73"/>
+        <source>The message of those tasks goes with them.</source>
+        <translation>这些任务的消息也会一并删除。</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="74"/>
+        <source>The %1 messages of those tasks go with them.</source>
+        <translation>这些任务的 %1 条消息也会一并删除。</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="107"/>
+        <source>Not done</source>
+        <translation>未完成</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="119"/>
+        <source>Password set; the user&apos;s sessions have ended.</source>
+        <translation>密码已设置；该用户的会话已结束。</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="120"/>
+        <source>User %1 saved.</source>
+        <translation>用户 %1 已保存。</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="164"/>
+        <source>Delete user</source>
+        <translation>删除用户</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="169"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="175"/>
+        <source>User %1 deleted.</source>
+        <translation>用户 %1 已删除。</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="187"/>
+        <source>Agent %1 created.</source>
+        <translation>代理 %1 已创建。</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="201"/>
+        <source>Agent %1 saved.</source>
+        <translation>代理 %1 已保存。</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="226"/>
+        <source>Delete agent</source>
+        <translation>删除代理</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="227"/>
+        <source>Delete the agent %1? Its tokens are deleted and its tasks become unassigned.</source>
+        <translation>删除代理 %1？其令牌将被删除，其任务将变为未分配。</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="234"/>
+        <source>Agent %1 deleted.</source>
+        <translation>代理 %1 已删除。</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="247"/>
+        <source>Revoke session</source>
+        <translation>撤销会话</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="248"/>
+        <source>End this session of %1? Their desk asks for the password again.</source>
+        <translation>结束 %1 的这个会话？其桌面端将再次要求输入密码。</translation>
+    </message>
+    <message>
+        <location filename="../ui/adminactions.cpp" line="254"/>
+        <source>Session revoked.</source>
+        <translation>会话已撤销。</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::AgentDialog</name>
+    <message>
+        <location filename="../ui/agentdialog.cpp" line="72"/>
+        <source>New agent</source>
+        <translation>新建代理</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentdialog.cpp" line="72"/>
+        <source>Edit agent %1</source>
+        <translation>编辑代理 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentdialog.cpp" line="85"/>
+        <source>add a capability, Enter</source>
+        <translation>添加一项能力，按回车</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentdialog.cpp" line="95"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentdialog.cpp" line="113"/>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentdialog.cpp" line="114"/>
+        <source>&amp;Type:</source>
+        <translation>类型(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentdialog.cpp" line="115"/>
+        <source>&amp;Status:</source>
+        <translation>状态(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentdialog.cpp" line="119"/>
+        <source>&amp;Capabilities:</source>
+        <translation>能力(&amp;C)：</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentdialog.cpp" line="123"/>
+        <source>&amp;Metadata (JSON):</source>
+        <translation>元数据 (JSON)(&amp;M)：</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentdialog.cpp" line="126"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentdialog.cpp" line="236"/>
+        <source>Enter a name for the agent.</source>
+        <translation>请输入代理的名称。</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::AgentTokensDialog</name>
+    <message>
+        <location filename="../ui/agenttokensdialog.cpp" line="36"/>
+        <source>&amp;Issue token</source>
+        <translation>签发令牌(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../ui/agenttokensdialog.cpp" line="37"/>
+        <source>&amp;Revoke…</source>
+        <translation>撤销(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/agenttokensdialog.cpp" line="42"/>
+        <source>Tokens of %1</source>
+        <translation>%1 的令牌</translation>
+    </message>
+    <message>
+        <location filename="../ui/agenttokensdialog.cpp" line="45"/>
         <source>Name</source>
-        <translation type="vanished">名称</translation>
+        <translation>名称</translation>
     </message>
     <message>
-        <source>Type</source>
-        <translation type="vanished">类型</translation>
+        <location filename="../ui/agenttokensdialog.cpp" line="45"/>
+        <source>Created</source>
+        <translation>创建时间</translation>
     </message>
     <message>
-        <source>Status</source>
-        <translation type="vanished">状态</translation>
+        <location filename="../ui/agenttokensdialog.cpp" line="45"/>
+        <source>Last used</source>
+        <translation>最近使用</translation>
     </message>
     <message>
-        <source>Capabilities</source>
-        <translation type="vanished">能力</translation>
+        <location filename="../ui/agenttokensdialog.cpp" line="45"/>
+        <source>Revoked</source>
+        <translation>已撤销</translation>
     </message>
     <message>
-        <source>Last seen</source>
-        <translation type="vanished">最后在线</translation>
+        <location filename="../ui/agenttokensdialog.cpp" line="48"/>
+        <source>where the token is used, e.g. build-server</source>
+        <translation>令牌的使用位置，例如 build-server</translation>
     </message>
     <message>
-        <source>Updated</source>
-        <translation type="vanished">更新时间</translation>
+        <location filename="../ui/agenttokensdialog.cpp" line="60"/>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../ui/agenttokensdialog.cpp" line="65"/>
+        <source>⚠ Copy this token now: it will not be shown again. Only its hash is stored.</source>
+        <translation>⚠ 请立即复制此令牌：它不会再次显示。只保存其哈希值。</translation>
+    </message>
+    <message>
+        <location filename="../ui/agenttokensdialog.cpp" line="84"/>
+        <source>New token:</source>
+        <translation>新令牌：</translation>
+    </message>
+    <message>
+        <location filename="../ui/agenttokensdialog.cpp" line="142"/>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <location filename="../ui/agenttokensdialog.cpp" line="185"/>
+        <source>Revoke token</source>
+        <translation>撤销令牌</translation>
+    </message>
+    <message>
+        <location filename="../ui/agenttokensdialog.cpp" line="186"/>
+        <source>Revoke the token “%1” of %2? Agents using it can no longer connect.</source>
+        <translation>撤销 %2 的令牌“%1”？使用它的代理将无法再连接。</translation>
     </message>
 </context>
 <context>
@@ -47,6 +309,109 @@
         <location filename="../app/appcore.cpp" line="87"/>
         <source>embedded database (%1)</source>
         <translation>内置数据库（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::AssignDialog</name>
+    <message>
+        <location filename="../ui/assigndialog.cpp" line="23"/>
+        <source>AI</source>
+        <translation>AI</translation>
+    </message>
+    <message>
+        <location filename="../ui/assigndialog.cpp" line="25"/>
+        <source>Human</source>
+        <translation>人类</translation>
+    </message>
+    <message>
+        <location filename="../ui/assigndialog.cpp" line="27"/>
+        <source>Bot</source>
+        <translation>机器人</translation>
+    </message>
+    <message>
+        <location filename="../ui/assigndialog.cpp" line="36"/>
+        <source>Active</source>
+        <translation>活跃</translation>
+    </message>
+    <message>
+        <location filename="../ui/assigndialog.cpp" line="38"/>
+        <source>Inactive</source>
+        <translation>不活跃</translation>
+    </message>
+    <message>
+        <location filename="../ui/assigndialog.cpp" line="40"/>
+        <source>Busy</source>
+        <translation>忙碌</translation>
+    </message>
+    <message>
+        <location filename="../ui/assigndialog.cpp" line="56"/>
+        <source>&amp;Assign</source>
+        <translation>分配(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../ui/assigndialog.cpp" line="57"/>
+        <source>&amp;Unassign</source>
+        <translation>取消分配(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../ui/assigndialog.cpp" line="59"/>
+        <source>Assign “%1”</source>
+        <translation>分配“%1”</translation>
+    </message>
+    <message>
+        <location filename="../ui/assigndialog.cpp" line="62"/>
+        <source>Nobody holds this task. Agents are ranked by the task&apos;s tags they cover, then by availability, then by open tasks.</source>
+        <translation>此任务尚无人负责。代理按覆盖任务标签的数量排序，其次按可用性，再按未完成任务数。</translation>
+    </message>
+    <message>
+        <location filename="../ui/assigndialog.cpp" line="64"/>
+        <source>Assigned to %1. Agents are ranked by the task&apos;s tags they cover, then by availability, then by open tasks.</source>
+        <translation>已分配给 %1。代理按覆盖任务标签的数量排序，其次按可用性，再按未完成任务数。</translation>
+    </message>
+    <message>
+        <location filename="../ui/assigndialog.cpp" line="69"/>
+        <source>Agent</source>
+        <translation>代理</translation>
+    </message>
+    <message>
+        <location filename="../ui/assigndialog.cpp" line="69"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../ui/assigndialog.cpp" line="69"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../ui/assigndialog.cpp" line="69"/>
+        <source>Tags covered</source>
+        <translation>覆盖标签</translation>
+    </message>
+    <message>
+        <location filename="../ui/assigndialog.cpp" line="69"/>
+        <source>Open tasks</source>
+        <translation>未完成任务</translation>
+    </message>
+    <message>
+        <location filename="../ui/assigndialog.cpp" line="127"/>
+        <source>Connected to the agent hub</source>
+        <translation>已连接到代理中心</translation>
+    </message>
+    <message>
+        <location filename="../ui/assigndialog.cpp" line="128"/>
+        <source>Not connected to the agent hub</source>
+        <translation>未连接到代理中心</translation>
+    </message>
+    <message>
+        <location filename="../ui/assigndialog.cpp" line="131"/>
+        <source>no tags</source>
+        <translation>无标签</translation>
+    </message>
+    <message>
+        <location filename="../ui/assigndialog.cpp" line="131"/>
+        <source>%1/%2</source>
+        <translation>%1/%2</translation>
     </message>
 </context>
 <context>
@@ -167,6 +532,127 @@
     </message>
 </context>
 <context>
+    <name>ccpm::DashboardView</name>
+    <message>
+        <location filename="../ui/dashboardview.cpp" line="50"/>
+        <source>%1 d</source>
+        <translation>%1 天</translation>
+    </message>
+    <message>
+        <location filename="../ui/dashboardview.cpp" line="52"/>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <location filename="../ui/dashboardview.cpp" line="53"/>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../ui/dashboardview.cpp" line="62"/>
+        <source>Tasks by status</source>
+        <translation>按状态统计任务</translation>
+    </message>
+    <message>
+        <location filename="../ui/dashboardview.cpp" line="63"/>
+        <source>Tasks by priority</source>
+        <translation>按优先级统计任务</translation>
+    </message>
+    <message>
+        <location filename="../ui/dashboardview.cpp" line="64"/>
+        <source>Agents by status</source>
+        <translation>按状态统计代理</translation>
+    </message>
+    <message>
+        <location filename="../ui/dashboardview.cpp" line="65"/>
+        <source>Agents connected to the hub</source>
+        <translation>连接到中心的代理</translation>
+    </message>
+    <message>
+        <location filename="../ui/dashboardview.cpp" line="66"/>
+        <source>Tasks completed per day (UTC, last 14 days)</source>
+        <translation>每日完成的任务（UTC，最近 14 天）</translation>
+    </message>
+    <message>
+        <location filename="../ui/dashboardview.cpp" line="69"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../ui/dashboardview.cpp" line="72"/>
+        <source>Longest-open task</source>
+        <translation>未完成时间最长的任务</translation>
+    </message>
+    <message>
+        <location filename="../ui/dashboardview.cpp" line="72"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../ui/dashboardview.cpp" line="72"/>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../ui/dashboardview.cpp" line="72"/>
+        <source>Assignee</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location filename="../ui/dashboardview.cpp" line="72"/>
+        <source>Open for</source>
+        <translation>已开放</translation>
+    </message>
+    <message>
+        <location filename="../ui/dashboardview.cpp" line="142"/>
+        <source>The dashboard could not be refreshed: %1</source>
+        <translation>无法刷新仪表板：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/dashboardview.cpp" line="157"/>
+        <source>%1 tasks, %2 agents · updated %3</source>
+        <translation>%1 个任务，%2 个代理 · 更新于 %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/dashboardview.cpp" line="164"/>
+        <source>Connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <location filename="../ui/dashboardview.cpp" line="165"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../ui/dashboardview.cpp" line="172"/>
+        <source>%1: completed %2</source>
+        <translation>%1：完成 %2 个</translation>
+    </message>
+    <message>
+        <location filename="../ui/dashboardview.cpp" line="185"/>
+        <source>unassigned</source>
+        <translation>未分配</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::DatabaseBanner</name>
+    <message>
+        <location filename="../ui/databasebanner.cpp" line="15"/>
+        <source>Retry now</source>
+        <translation>立即重试</translation>
+    </message>
+    <message>
+        <location filename="../ui/databasebanner.cpp" line="39"/>
+        <source>Database unavailable, retrying in %1 s</source>
+        <translation>数据库不可用，%1 秒后重试</translation>
+    </message>
+    <message>
+        <location filename="../ui/databasebanner.cpp" line="40"/>
+        <source>Database unavailable, retrying now…</source>
+        <translation>数据库不可用，正在重试…</translation>
+    </message>
+</context>
+<context>
     <name>ccpm::DeleteRowCommand</name>
     <message>
         <location filename="../models/stagingcommands.cpp" line="55"/>
@@ -182,49 +668,203 @@
 <context>
     <name>ccpm::DesktopApp</name>
     <message>
-        <location filename="../app/desktopapp.cpp" line="56"/>
+        <location filename="../app/desktopapp.cpp" line="58"/>
         <source>Starting the embedded database…</source>
         <translation>正在启动内置数据库…</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="57"/>
+        <location filename="../app/desktopapp.cpp" line="59"/>
         <source>Connecting to the database…</source>
         <translation>正在连接数据库…</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="59"/>
+        <location filename="../app/desktopapp.cpp" line="61"/>
         <source>CCPM Desk</source>
         <translation>CCPM Desk</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="66"/>
+        <location filename="../app/desktopapp.cpp" line="68"/>
+        <location filename="../app/desktopapp.cpp" line="74"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="104"/>
+        <location filename="../app/desktopapp.cpp" line="125"/>
         <source>Session ended — log in again</source>
         <translation>会话已结束 — 请重新登录</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="106"/>
+        <location filename="../app/desktopapp.cpp" line="127"/>
         <source>Your session has ended (an administrator revoked it, or it expired). Enter your password to go on; nothing you staged is lost.</source>
         <translation>您的会话已结束（已被管理员撤销或已过期）。请输入密码以继续；您暂存的更改不会丢失。</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="112"/>
+        <location filename="../app/desktopapp.cpp" line="133"/>
         <source>Another user</source>
         <translation>其他用户</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="113"/>
+        <location filename="../app/desktopapp.cpp" line="134"/>
         <source>This window belongs to %1. Log in as %1 to go on, or quit.</source>
         <translation>此窗口属于 %1。请以 %1 的身份登录以继续，或退出。</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="151"/>
+        <location filename="../app/desktopapp.cpp" line="172"/>
         <source>Agent hub not started</source>
         <translation>代理中心未启动</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::FirstAdminDialog</name>
+    <message>
+        <location filename="../ui/firstadmindialog.cpp" line="20"/>
+        <source>Create the first administrator</source>
+        <translation>创建第一个管理员</translation>
+    </message>
+    <message>
+        <location filename="../ui/firstadmindialog.cpp" line="22"/>
+        <source>&lt;b&gt;Welcome to CCPM Desk.&lt;/b&gt;&lt;br&gt;The database %1 has no users yet. Create the administrator who will add the others; you are logged in as them next.</source>
+        <translation>&lt;b&gt;欢迎使用 CCPM Desk。&lt;/b&gt;&lt;br&gt;数据库 %1 中还没有用户。请创建管理员，由其添加其他用户；之后您将以该管理员身份登录。</translation>
+    </message>
+    <message>
+        <location filename="../ui/firstadmindialog.cpp" line="29"/>
+        <source>&amp;Username:</source>
+        <translation>用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <location filename="../ui/firstadmindialog.cpp" line="30"/>
+        <source>&amp;E-mail:</source>
+        <translation>电子邮件(&amp;E)：</translation>
+    </message>
+    <message>
+        <location filename="../ui/firstadmindialog.cpp" line="31"/>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../ui/firstadmindialog.cpp" line="32"/>
+        <source>&amp;Confirm:</source>
+        <translation>确认(&amp;C)：</translation>
+    </message>
+    <message>
+        <location filename="../ui/firstadmindialog.cpp" line="53"/>
+        <source>at least %1 characters</source>
+        <translation>至少 %1 个字符</translation>
+    </message>
+    <message>
+        <location filename="../ui/firstadmindialog.cpp" line="63"/>
+        <location filename="../ui/firstadmindialog.cpp" line="129"/>
+        <source>Create administrator</source>
+        <translation>创建管理员</translation>
+    </message>
+    <message>
+        <location filename="../ui/firstadmindialog.cpp" line="119"/>
+        <source>A password needs at least %1 characters.</source>
+        <translation>密码至少需要 %1 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../ui/firstadmindialog.cpp" line="121"/>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <location filename="../ui/firstadmindialog.cpp" line="123"/>
+        <source>Creating…</source>
+        <translation>正在创建…</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::HealthDialog</name>
+    <message>
+        <location filename="../ui/healthdialog.cpp" line="57"/>
+        <source>Health</source>
+        <translation>运行状况</translation>
+    </message>
+    <message>
+        <location filename="../ui/healthdialog.cpp" line="60"/>
+        <source>Database:</source>
+        <translation>数据库：</translation>
+    </message>
+    <message>
+        <location filename="../ui/healthdialog.cpp" line="61"/>
+        <source>Reachable:</source>
+        <translation>可访问：</translation>
+    </message>
+    <message>
+        <location filename="../ui/healthdialog.cpp" line="62"/>
+        <source>Round trip:</source>
+        <translation>往返时间：</translation>
+    </message>
+    <message>
+        <location filename="../ui/healthdialog.cpp" line="63"/>
+        <source>Server version:</source>
+        <translation>服务器版本：</translation>
+    </message>
+    <message>
+        <location filename="../ui/healthdialog.cpp" line="64"/>
+        <source>Migrations applied:</source>
+        <translation>已应用的迁移：</translation>
+    </message>
+    <message>
+        <location filename="../ui/healthdialog.cpp" line="65"/>
+        <source>Migrations pending:</source>
+        <translation>待应用的迁移：</translation>
+    </message>
+    <message>
+        <location filename="../ui/healthdialog.cpp" line="66"/>
+        <source>Agent hub:</source>
+        <translation>代理中心：</translation>
+    </message>
+    <message>
+        <location filename="../ui/healthdialog.cpp" line="67"/>
+        <source>Hub connections:</source>
+        <translation>中心连接数：</translation>
+    </message>
+    <message>
+        <location filename="../ui/healthdialog.cpp" line="70"/>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../ui/healthdialog.cpp" line="107"/>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../ui/healthdialog.cpp" line="107"/>
+        <source>off (%1)</source>
+        <translation>关闭（%1）</translation>
+    </message>
+    <message>
+        <location filename="../ui/healthdialog.cpp" line="120"/>
+        <source>checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <location filename="../ui/healthdialog.cpp" line="128"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../ui/healthdialog.cpp" line="129"/>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../ui/healthdialog.cpp" line="131"/>
+        <source>no: %1</source>
+        <translation>否：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/healthdialog.cpp" line="138"/>
+        <location filename="../ui/healthdialog.cpp" line="145"/>
+        <source>unknown: %1</source>
+        <translation>未知：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/healthdialog.cpp" line="155"/>
+        <source>· changed since applied: %1</source>
+        <translation>· 应用后已更改：%1</translation>
     </message>
 </context>
 <context>
@@ -292,197 +932,216 @@
 <context>
     <name>ccpm::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="28"/>
+        <location filename="../ui/mainwindow.cpp" line="42"/>
         <source>CCPM Desk — %1 @ %2</source>
         <translation>CCPM Desk — %1 @ %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="32"/>
+        <location filename="../ui/mainwindow.cpp" line="46"/>
         <source>&amp;Users</source>
         <translation>用户(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="33"/>
+        <location filename="../ui/mainwindow.cpp" line="47"/>
         <source>&amp;Agents</source>
         <translation>代理(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="34"/>
+        <location filename="../ui/mainwindow.cpp" line="48"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="35"/>
+        <location filename="../ui/mainwindow.cpp" line="49"/>
         <source>&amp;Messages</source>
         <translation>消息(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="36"/>
+        <location filename="../ui/mainwindow.cpp" line="50"/>
         <source>&amp;Sessions</source>
         <translation>会话(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="65"/>
+        <location filename="../ui/mainwindow.cpp" line="85"/>
         <source>Nothing was saved</source>
         <translation>未保存任何内容</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="77"/>
+        <location filename="../ui/mainwindow.cpp" line="97"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="78"/>
+        <location filename="../ui/mainwindow.cpp" line="98"/>
         <source>&amp;Save changes</source>
         <translation>保存更改(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="79"/>
+        <location filename="../ui/mainwindow.cpp" line="99"/>
         <source>&amp;Discard changes</source>
         <translation>放弃更改(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="84"/>
+        <location filename="../ui/mainwindow.cpp" line="104"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="86"/>
+        <location filename="../ui/mainwindow.cpp" line="106"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="87"/>
+        <location filename="../ui/mainwindow.cpp" line="107"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="89"/>
+        <location filename="../ui/mainwindow.cpp" line="109"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="94"/>
+        <location filename="../ui/mainwindow.cpp" line="118"/>
         <source>&amp;Add row</source>
         <translation>添加行(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="95"/>
+        <location filename="../ui/mainwindow.cpp" line="119"/>
         <source>&amp;Delete rows</source>
         <translation>删除行(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="101"/>
+        <location filename="../ui/mainwindow.cpp" line="125"/>
         <source>Resolve &amp;conflict…</source>
         <translation>解决冲突(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="105"/>
+        <location filename="../ui/mainwindow.cpp" line="129"/>
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="110"/>
+        <location filename="../ui/mainwindow.cpp" line="134"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="111"/>
+        <location filename="../ui/mainwindow.cpp" line="135"/>
         <source>Users</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="111"/>
+        <location filename="../ui/mainwindow.cpp" line="135"/>
         <source>Agents</source>
         <translation>代理</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="111"/>
+        <location filename="../ui/mainwindow.cpp" line="135"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="111"/>
+        <location filename="../ui/mainwindow.cpp" line="135"/>
         <source>Messages</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="111"/>
+        <location filename="../ui/mainwindow.cpp" line="135"/>
         <source>Sessions</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="117"/>
+        <location filename="../ui/mainwindow.cpp" line="141"/>
         <source>&amp;Reload</source>
         <translation>重新加载(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="164"/>
+        <location filename="../ui/mainwindow.cpp" line="143"/>
+        <source>&amp;Jump to…</source>
+        <translation>跳转到(&amp;J)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="145"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="146"/>
+        <source>&amp;Health…</source>
+        <translation>运行状况(&amp;H)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="152"/>
+        <source>&amp;Dashboard</source>
+        <translation>仪表板(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="154"/>
+        <source>Dashboard</source>
+        <translation>仪表板</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="179"/>
+        <source>The database is back.</source>
+        <translation>数据库已恢复。</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="187"/>
+        <source>Main</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="317"/>
         <source>Rows cannot be added here: use the dialog for this table.</source>
         <translation>无法在此处添加行：请使用此表的对话框。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="183"/>
+        <location filename="../ui/mainwindow.cpp" line="336"/>
         <source>Delete a row</source>
         <translation>删除一行</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="184"/>
+        <location filename="../ui/mainwindow.cpp" line="337"/>
         <source>Delete %1 rows</source>
         <translation>删除 %1 行</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="190"/>
+        <location filename="../ui/mainwindow.cpp" line="343"/>
         <source>Some rows cannot be deleted here.</source>
         <translation>部分行无法在此处删除。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="196"/>
+        <location filename="../ui/mainwindow.cpp" line="349"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="227"/>
+        <location filename="../ui/mainwindow.cpp" line="384"/>
+        <source>Tas&amp;k</source>
+        <translation>任务(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="395"/>
+        <source>Show &amp;board</source>
+        <translation>显示看板(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="399"/>
+        <source>Show &amp;table</source>
+        <translation>显示表格(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="417"/>
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="228"/>
+        <location filename="../ui/mainwindow.cpp" line="418"/>
         <source>These tables have changes that are not saved: %1.
 Quit and lose them?</source>
         <translation>以下表中有未保存的更改：%1。
 是否退出并放弃这些更改？</translation>
-    </message>
-</context>
-<context>
-    <name>ccpm::MessagesModel</name>
-    <message>
-        <source>(everyone)</source>
-        <translation type="vanished">（所有人）</translation>
-    </message>
-    <message>
-        <source>Content</source>
-        <translation type="vanished">内容</translation>
-    </message>
-    <message>
-        <source>Sender</source>
-        <translation type="vanished">发送者</translation>
-    </message>
-    <message>
-        <source>Receiver</source>
-        <translation type="vanished">接收者</translation>
-    </message>
-    <message>
-        <source>Task</source>
-        <translation type="vanished">任务</translation>
-    </message>
-    <message>
-        <source>Metadata</source>
-        <translation type="vanished">元数据</translation>
-    </message>
-    <message>
-        <source>Created</source>
-        <translation type="vanished">创建时间</translation>
     </message>
 </context>
 <context>
@@ -498,7 +1157,8 @@ Quit and lose them?</source>
         <translation>%1 行</translation>
     </message>
     <message>
-        <location filename="../models/pagedtablemodel.cpp" line="203"/>
+        <location filename="../models/pagedtablemodel.cpp" line="204"/>
+        <location filename="../models/pagedtablemodel.cpp" line="205"/>
         <source>about %1 rows</source>
         <translation>约 %1 行</translation>
     </message>
@@ -523,65 +1183,78 @@ Quit and lose them?</source>
         <translation>其他人保存的值：%1</translation>
     </message>
     <message>
-        <location filename="../models/pagedtablemodeledits.cpp" line="204"/>
+        <location filename="../models/pagedtablemodeledits.cpp" line="212"/>
         <source>Add a row</source>
         <translation>添加一行</translation>
     </message>
     <message>
-        <location filename="../models/pagedtablemodeledits.cpp" line="204"/>
+        <location filename="../models/pagedtablemodeledits.cpp" line="212"/>
         <source>Add %1 rows</source>
         <translation>添加 %1 行</translation>
     </message>
     <message>
-        <location filename="../models/pagedtablemodeledits.cpp" line="231"/>
+        <location filename="../models/pagedtablemodeledits.cpp" line="239"/>
         <source>Delete a row</source>
         <translation>删除一行</translation>
     </message>
     <message>
-        <location filename="../models/pagedtablemodeledits.cpp" line="231"/>
+        <location filename="../models/pagedtablemodeledits.cpp" line="239"/>
         <source>Delete %1 rows</source>
         <translation>删除 %1 行</translation>
     </message>
     <message>
-        <location filename="../models/pagedtablemodeledits.cpp" line="346"/>
+        <location filename="../models/pagedtablemodeledits.cpp" line="354"/>
         <source>Nothing to save.</source>
         <translation>没有需要保存的内容。</translation>
     </message>
     <message>
-        <location filename="../models/pagedtablemodeledits.cpp" line="352"/>
-        <location filename="../models/pagedtablemodeledits.cpp" line="396"/>
+        <location filename="../models/pagedtablemodeledits.cpp" line="360"/>
+        <location filename="../models/pagedtablemodeledits.cpp" line="409"/>
         <source>Nothing was saved. %1: %2</source>
         <translation>未保存任何内容。%1：%2</translation>
     </message>
     <message>
-        <location filename="../models/pagedtablemodeledits.cpp" line="354"/>
+        <location filename="../models/pagedtablemodeledits.cpp" line="362"/>
         <source>(%1 values to fix in all.)</source>
         <translation>（共有 %1 个值需要修正。）</translation>
     </message>
     <message>
-        <location filename="../models/pagedtablemodeledits.cpp" line="371"/>
+        <location filename="../models/pagedtablemodeledits.cpp" line="384"/>
         <source>Nothing was saved: %1</source>
         <translation>未保存任何内容：%1</translation>
     </message>
     <message>
-        <location filename="../models/pagedtablemodeledits.cpp" line="381"/>
+        <location filename="../models/pagedtablemodeledits.cpp" line="394"/>
         <source>Nothing was saved. %1: %2 Choose “Keep mine” or “Take theirs” for it.</source>
         <translation>未保存任何内容。%1：%2 请为其选择“保留我的”或“采用他人的”。</translation>
     </message>
     <message>
-        <location filename="../models/pagedtablemodeledits.cpp" line="430"/>
+        <location filename="../models/pagedtablemodeledits.cpp" line="443"/>
         <source>Saved 1 change.</source>
         <translation>已保存 1 项更改。</translation>
     </message>
     <message>
-        <location filename="../models/pagedtablemodeledits.cpp" line="430"/>
+        <location filename="../models/pagedtablemodeledits.cpp" line="443"/>
         <source>Saved %1 changes.</source>
         <translation>已保存 %1 项更改。</translation>
     </message>
     <message>
-        <location filename="../models/pagedtablemodeledits.cpp" line="479"/>
+        <location filename="../models/pagedtablemodeledits.cpp" line="492"/>
         <source>Take their values</source>
         <translation>采用他人的值</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::QuickSwitcher</name>
+    <message>
+        <location filename="../ui/quickswitcher.cpp" line="15"/>
+        <source>Jump to…</source>
+        <translation>跳转到…</translation>
+    </message>
+    <message>
+        <location filename="../ui/quickswitcher.cpp" line="16"/>
+        <source>Jump to… (type a view&apos;s name, Enter opens it)</source>
+        <translation>跳转到…（输入视图名称，按回车打开）</translation>
     </message>
 </context>
 <context>
@@ -595,53 +1268,64 @@ Quit and lose them?</source>
 <context>
     <name>ccpm::StatusBar</name>
     <message>
-        <location filename="../ui/statusbar.cpp" line="18"/>
+        <location filename="../ui/statusbar.cpp" line="20"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../ui/statusbar.cpp" line="20"/>
+        <location filename="../ui/statusbar.cpp" line="22"/>
         <source>Server: …</source>
         <translation>服务器：…</translation>
     </message>
     <message>
-        <location filename="../ui/statusbar.cpp" line="21"/>
+        <location filename="../ui/statusbar.cpp" line="23"/>
         <source>Round trip: …</source>
         <translation>往返：…</translation>
     </message>
     <message>
-        <location filename="../ui/statusbar.cpp" line="22"/>
-        <location filename="../ui/statusbar.cpp" line="66"/>
+        <location filename="../ui/statusbar.cpp" line="24"/>
+        <location filename="../ui/statusbar.cpp" line="103"/>
         <source>Hub: off</source>
         <translation>代理中心：关闭</translation>
     </message>
     <message>
-        <location filename="../ui/statusbar.cpp" line="31"/>
+        <location filename="../ui/statusbar.cpp" line="40"/>
         <source>Server: unreachable</source>
         <translation>服务器：无法访问</translation>
     </message>
     <message>
-        <location filename="../ui/statusbar.cpp" line="48"/>
+        <location filename="../ui/statusbar.cpp" line="51"/>
+        <location filename="../ui/statusbar.cpp" line="85"/>
         <source>Round trip: %1 ms</source>
         <translation>往返：%1 毫秒</translation>
     </message>
     <message>
-        <location filename="../ui/statusbar.cpp" line="51"/>
+        <location filename="../ui/statusbar.cpp" line="56"/>
+        <source>Database unavailable · retry in %1 s</source>
+        <translation>数据库不可用 · %1 秒后重试</translation>
+    </message>
+    <message>
+        <location filename="../ui/statusbar.cpp" line="57"/>
+        <source>Database unavailable · retrying…</source>
+        <translation>数据库不可用 · 正在重试…</translation>
+    </message>
+    <message>
+        <location filename="../ui/statusbar.cpp" line="88"/>
         <source>Database unreachable</source>
         <translation>数据库无法访问</translation>
     </message>
     <message>
-        <location filename="../ui/statusbar.cpp" line="60"/>
+        <location filename="../ui/statusbar.cpp" line="97"/>
         <source>1 agent connected</source>
         <translation>1 个代理已连接</translation>
     </message>
     <message>
-        <location filename="../ui/statusbar.cpp" line="60"/>
+        <location filename="../ui/statusbar.cpp" line="97"/>
         <source>%1 agents connected</source>
         <translation>%1 个代理已连接</translation>
     </message>
     <message>
-        <location filename="../ui/statusbar.cpp" line="61"/>
+        <location filename="../ui/statusbar.cpp" line="98"/>
         <source>Hub: %1 · %2</source>
         <translation>代理中心：%1 · %2</translation>
     </message>
@@ -654,102 +1338,470 @@ Quit and lose them?</source>
         <translation>搜索文本列（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../ui/tablepage.cpp" line="102"/>
+        <location filename="../ui/tablepage.cpp" line="111"/>
         <source>Only %1 = “%2”</source>
         <translation>仅 %1 = “%2”</translation>
     </message>
     <message>
-        <location filename="../ui/tablepage.cpp" line="107"/>
+        <location filename="../ui/tablepage.cpp" line="116"/>
         <source>Only rows where %1 is empty</source>
         <translation>仅显示 %1 为空的行</translation>
     </message>
     <message>
-        <location filename="../ui/tablepage.cpp" line="110"/>
+        <location filename="../ui/tablepage.cpp" line="119"/>
         <source>Only rows where %1 is set</source>
         <translation>仅显示 %1 有值的行</translation>
     </message>
     <message>
-        <location filename="../ui/tablepage.cpp" line="115"/>
+        <location filename="../ui/tablepage.cpp" line="124"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location filename="../ui/tablepage.cpp" line="135"/>
+        <location filename="../ui/tablepage.cpp" line="156"/>
         <source>%1 + %2 new</source>
         <translation>%1 + 新增 %2 行</translation>
     </message>
     <message>
-        <location filename="../ui/tablepage.cpp" line="137"/>
+        <location filename="../ui/tablepage.cpp" line="158"/>
         <source>%1, filtered</source>
         <translation>%1，已筛选</translation>
     </message>
     <message>
-        <location filename="../ui/tablepage.cpp" line="138"/>
+        <location filename="../ui/tablepage.cpp" line="159"/>
         <source>%1, %2 filters</source>
         <translation>%1，%2 个筛选条件</translation>
     </message>
     <message>
-        <location filename="../ui/tablepage.cpp" line="140"/>
+        <location filename="../ui/tablepage.cpp" line="161"/>
         <source>%1 · unsaved changes (Ctrl+S saves)</source>
         <translation>%1 · 有未保存的更改（按 Ctrl+S 保存）</translation>
     </message>
 </context>
 <context>
-    <name>ccpm::TasksModel</name>
+    <name>ccpm::TaskBoardView</name>
     <message>
-        <source>Title</source>
-        <translation type="vanished">标题</translation>
+        <location filename="../ui/taskboardview.cpp" line="50"/>
+        <source>Pending</source>
+        <translation>待处理</translation>
     </message>
     <message>
-        <source>Status</source>
-        <translation type="vanished">状态</translation>
+        <location filename="../ui/taskboardview.cpp" line="52"/>
+        <source>Assigned</source>
+        <translation>已分配</translation>
     </message>
     <message>
-        <source>Priority</source>
-        <translation type="vanished">优先级</translation>
+        <location filename="../ui/taskboardview.cpp" line="54"/>
+        <source>In progress</source>
+        <translation>进行中</translation>
     </message>
     <message>
-        <source>Assignee</source>
-        <translation type="vanished">负责代理</translation>
-    </message>
-    <message>
-        <source>Created by</source>
-        <translation type="vanished">创建者</translation>
-    </message>
-    <message>
-        <source>Progress</source>
-        <translation type="vanished">进度</translation>
-    </message>
-    <message>
-        <source>Created</source>
-        <translation type="vanished">创建时间</translation>
-    </message>
-    <message>
+        <location filename="../ui/taskboardview.cpp" line="56"/>
         <source>Completed</source>
-        <translation type="vanished">已完成</translation>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskboardview.cpp" line="58"/>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskboardview.cpp" line="236"/>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskboardview.cpp" line="301"/>
+        <source>“%1” is now %2.</source>
+        <translation>“%1”现在为%2。</translation>
     </message>
 </context>
 <context>
-    <name>ccpm::UsersModel</name>
+    <name>ccpm::TaskCardDelegate</name>
     <message>
-        <source>Username</source>
-        <translation type="vanished">用户名</translation>
+        <location filename="../ui/taskcarddelegate.cpp" line="70"/>
+        <source>unassigned</source>
+        <translation>未分配</translation>
     </message>
     <message>
-        <source>E-mail</source>
-        <translation type="vanished">电子邮件</translation>
+        <location filename="../ui/taskcarddelegate.cpp" line="73"/>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
     </message>
     <message>
-        <source>Role</source>
-        <translation type="vanished">角色</translation>
+        <location filename="../ui/taskcarddelegate.cpp" line="85"/>
+        <source>%1%</source>
+        <translation>%1%</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::TaskDialog</name>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="28"/>
+        <source>Low</source>
+        <translation>低</translation>
     </message>
     <message>
-        <source>Created</source>
-        <translation type="vanished">创建时间</translation>
+        <location filename="../ui/taskdialog.cpp" line="30"/>
+        <source>Medium</source>
+        <translation>中</translation>
     </message>
     <message>
-        <source>Updated</source>
-        <translation type="vanished">更新时间</translation>
+        <location filename="../ui/taskdialog.cpp" line="32"/>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="41"/>
+        <source>Pending</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="43"/>
+        <source>Assigned</source>
+        <translation>已分配</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="45"/>
+        <source>In progress</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="47"/>
+        <source>Completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="49"/>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="69"/>
+        <source>New task</source>
+        <translation>新建任务</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="69"/>
+        <source>Edit task</source>
+        <translation>编辑任务</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="77"/>
+        <source>Comma-separated, e.g. testing, deployment</source>
+        <translation>以逗号分隔，例如 testing, deployment</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="78"/>
+        <source>Hours, e.g. 4 or 2.5 (optional)</source>
+        <translation>小时数，例如 4 或 2.5（可选）</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="90"/>
+        <source>&amp;Title:</source>
+        <translation>标题(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="91"/>
+        <source>&amp;Description:</source>
+        <translation>描述(&amp;D)：</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="92"/>
+        <source>&amp;Priority:</source>
+        <translation>优先级(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="93"/>
+        <source>T&amp;ags:</source>
+        <translation>标签(&amp;A)：</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="94"/>
+        <source>&amp;Estimated hours:</source>
+        <translation>预计工时(&amp;E)：</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="106"/>
+        <source>Progress:</source>
+        <translation>进度：</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="107"/>
+        <source>State:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="109"/>
+        <source>Conversation</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="114"/>
+        <source>Message to the task&apos;s agent (Ctrl+Enter sends)</source>
+        <translation>发给任务代理的消息（Ctrl+Enter 发送）</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="117"/>
+        <source>Se&amp;nd</source>
+        <translation>发送(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="213"/>
+        <source>Enter a number of hours, such as 4 or 2.5.</source>
+        <translation>请输入小时数，例如 4 或 2.5。</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="250"/>
+        <source>, no agent</source>
+        <translation>，无代理</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="250"/>
+        <source>, agent %1</source>
+        <translation>，代理 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="252"/>
+        <source>, completed %1</source>
+        <translation>，完成于 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="271"/>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="272"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskdialog.cpp" line="274"/>
+        <source>[%1] %2</source>
+        <translation>[%1] %2</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::TaskFilterBar</name>
+    <message>
+        <location filename="../ui/taskfilterbar.cpp" line="22"/>
+        <source>Any status</source>
+        <translation>任意状态</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskfilterbar.cpp" line="23"/>
+        <source>Pending</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskfilterbar.cpp" line="23"/>
+        <source>Assigned</source>
+        <translation>已分配</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskfilterbar.cpp" line="23"/>
+        <source>In progress</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskfilterbar.cpp" line="23"/>
+        <source>Completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskfilterbar.cpp" line="24"/>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskfilterbar.cpp" line="28"/>
+        <source>Any priority</source>
+        <translation>任意优先级</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskfilterbar.cpp" line="29"/>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskfilterbar.cpp" line="29"/>
+        <source>Medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskfilterbar.cpp" line="29"/>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskfilterbar.cpp" line="33"/>
+        <source>Assignee</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskfilterbar.cpp" line="34"/>
+        <source>Creator</source>
+        <translation>创建者</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskfilterbar.cpp" line="35"/>
+        <source>Search title and description (Ctrl+F)</source>
+        <translation>搜索标题和描述 (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskfilterbar.cpp" line="50"/>
+        <source>Filter:</source>
+        <translation>筛选：</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::TasksPage</name>
+    <message>
+        <location filename="../ui/taskspage.cpp" line="36"/>
+        <source>&amp;New task…</source>
+        <translation>新建任务(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskspage.cpp" line="37"/>
+        <location filename="../ui/taskspage.cpp" line="68"/>
+        <source>&amp;Edit task…</source>
+        <translation>编辑任务(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskspage.cpp" line="38"/>
+        <location filename="../ui/taskspage.cpp" line="69"/>
+        <source>&amp;Assign…</source>
+        <translation>分配(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskspage.cpp" line="47"/>
+        <source>Board</source>
+        <translation>看板</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskspage.cpp" line="48"/>
+        <source>Table</source>
+        <translation>表格</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskspage.cpp" line="130"/>
+        <source>Task “%1” created.</source>
+        <translation>任务“%1”已创建。</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskspage.cpp" line="137"/>
+        <location filename="../ui/taskspage.cpp" line="150"/>
+        <source>Select a task first.</source>
+        <translation>请先选择一个任务。</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskspage.cpp" line="143"/>
+        <source>Task “%1” saved.</source>
+        <translation>任务“%1”已保存。</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskspage.cpp" line="162"/>
+        <source>“%1” is unassigned.</source>
+        <translation>“%1”已取消分配。</translation>
+    </message>
+    <message>
+        <location filename="../ui/taskspage.cpp" line="163"/>
+        <source>“%1” is assigned to %2.</source>
+        <translation>“%1”已分配给 %2。</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::UserDialog</name>
+    <message>
+        <location filename="../ui/userdialog.cpp" line="40"/>
+        <source>&amp;Username:</source>
+        <translation>用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <location filename="../ui/userdialog.cpp" line="41"/>
+        <source>&amp;E-mail:</source>
+        <translation>电子邮件(&amp;E)：</translation>
+    </message>
+    <message>
+        <location filename="../ui/userdialog.cpp" line="44"/>
+        <source>User (manager)</source>
+        <translation>用户（经理）</translation>
+    </message>
+    <message>
+        <location filename="../ui/userdialog.cpp" line="45"/>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../ui/userdialog.cpp" line="47"/>
+        <source>&amp;Role:</source>
+        <translation>角色(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../ui/userdialog.cpp" line="51"/>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../ui/userdialog.cpp" line="51"/>
+        <source>New &amp;password:</source>
+        <translation>新密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../ui/userdialog.cpp" line="53"/>
+        <source>at least %1 characters</source>
+        <translation>至少 %1 个字符</translation>
+    </message>
+    <message>
+        <location filename="../ui/userdialog.cpp" line="54"/>
+        <source>&amp;Confirm:</source>
+        <translation>确认(&amp;C)：</translation>
+    </message>
+    <message>
+        <location filename="../ui/userdialog.cpp" line="59"/>
+        <source>New user</source>
+        <translation>新建用户</translation>
+    </message>
+    <message>
+        <location filename="../ui/userdialog.cpp" line="62"/>
+        <source>Edit user %1</source>
+        <translation>编辑用户 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/userdialog.cpp" line="64"/>
+        <source>Reset &amp;password…</source>
+        <translation>重置密码(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/userdialog.cpp" line="71"/>
+        <source>Reset the password of %1</source>
+        <translation>重置 %1 的密码</translation>
+    </message>
+    <message>
+        <location filename="../ui/userdialog.cpp" line="74"/>
+        <source>Set password</source>
+        <translation>设置密码</translation>
+    </message>
+    <message>
+        <location filename="../ui/userdialog.cpp" line="74"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../ui/userdialog.cpp" line="83"/>
+        <source>Setting a new password also ends all of %1&apos;s sessions.</source>
+        <translation>设置新密码也会结束 %1 的所有会话。</translation>
+    </message>
+    <message>
+        <location filename="../ui/userdialog.cpp" line="183"/>
+        <source>A password needs at least %1 characters.</source>
+        <translation>密码至少需要 %1 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../ui/userdialog.cpp" line="191"/>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
     </message>
 </context>
 <context>
@@ -846,142 +1898,142 @@ Quit and lose them?</source>
 <context>
     <name>ccpm::specs</name>
     <message>
-        <location filename="../models/entityspecs.cpp" line="84"/>
+        <location filename="../models/entityspecs.cpp" line="85"/>
         <source>Username</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="86"/>
+        <location filename="../models/entityspecs.cpp" line="87"/>
         <source>Email</source>
         <translation>电子邮件</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="88"/>
+        <location filename="../models/entityspecs.cpp" line="92"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="89"/>
-        <location filename="../models/entityspecs.cpp" line="112"/>
-        <location filename="../models/entityspecs.cpp" line="148"/>
-        <location filename="../models/entityspecs.cpp" line="174"/>
-        <location filename="../models/entityspecs.cpp" line="191"/>
+        <location filename="../models/entityspecs.cpp" line="95"/>
+        <location filename="../models/entityspecs.cpp" line="119"/>
+        <location filename="../models/entityspecs.cpp" line="155"/>
+        <location filename="../models/entityspecs.cpp" line="181"/>
+        <location filename="../models/entityspecs.cpp" line="199"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="90"/>
-        <location filename="../models/entityspecs.cpp" line="113"/>
-        <location filename="../models/entityspecs.cpp" line="149"/>
-        <location filename="../models/entityspecs.cpp" line="175"/>
+        <location filename="../models/entityspecs.cpp" line="96"/>
+        <location filename="../models/entityspecs.cpp" line="120"/>
+        <location filename="../models/entityspecs.cpp" line="156"/>
+        <location filename="../models/entityspecs.cpp" line="182"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="99"/>
+        <location filename="../models/entityspecs.cpp" line="106"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="101"/>
+        <location filename="../models/entityspecs.cpp" line="108"/>
         <source>Capabilities</source>
         <translation>能力</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="107"/>
+        <location filename="../models/entityspecs.cpp" line="114"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="108"/>
-        <location filename="../models/entityspecs.cpp" line="140"/>
+        <location filename="../models/entityspecs.cpp" line="115"/>
+        <location filename="../models/entityspecs.cpp" line="147"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="110"/>
-        <location filename="../models/entityspecs.cpp" line="147"/>
-        <location filename="../models/entityspecs.cpp" line="173"/>
+        <location filename="../models/entityspecs.cpp" line="117"/>
+        <location filename="../models/entityspecs.cpp" line="154"/>
+        <location filename="../models/entityspecs.cpp" line="180"/>
         <source>Metadata</source>
         <translation>元数据</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="111"/>
+        <location filename="../models/entityspecs.cpp" line="118"/>
         <source>Last seen</source>
         <translation>最后在线</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="124"/>
+        <location filename="../models/entityspecs.cpp" line="131"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="127"/>
+        <location filename="../models/entityspecs.cpp" line="134"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="130"/>
+        <location filename="../models/entityspecs.cpp" line="137"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="141"/>
+        <location filename="../models/entityspecs.cpp" line="148"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="142"/>
+        <location filename="../models/entityspecs.cpp" line="149"/>
         <source>Assignee</source>
         <translation>负责代理</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="144"/>
+        <location filename="../models/entityspecs.cpp" line="151"/>
         <source>Created by</source>
         <translation>创建者</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="150"/>
+        <location filename="../models/entityspecs.cpp" line="157"/>
         <source>Completed</source>
         <translation>完成时间</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="162"/>
+        <location filename="../models/entityspecs.cpp" line="169"/>
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="167"/>
+        <location filename="../models/entityspecs.cpp" line="174"/>
         <source>Sender type</source>
         <translation>发送者类型</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="168"/>
+        <location filename="../models/entityspecs.cpp" line="175"/>
         <source>Sender</source>
         <translation>发送者</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="169"/>
+        <location filename="../models/entityspecs.cpp" line="176"/>
         <source>Receiver type</source>
         <translation>接收者类型</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="170"/>
+        <location filename="../models/entityspecs.cpp" line="177"/>
         <source>Receiver</source>
         <translation>接收者</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="171"/>
+        <location filename="../models/entityspecs.cpp" line="178"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="188"/>
+        <location filename="../models/entityspecs.cpp" line="196"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="190"/>
+        <location filename="../models/entityspecs.cpp" line="198"/>
         <source>Expires</source>
         <translation>过期时间</translation>
     </message>
@@ -989,7 +2041,7 @@ Quit and lose them?</source>
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/main.cpp" line="43"/>
+        <location filename="../app/main.cpp" line="56"/>
         <source>CCPM Desk: the desktop control centre for the ccpm multi-agent collaboration database.
 
 Commands (without one, the window opens):
@@ -1012,54 +2064,59 @@ Commands (without one, the window opens):
   hub                           不打开窗口，仅运行代理中心</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="57"/>
+        <location filename="../app/main.cpp" line="70"/>
         <source>PostgreSQL URL (postgresql://user:password@host:5432/ccpm?schema=public). Default: DATABASE_URL, the saved setting, the embedded database.</source>
         <translation>PostgreSQL URL（postgresql://user:password@host:5432/ccpm?schema=public）。默认依次使用：DATABASE_URL、已保存的设置、内置数据库。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="63"/>
+        <location filename="../app/main.cpp" line="76"/>
         <source>Agent hub port (default 8765, 0 turns it off).</source>
         <translation>代理中心端口（默认 8765，0 表示关闭）。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="67"/>
+        <location filename="../app/main.cpp" line="80"/>
         <source>Agent hub address (default 127.0.0.1).</source>
         <translation>代理中心地址（默认 127.0.0.1）。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="71"/>
+        <location filename="../app/main.cpp" line="84"/>
         <source>PEM certificate (chain) for wss:// agent connections.</source>
         <translation>用于 wss:// 代理连接的 PEM 证书（链）。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="75"/>
+        <location filename="../app/main.cpp" line="88"/>
         <source>PEM private key of --hub-tls-cert.</source>
         <translation>--hub-tls-cert 对应的 PEM 私钥。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="78"/>
+        <location filename="../app/main.cpp" line="91"/>
         <source>Allow plain ws:// on a non-loopback --hub-address (tokens cross the network unencrypted).</source>
         <translation>允许在非回环的 --hub-address 上使用明文 ws://（令牌将以未加密形式在网络中传输）。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="81"/>
+        <location filename="../app/main.cpp" line="94"/>
         <source>With &apos;db seed&apos;: the demo data.</source>
         <translation>与 &apos;db seed&apos; 配合使用：写入演示数据。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="83"/>
+        <location filename="../app/main.cpp" line="96"/>
         <source>With &apos;db seed&apos;: N synthetic tasks, N/1000 agents and 5N messages.</source>
         <translation>与 &apos;db seed&apos; 配合使用：N 个合成任务、N/1000 个代理和 5N 条消息。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="89"/>
+        <location filename="../app/main.cpp" line="102"/>
         <source>With &apos;db connect&apos;: use the embedded database.</source>
         <translation>与 &apos;db connect&apos; 配合使用：使用内置数据库。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="92"/>
+        <location filename="../app/main.cpp" line="105"/>
         <source>With &apos;agent token create&apos;: a label for the token.</source>
         <translation>与 &apos;agent token create&apos; 配合使用：令牌的标签。</translation>
+    </message>
+    <message>
+        <location filename="../app/main.cpp" line="109"/>
+        <source>User interface language (en, zh_CN), instead of the system&apos;s.</source>
+        <translation>用户界面语言（en、zh_CN），代替系统语言。</translation>
     </message>
 </context>
 </TS>
