@@ -114,6 +114,9 @@ void DesktopApp::openSession(const UserRow &user)
                        }
                        m_sessionId = session->id;
                        m_sessionWatch->watch(m_sessionId);
+                       // The Sessions tab (and other views) show it at once.
+                       m_core.feed().publish(QStringLiteral("sessions"), m_sessionId, ChangeFeed::Op::Insert,
+                                             QStringLiteral("desk"));
                    });
 }
 
