@@ -73,6 +73,17 @@ ColumnSpec reference(const QString &name, const QString &header, bool nullable, 
     return c;
 }
 
+/// messages.senderId / receiverId: a user's or an agent's id, as the type column says.
+ColumnSpec party(const QString &name, const QString &header, bool nullable, const QString &typeColumn)
+{
+    ColumnSpec c = text(name, header, nullable);
+    c.type = Type::Reference;
+    c.refTypeColumn = typeColumn;
+    c.refTargets = {{toDb(SenderType::User), QStringLiteral("users"), QStringLiteral("username")},
+                    {toDb(SenderType::Agent), QStringLiteral("agents"), QStringLiteral("name")}};
+    return c;
+}
+
 } // namespace
 
 TableSpec users()
@@ -172,9 +183,9 @@ TableSpec messages()
     spec.columns = {
         content,
         enumeration<SenderType>(QStringLiteral("senderType"), tr("Sender type"), false, std::nullopt),
-        text(QStringLiteral("senderId"), tr("Sender")),
+        party(QStringLiteral("senderId"), tr("Sender"), false, QStringLiteral("senderType")),
         enumeration<ReceiverType>(QStringLiteral("receiverType"), tr("Receiver type"), true, std::nullopt),
-        text(QStringLiteral("receiverId"), tr("Receiver"), true),
+        party(QStringLiteral("receiverId"), tr("Receiver"), true, QStringLiteral("receiverType")),
         reference(QStringLiteral("taskId"), tr("Task"), true, QStringLiteral("tasks"),
                   QStringLiteral("title")),
         json(QStringLiteral("metadata"), tr("Metadata")),

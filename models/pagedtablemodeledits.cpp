@@ -266,7 +266,7 @@ void PagedTableModel::applyCell(const QString &id, int column, const std::option
 void PagedTableModel::lookUpName(int column, const QVariant &id)
 {
     const ColumnSpec &c = m_spec.columns.at(column);
-    if (c.type != ColumnSpec::Type::Reference || id.isNull() ||
+    if (c.type != ColumnSpec::Type::Reference || c.refTable.isEmpty() || id.isNull() ||
         m_refNames.contains(c.refTable + id.toString()))
         return;
     const QString sql = QStringLiteral("SELECT CAST(%1 AS text) FROM %2 WHERE %3 = :id")

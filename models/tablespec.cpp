@@ -25,6 +25,19 @@ QString TableSpec::expression(int column) const
     return qualified(kAlias, columns.at(column).name);
 }
 
+QString TableSpec::refNameExpression(int column) const
+{
+    const ColumnSpec &c = columns.at(column);
+    if (c.type != ColumnSpec::Type::Reference)
+        return {};
+    if (c.refTypeColumn.isEmpty())
+        return qualified(refAlias(column), c.refDisplay);
+    QStringList names;
+    for (int k = 0; k < c.refTargets.size(); ++k)
+        names << qualified(refAlias(column) + QStringLiteral("_%1").arg(k), c.refTargets.at(k).display);
+    return QStringLiteral("COALESCE(%1)").arg(names.join(QStringLiteral(", ")));
+}
+
 int TableSpec::columnOf(const QString &name) const
 {
     for (int i = 0; i < columns.size(); ++i) {
@@ -66,11 +79,20 @@ KeysetQuery::Source TableSpec::source() const
         source.columns << (c.type == ColumnSpec::Type::TextArray
                                ? QStringLiteral("CAST(array_to_json(%1) AS text)").arg(expression(i))
                                : QStringLiteral("CAST(%1 AS text)").arg(expression(i)));
-        if (c.type == ColumnSpec::Type::Reference) {
+        if (c.type == ColumnSpec::Type::Reference && c.refTypeColumn.isEmpty()) {
             source.from += QStringLiteral(" LEFT JOIN %1 %2 ON %3 = %4")
                                .arg(sql::quoteIdentifier(c.refTable), refAlias(i),
                                     qualified(refAlias(i), idColumn), expression(i));
-            names << qualified(refAlias(i), c.refDisplay);
+            names << refNameExpression(i);
+        } else if (c.type == ColumnSpec::Type::Reference) {
+            for (int k = 0; k < c.refTargets.size(); ++k) {
+                const ColumnSpec::RefTarget &target = c.refTargets.at(k);
+                const QString alias = refAlias(i) + QStringLiteral("_%1").arg(k);
+                source.from += QStringLiteral(" LEFT JOIN %1 %2 ON %3 = %4 AND CAST(%5 AS text) = '%6'")
+                                   .arg(sql::quoteIdentifier(target.table), alias, qualified(alias, idColumn),
+                                        expression(i), qualified(kAlias, c.refTypeColumn), target.typeValue);
+            }
+            names << refNameExpression(i);
         }
     }
     source.columns << names;
@@ -88,7 +110,7 @@ KeysetQuery TableSpec::query(int sortColumn, bool ascending, const QList<ColumnF
         const ColumnSpec &c = columns.at(sortColumn);
         // A reference sorts by the name it shows.
         if (c.type == ColumnSpec::Type::Reference)
-            sort << KeysetQuery::SortColumn{qualified(refAlias(sortColumn), c.refDisplay), ascending, true};
+            sort << KeysetQuery::SortColumn{refNameExpression(sortColumn), ascending, true};
         else
             sort << KeysetQuery::SortColumn{expression(sortColumn), ascending, c.nullable};
     }
@@ -99,8 +121,7 @@ KeysetQuery TableSpec::query(int sortColumn, bool ascending, const QList<ColumnF
         const ColumnSpec &c = columns.at(f.column);
         const bool byName = c.type == ColumnSpec::Type::Reference &&
                             (f.op == Filter::Op::Contains || f.op == Filter::Op::StartsWith);
-        sqlFilters << Filter{byName ? qualified(refAlias(f.column), c.refDisplay) : expression(f.column),
-                             f.op, f.value};
+        sqlFilters << Filter{byName ? refNameExpression(f.column) : expression(f.column), f.op, f.value};
     }
     QStringList searched;
     for (int i = 0; i < columns.size(); ++i) {
@@ -108,7 +129,7 @@ KeysetQuery TableSpec::query(int sortColumn, bool ascending, const QList<ColumnF
         if (c.type == ColumnSpec::Type::Text)
             searched << expression(i);
         else if (c.type == ColumnSpec::Type::Reference)
-            searched << qualified(refAlias(i), c.refDisplay);
+            searched << refNameExpression(i);
     }
     return KeysetQuery(source(), std::move(sort), std::move(sqlFilters), quickSearch, searched);
 }

@@ -35,6 +35,17 @@ struct ColumnSpec {
     std::optional<qint64> maximum;
     QString refTable;   ///< Reference: the table whose `id` this column holds
     QString refDisplay; ///< Reference: the column shown instead of the id (`name`, `username`)
+    /// A reference whose table depends on another column (messages.senderId is a user's or an
+    /// agent's id, as senderType says; the schema has no foreign key): `refTypeColumn` names that
+    /// column, `refTargets` the table and display column for each of its values. refTable is
+    /// empty then.
+    struct RefTarget {
+        QString typeValue; ///< the enum label, e.g. `USER` (a constant of the code, never input)
+        QString table;
+        QString display;
+    };
+    QString refTypeColumn;
+    QList<RefTarget> refTargets;
 
     /// DisplayRole text for a stored value (`refName`: the referenced row's display column).
     QVariant display(const QVariant &text, const QVariant &refName = {}) const;
@@ -89,6 +100,8 @@ struct TableSpec {
 
     /// `t."column"`, the column in the page query.
     QString expression(int column) const;
+    /// The SQL of the name a reference column shows (the joined display column); empty otherwise.
+    QString refNameExpression(int column) const;
     /// Where a page row keeps column `column`'s reference name; -1 if it is not a reference.
     int refNameIndex(int column) const;
     /// Where a page row keeps the version column's text; -1 without one.

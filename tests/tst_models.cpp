@@ -33,6 +33,7 @@ private slots:
     void everyTableLoadsTheFixture();
     void secretsAreNeverShown();
     void tasksShowNamesAndKeepIds();
+    void messagesShowSenderAndReceiverNames();
     void timestampsAreLocalWithUtcTooltip();
     void sortAndQuickSearchRunInSql();
     void feedUpdateRefreshesOneRow();
@@ -123,6 +124,33 @@ void TestModels::tasksShowNamesAndKeepIds()
     QCOMPARE(cell(TaskColumns::Progress).data(roles::RawValue).toLongLong(), 0);
     QVERIFY(cell(TaskColumns::Metadata).data().toString().startsWith('{'));
     QVERIFY(!cell(TaskColumns::Completed).data(roles::RawValue).isValid()); // NULL
+}
+
+void TestModels::messagesShowSenderAndReceiverNames()
+{
+    // Sender and receiver ids are a user's or an agent's, as their type column says
+    Loaded m(*m_executor, messages(), 3);
+    const auto cell = [&](const char *id, int column) { return m.model.index(m.model.rowOf(id), column); };
+    const char *fromAgent = "cmx1zcg9p00098e7dr6gsbbxv";  // AI Assistant → admin
+    const char *fromUser = "cmx1zcga2000a8e7dcqbxk8ou";   // testuser → Human Expert
+    const char *noReceiver = "cmx1zcgaa000b8e7d8yslmee3"; // Build Bot → nobody
+    QCOMPARE(cell(fromAgent, MessageColumns::Sender).data().toString(), QStringLiteral("AI Assistant"));
+    QCOMPARE(cell(fromAgent, MessageColumns::Receiver).data().toString(), QStringLiteral("admin"));
+    QCOMPARE(cell(fromUser, MessageColumns::Sender).data().toString(), QStringLiteral("testuser"));
+    QCOMPARE(cell(fromUser, MessageColumns::Receiver).data().toString(), QStringLiteral("Human Expert"));
+    QCOMPARE(cell(fromUser, MessageColumns::Sender).data(Qt::EditRole).toString(),
+             QStringLiteral("cmx1zcg6600018e7dfr0y0buw")); // the id stays what is edited
+    QCOMPARE(cell(noReceiver, MessageColumns::Sender).data().toString(), QStringLiteral("Build Bot"));
+    QVERIFY(!cell(noReceiver, MessageColumns::Receiver).data(roles::RawValue).isValid()); // NULL
+
+    // Sorting and searching go by the names
+    m.model.sort(MessageColumns::Sender, Qt::AscendingOrder);
+    QTRY_VERIFY(m.model.isLoaded(2));
+    QCOMPARE(m.model.index(0, MessageColumns::Sender).data().toString(), QStringLiteral("AI Assistant"));
+    QCOMPARE(m.model.index(2, MessageColumns::Sender).data().toString(), QStringLiteral("testuser"));
+    m.model.setQuickSearch(QStringLiteral("human exp"));
+    QTRY_VERIFY(m.model.countIsExact() && m.model.rowCount() == 1 && m.model.isLoaded(0));
+    QCOMPARE(m.model.index(0, MessageColumns::Receiver).data().toString(), QStringLiteral("Human Expert"));
 }
 
 void TestModels::timestampsAreLocalWithUtcTooltip()
