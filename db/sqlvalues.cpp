@@ -2,6 +2,8 @@
 
 #include <QSqlDriver>
 
+#include <libpq-fe.h>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlError>
@@ -112,6 +114,40 @@ Status execPrepared(QSqlQuery &query, const QString &sql, const QVariantMap &bin
     if (!query.exec())
         return Error::fromSql(query.lastError(), what);
     return Done{};
+}
+
+namespace {
+
+PGconn *connectionOf(const QSqlQuery &query)
+{
+    if (!query.driver())
+        return nullptr;
+    const QVariant handle = query.driver()->handle();
+    if (qstrcmp(handle.typeName(), "pg_conn*") != 0 && qstrcmp(handle.typeName(), "PGconn*") != 0)
+        return nullptr;
+    return *static_cast<PGconn *const *>(handle.constData());
+}
+
+bool run(PGconn *connection, const char *command)
+{
+    PGresult *result = PQexec(connection, command);
+    const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
+    PQclear(result);
+    return ok;
+}
+
+} // namespace
+
+Status execPreparedMayFail(QSqlQuery &query, const QString &sql, const QVariantMap &bindings,
+                           const QString &what)
+{
+    PGconn *connection = connectionOf(query);
+    if (!connection || PQtransactionStatus(connection) != PQTRANS_INTRANS ||
+        !run(connection, "SAVEPOINT ccpm_may_fail"))
+        return execPrepared(query, sql, bindings, what);
+    Status s = execPrepared(query, sql, bindings, what);
+    run(connection, s ? "RELEASE SAVEPOINT ccpm_may_fail" : "ROLLBACK TO SAVEPOINT ccpm_may_fail");
+    return s;
 }
 
 } // namespace ccpm::sql

@@ -57,4 +57,12 @@ QString quoteIdentifier(const QString &name);
 /// Wraps QSqlQuery::prepare + bindValue + exec with a readable Error naming `what` on failure.
 Status execPrepared(QSqlQuery &query, const QString &sql, const QVariantMap &bindings, const QString &what);
 
+/// execPrepared() for a statement the server may refuse as the caller expects (a duplicate
+/// username). Inside a transaction it runs in a savepoint that is rolled back at once when the
+/// statement fails, while its prepared statement still exists: the transaction stays usable,
+/// and QPSQL frees the statement cleanly instead of logging "Unable to free statement: current
+/// transaction is aborted". Outside a transaction it is execPrepared(). Inside a job.
+Status execPreparedMayFail(QSqlQuery &query, const QString &sql, const QVariantMap &bindings,
+                           const QString &what);
+
 } // namespace ccpm::sql

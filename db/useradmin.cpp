@@ -175,14 +175,14 @@ QCoro::Task<Result<UserRow>> UserAdmin::update(const Actor &actor, const QString
                     return s.error();
             }
             QSqlQuery q(db);
-            if (Status s =
-                    sql::execPrepared(q, QLatin1String(kUpdate),
-                                      {{QStringLiteral(":id"), id},
-                                       {QStringLiteral(":username"), username},
-                                       {QStringLiteral(":email"), email},
-                                       {QStringLiteral(":role"), toDb(role)},
-                                       {QStringLiteral(":expected"), sql::timestampText(expectedUpdatedAt)}},
-                                      QStringLiteral("Cannot change the user"));
+            if (Status s = sql::execPreparedMayFail(
+                    q, QLatin1String(kUpdate),
+                    {{QStringLiteral(":id"), id},
+                     {QStringLiteral(":username"), username},
+                     {QStringLiteral(":email"), email},
+                     {QStringLiteral(":role"), toDb(role)},
+                     {QStringLiteral(":expected"), sql::timestampText(expectedUpdatedAt)}},
+                    QStringLiteral("Cannot change the user"));
                 !s)
                 return UserRepository::clash(s.error(), username, email);
             if (!q.next()) {

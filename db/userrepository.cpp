@@ -48,15 +48,15 @@ Result<UserRow> UserRepository::insert(QSqlDatabase &db, UserRow row, const QStr
 {
     sql::stampNewRow(row);
     QSqlQuery q(db);
-    Status s = sql::execPrepared(q, QLatin1String(kInsert),
-                                 {{QStringLiteral(":id"), row.id},
-                                  {QStringLiteral(":username"), row.username},
-                                  {QStringLiteral(":email"), row.email},
-                                  {QStringLiteral(":password"), passwordHash},
-                                  {QStringLiteral(":role"), toDb(row.role)},
-                                  {QStringLiteral(":createdAt"), sql::timestampText(row.createdAt)},
-                                  {QStringLiteral(":updatedAt"), sql::timestampText(row.updatedAt)}},
-                                 QStringLiteral("Cannot create user \"%1\"").arg(row.username));
+    Status s = sql::execPreparedMayFail(q, QLatin1String(kInsert),
+                                        {{QStringLiteral(":id"), row.id},
+                                         {QStringLiteral(":username"), row.username},
+                                         {QStringLiteral(":email"), row.email},
+                                         {QStringLiteral(":password"), passwordHash},
+                                         {QStringLiteral(":role"), toDb(row.role)},
+                                         {QStringLiteral(":createdAt"), sql::timestampText(row.createdAt)},
+                                         {QStringLiteral(":updatedAt"), sql::timestampText(row.updatedAt)}},
+                                        QStringLiteral("Cannot create user \"%1\"").arg(row.username));
     if (!s)
         return clash(s.error(), row.username, row.email);
     return selectOne(db, row.id);

@@ -134,8 +134,24 @@ void TestAdmin::createsAUserWithABcryptCost12Hash()
     QCOMPARE(badEmail.error().detail, QStringLiteral("email"));
 }
 
+namespace {
+QAtomicInt g_unableToFree;
+QtMessageHandler g_previousHandler = nullptr;
+void countUnableToFree(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (message.contains(QLatin1String("Unable to free statement")))
+        g_unableToFree.ref();
+    g_previousHandler(type, context, message);
+}
+} // namespace
+
 void TestAdmin::duplicateUsernameOrEmailNamesTheField()
 {
+    // A clash is expected, not a failure of the connection: QPSQL must free the refused
+    // statement cleanly (no "Unable to free statement" in the log)
+    g_unableToFree = 0;
+    g_previousHandler = qInstallMessageHandler(countUnableToFree);
+    auto restore = qScopeGuard([] { qInstallMessageHandler(g_previousHandler); });
     UserAdmin admin(*m_executor, *m_feed);
     const Result<UserRow> sameName =
         wait(admin.create(Actor{kAdmin}, "testuser", "other@example.com", Role::User, "password1"));
@@ -158,6 +174,7 @@ void TestAdmin::duplicateUsernameOrEmailNamesTheField()
     QCOMPARE(
         m_db->scalar(QStringLiteral("SELECT email FROM users WHERE id = '%1'").arg(kDeveloper)).toString(),
         QStringLiteral("dev@example.com"));
+    QCOMPARE(g_unableToFree.loadRelaxed(), 0);
 }
 
 void TestAdmin::lastAdminCannotBeDemotedOrDeleted()
