@@ -14,6 +14,7 @@
 #include <QAction>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSqlQuery>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
@@ -32,6 +33,7 @@ private slots:
     void healthDialogShowsDatabaseMigrationsAndHub();
     void jumpToFiltersTheViews();
     void shortcutsAndToolbar();
+    void sessionsTabListsActiveSessionsOnly();
 
 private:
     std::unique_ptr<TestDatabase> m_db;
@@ -208,6 +210,23 @@ void TestMainWindowTools::shortcutsAndToolbar()
     for (QAction *action : bar->actions())
         actions += action->isSeparator() ? 0 : 1;
     QCOMPARE(actions, 7);
+}
+
+void TestMainWindowTools::sessionsTabListsActiveSessionsOnly()
+{
+    // Given a session that expired an hour ago and one that ends in an hour
+    QSqlQuery q(m_db->connection());
+    QVERIFY(q.exec(
+        "INSERT INTO sessions (id, \"userId\", token, \"expiresAt\") VALUES "
+        "('s-expired', 'cmx1zcg6600018e7dfr0y0buw', 'h1', (now() AT TIME ZONE 'UTC') - interval '1 hour'), "
+        "('s-live', 'cmx1zcg6600018e7dfr0y0buw', 'h2', (now() AT TIME ZONE 'UTC') + interval '1 hour')"));
+    // When the Sessions tab loads again (F5)
+    m_window->reloadAll();
+    PagedTableModel *sessions = m_window->model(MainWindow::SessionsTab);
+    // Then it lists the live one only
+    QTRY_VERIFY(sessions->countIsExact() && sessions->rowOf("s-live") >= 0);
+    QCOMPARE(sessions->rowOf("s-expired"), -1);
+    QVERIFY(q.exec("DELETE FROM sessions WHERE id IN ('s-expired', 's-live')"));
 }
 
 QTEST_MAIN(TestMainWindowTools)

@@ -11,6 +11,7 @@
 #include "hubstatus.h"
 #include "pagedtablemodel.h"
 #include "quickswitcher.h"
+#include "sqlvalues.h"
 #include "statusbar.h"
 #include "tablepage.h"
 #include "taskboardview.h"
@@ -55,6 +56,7 @@ MainWindow::MainWindow(DbExecutor &executor, ChangeFeed &feed, const ConnectionS
         addTablePage(model, title);
     }
     model(TasksTab)->setInsertDefaults({{QStringLiteral("createdBy"), user.id}});
+    showActiveSessionsOnly();
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateUndoStack);
     updateUndoStack();
     createMenus();
@@ -299,8 +301,17 @@ void MainWindow::setAgentPresence(AgentPresence &presence)
     m_dashboard->setAgentPresence(&presence);
 }
 
+void MainWindow::showActiveSessionsOnly()
+{
+    // The Sessions tab lists the sessions that still work (issue #5): those not expired now.
+    m_pages.at(SessionsTab)
+        ->setBaseFilters({{specs::SessionColumns::Expires, KeysetQuery::Filter::Op::AtLeast,
+                           sql::timestampText(QDateTime::currentDateTimeUtc())}});
+}
+
 void MainWindow::reloadAll()
 {
+    showActiveSessionsOnly(); // "now" moves on
     for (TablePage *page : std::as_const(m_pages))
         page->model()->reload();
     if (m_tasksPage)

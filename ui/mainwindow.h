@@ -83,6 +83,7 @@ private:
     void createHealth(DbExecutor &executor);
     void createToolbar();
     TablePage *currentPage() const;
+    void showActiveSessionsOnly();
     void updateUndoStack();
     void addRow();
     void deleteRows();
