@@ -223,7 +223,7 @@ void PagedTableModel::followChanges(ChangeFeed &feed)
                 if (op == ChangeFeed::Op::Update) {
                     refreshRow(id);
                 } else {
-                    recount(); // rows moved
+                    recount(); // rows moved, or anything did (TableChanged): read again in place
                 }
             });
 }

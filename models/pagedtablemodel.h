@@ -89,9 +89,9 @@ public:
     /// removed at the end; no reset: the scroll position and the selection stay). For changes
     /// that no row id pins down, such as a row that now matches the filter. Passes coalesce.
     void refresh() { recount(); }
-    /// refreshRow() for every update the feed announces on the spec's table; an insert or a
-    /// delete refreshes the count. Saved rows are announced on the feed in turn (origin
-    /// "desk:…"), so other views and the agent hub learn of them.
+    /// refreshRow() for every update the feed announces on the spec's table; an insert, a
+    /// delete or a table-changed event refresh() the view in place. Saved rows are announced on the feed in
+    /// turn (origin "desk:…"), so other views and the agent hub learn of them.
     void followChanges(ChangeFeed &feed);
 
     /// Answers roles for one column from something that is not in the table, given the row's id:
