@@ -3,8 +3,9 @@
 --   {"t":"tasks","op":"U","ids":["..",".."],"o":"<origin>"}  at most 100 ids per payload
 --   {"t":"tasks","op":"*","o":"<origin>"}                     more than 200 rows, or TRUNCATE
 -- One statement costs at most 3 notifications (a COPY of a million rows costs one), and a
--- payload stays under 3,500 bytes (ids are cuids; the origin is cut to 64 characters), far below
--- PostgreSQL's 8,000-byte limit. "o" is the writer's ccpm.origin setting (each desk connection
+-- payload stays under 3,500 bytes with cuids (the origin is cut to 64 characters), and one that
+-- would pass 7,000 bytes (unusually long ids) becomes a table-changed event: never near
+-- PostgreSQL's 8,000-byte limit, where pg_notify would fail the writer's statement. "o" is the writer's ccpm.origin setting (each desk connection
 -- sets it; empty for the backend and psql), so a desk can skip its own changes.
 -- Notifications are sent at commit and only then; a rolled-back statement announces nothing.
 CREATE FUNCTION "ccpm_notify_changes"() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -12,6 +13,7 @@ DECLARE
     origin text := left(coalesce(current_setting('ccpm.origin', true), ''), 64);
     op text := left(TG_OP, 1);
     ids text[];
+    payload text;
     chunk int := 100;
     threshold int := 200;
 BEGIN
@@ -33,9 +35,14 @@ BEGIN
         RETURN NULL;
     END IF;
     FOR i IN 1 .. cardinality(ids) BY chunk LOOP
-        PERFORM pg_notify('ccpm_changes',
-                          json_build_object('t', TG_TABLE_NAME, 'op', op, 'ids', to_json(ids[i : i + chunk - 1]),
-                                            'o', origin)::text);
+        payload := json_build_object('t', TG_TABLE_NAME, 'op', op, 'ids', to_json(ids[i : i + chunk - 1]),
+                                     'o', origin)::text;
+        IF octet_length(payload) > 7000 THEN -- unusually long ids: never fail the writer's statement
+            payload := json_build_object('t', TG_TABLE_NAME, 'op', '*', 'o', origin)::text;
+            PERFORM pg_notify('ccpm_changes', payload);
+            RETURN NULL;
+        END IF;
+        PERFORM pg_notify('ccpm_changes', payload);
     END LOOP;
     RETURN NULL;
 END
