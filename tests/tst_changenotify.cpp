@@ -99,6 +99,7 @@ private slots:
     void parsePayloads();
     void saveInAShowsInB();
     void plainSqlShowsInB();
+    void stagedEditSurvivesRemoteChange();
     void bulkWritesAreCollapsed();
     void payloadsStaySmall();
     void assignmentInAReachesAgentOnB();
@@ -234,6 +235,34 @@ void TestChangeNotify::plainSqlShowsInB()
 
     // Then none of it reset the view
     QCOMPARE(resetB.size(), 0);
+}
+
+void TestChangeNotify::stagedEditSurvivesRemoteChange()
+{
+    // Given a title staged (not saved) on desk B
+    const QString task = insertTask(*m_db, QString(), "PENDING");
+    QVERIFY(sync(m_recB));
+    const int rows = m_db->scalar("SELECT count(*) FROM tasks").toInt();
+    LoadedModel b(m_b->executor(), specs::tasks(), rows);
+    b.model.followChanges(m_b->feed());
+    QVERIFY(b.model.setData(b.cell(task, specs::TaskColumns::Title), "Staged on desk B"));
+
+    // When the backend changes the same row
+    QVERIFY(exec(m_db->connection(),
+                 QStringLiteral("UPDATE tasks SET description = 'Changed by the backend meanwhile', title = "
+                                "'Their title', \"updatedAt\" = now() + interval '1 second' WHERE id = '%1'")
+                     .arg(task)));
+
+    // Then B shows their other values at once and keeps the staged title
+    QTRY_COMPARE_WITH_TIMEOUT(b.cell(task, specs::TaskColumns::Description).data().toString(),
+                              QString("Changed by the backend meanwhile"), 1000);
+    QCOMPARE(b.cell(task, specs::TaskColumns::Title).data().toString(), QString("Staged on desk B"));
+    QVERIFY(b.model.hasStagedChanges());
+    // And saving flags the conflict (their title) instead of overwriting it
+    QCOMPARE(b.save().value(0).toBool(), false);
+    QVERIFY(b.model.hasConflict(b.model.rowOf(task)));
+    QCOMPARE(m_db->scalar(QStringLiteral("SELECT title FROM tasks WHERE id = '%1'").arg(task)).toString(),
+             QString("Their title"));
 }
 
 void TestChangeNotify::bulkWritesAreCollapsed()
