@@ -83,8 +83,10 @@ QCoro::Task<Result<AppCore::OpenReport>> AppCore::open(DatabaseChoice choice, Op
         if (report.seededDemo)
             qCInfo(lcApp) << "first start: wrote the demo data";
     }
-    m_listener = std::make_unique<ChangeListener>(m_settings, m_feed, m_listenerTuning);
-    m_listener->start();
+    if (options.listen) {
+        m_listener = std::make_unique<ChangeListener>(m_settings, m_feed, m_listenerTuning);
+        m_listener->start();
+    }
     co_return report;
 }
 

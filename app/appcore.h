@@ -34,6 +34,7 @@ public:
     struct OpenOptions {
         bool migrate = true;            ///< apply pending migrations
         bool seedDemoWhenEmpty = false; ///< write the demo data into an empty embedded database
+        bool listen = true;             ///< start the ChangeListener (one-shot commands need none)
     };
     struct OpenReport {
         Migrator::Report migrations;
