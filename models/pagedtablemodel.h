@@ -80,7 +80,8 @@ public:
     void setQuery(const KeysetQuery &query);
 
     /// Fetches the row with this id again and, when it is in a cached page, replaces it in
-    /// place (dataChanged for that row; no reset; the selection and staged edits stay). A row
+    /// place (dataChanged for that row; no reset; the selection and staged edits stay; a row with
+    /// staged edits that someone else saved meanwhile is marked Conflict at once). A row
     /// that moved in the sort order stays where it is until the next page load. Calls are
     /// queued and read back together with one query at a time, so a flood of changes costs
     /// one round trip per batch.
@@ -198,6 +199,8 @@ private:
     StagedChanges::NewRow applyUninsert(const QString &id);
     void applyDeleted(const QString &id, bool deleted, const QVariantList &loaded);
     void emitRowChanged(const QString &id);
+    /// A refreshed row whose version moved while it has staged edits becomes a conflict.
+    void flagConflictIfChanged(const QString &id, const QVariantList &fresh);
     /// Fetches the name a staged reference value shows (`createdBy` → "admin") into m_refNames.
     void lookUpName(int column, const QVariant &id);
     void stagingChanged();

@@ -258,11 +258,21 @@ void TestChangeNotify::stagedEditSurvivesRemoteChange()
                               QString("Changed by the backend meanwhile"), 1000);
     QCOMPARE(b.cell(task, specs::TaskColumns::Title).data().toString(), QString("Staged on desk B"));
     QVERIFY(b.model.hasStagedChanges());
-    // And saving flags the conflict (their title) instead of overwriting it
+    // And flags the conflict at once, with their title
+    QVERIFY(b.model.hasConflict(b.model.rowOf(task)));
+    QCOMPARE(b.cell(task, specs::TaskColumns::Title).data(roles::TheirValue).toString(),
+             QString("Their title"));
+    // And saving does not overwrite theirs
     QCOMPARE(b.save().value(0).toBool(), false);
     QVERIFY(b.model.hasConflict(b.model.rowOf(task)));
     QCOMPARE(m_db->scalar(QStringLiteral("SELECT title FROM tasks WHERE id = '%1'").arg(task)).toString(),
              QString("Their title"));
+    // When B keeps its title, the save goes through over their version
+    b.model.keepMine(b.model.rowOf(task));
+    QVERIFY(!b.model.hasConflict(b.model.rowOf(task)));
+    QCOMPARE(b.save().value(0).toBool(), true);
+    QCOMPARE(m_db->scalar(QStringLiteral("SELECT title FROM tasks WHERE id = '%1'").arg(task)).toString(),
+             QString("Staged on desk B"));
 }
 
 void TestChangeNotify::bulkWritesAreCollapsed()
