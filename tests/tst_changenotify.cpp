@@ -379,6 +379,15 @@ void TestChangeNotify::assignmentInAReachesAgentOnB()
 
     // Then Build Bot, connected to B, gets task.assigned within a second
     QTRY_COMPARE_WITH_TIMEOUT(count("task.assigned", task), 1, 1000);
+
+    // When the backend writes Build Bot a message, it arrives live through B's hub
+    QVERIFY(exec(
+        m_db->connection(),
+        QStringLiteral("INSERT INTO messages (id, content, \"senderId\", \"senderType\", \"receiverId\", "
+                       "\"receiverType\", \"updatedAt\", metadata) VALUES ('cnotifymsg000000000000001', "
+                       "'From the backend', '%1', 'USER', '%2', 'AGENT', now(), '{}')")
+            .arg(kAdmin, kBuildBot)));
+    QTRY_COMPARE_WITH_TIMEOUT(count("message.received", {}), 1, 1000);
     m_b->stopHub();
 }
 
