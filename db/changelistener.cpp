@@ -20,14 +20,14 @@ Q_LOGGING_CATEGORY(lcListen, "ccpm.db.listen")
 namespace ccpm {
 
 namespace {
-
 QAtomicInteger<int> g_listenerCount;
+} // namespace
 
 /// The listener thread's connection and timers; lives and dies in that thread.
-class Session {
+class ChangeListenerSession {
 public:
-    Session(const ConnectionSettings &settings, ChangeFeed &feed, ChangeListener::Tuning tuning,
-            ChangeListener &owner)
+    ChangeListenerSession(const ConnectionSettings &settings, ChangeFeed &feed, ChangeListener::Tuning tuning,
+                          ChangeListener &owner)
         : m_settings(settings)
         , m_feed(feed)
         , m_tuning(tuning)
@@ -41,7 +41,7 @@ public:
         QObject::connect(&m_retry, &QTimer::timeout, &m_context, [this] { connectNow(); });
     }
 
-    ~Session() { close(); }
+    ~ChangeListenerSession() { close(); }
 
     void connectNow()
     {
@@ -75,11 +75,13 @@ public:
             for (const QString &table : ChangeListener::followedTables())
                 m_feed.publish(table, {}, ChangeFeed::Op::TableChanged, QStringLiteral("pg"));
         }
+        m_owner.m_listening = true;
         emit m_owner.listening(reconnected);
     }
 
     void close()
     {
+        m_owner.m_listening = false;
         m_ping.stop();
         {
             QSqlDatabase db = QSqlDatabase::database(m_name, false);
@@ -139,8 +141,6 @@ private:
     int m_retryMs;
     bool m_everListened = false;
 };
-
-} // namespace
 
 QStringList ChangeListener::followedTables()
 {
@@ -209,7 +209,7 @@ void ChangeListener::stop()
 
 void ChangeListener::run()
 {
-    Session session(m_settings, m_feed, m_tuning, *this);
+    ChangeListenerSession session(m_settings, m_feed, m_tuning, *this);
     session.connectNow();
     exec();
 }

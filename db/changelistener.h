@@ -7,6 +7,7 @@
 #include <QStringList>
 #include <QThread>
 
+#include <atomic>
 #include <optional>
 
 namespace ccpm {
@@ -54,6 +55,9 @@ public:
 
     /// Ends the thread (closing its connection) and waits for it. start() begins listening.
     void stop();
+    /// True while subscribed (from `listening` until the connection is lost or the thread ends).
+    /// Any thread.
+    bool isListening() const { return m_listening.load(); }
 
 signals:
     /// Subscribed: the first time (`reconnected` false) and after each reconnect.
@@ -70,6 +74,8 @@ private:
     ConnectionSettings m_settings;
     ChangeFeed &m_feed;
     Tuning m_tuning;
+    std::atomic<bool> m_listening{false};
+    friend class ChangeListenerSession;
 };
 
 } // namespace ccpm

@@ -406,6 +406,7 @@ void TestChangeNotify::restartCatchesUp()
     CCPM_VERIFY_OK(openCore(b, *settings));
     Recorder rec;
     rec.follow(b);
+    QTRY_VERIFY_WITH_TIMEOUT(b.listener()->isListening(), 5000);
     const QString sqlName = QStringLiteral("changenotify-restart");
     {
         QSqlDatabase sql = QSqlDatabase::addDatabase("QPSQL", sqlName);
@@ -428,6 +429,7 @@ void TestChangeNotify::restartCatchesUp()
         server->release();
         server.reset();
         QTRY_VERIFY_WITH_TIMEOUT(rec.lost >= 1, 5000);
+        QVERIFY(!b.listener()->isListening());
 
         // And rows change as soon as it is back, before the listener has reconnected
         server = std::make_unique<EmbeddedPostgres>(dir.path());
