@@ -5,6 +5,7 @@
 #include "hub/hubhost.h"
 
 #include <QLoggingCategory>
+#include <QUuid>
 #include <QtConcurrent/QtConcurrentRun>
 
 Q_LOGGING_CATEGORY(lcApp, "ccpm.app")
@@ -21,6 +22,7 @@ AppCore::~AppCore()
     // Order matters: agents are marked INACTIVE through the hub's own connections, then the
     // GUI's connections close, then the embedded cluster may stop.
     m_hub.reset();
+    m_listener.reset();
     m_executor.reset();
     m_embedded.reset();
 }
@@ -42,6 +44,9 @@ QCoro::Task<Result<AppCore::OpenReport>> AppCore::open(DatabaseChoice choice, Op
     }
     qCInfo(lcApp).noquote() << "database:" << m_settings.displayName() << "from"
                             << DatabaseChoice::sourceName(m_source);
+    // Tells this core's writes from other desks' in the change notifications.
+    m_settings.changeOrigin = QStringLiteral("desk-") + QUuid::createUuid().toString(QUuid::Id128).left(16);
+    m_listener.reset();
     m_executor = std::make_unique<DbExecutor>(m_settings, 2);
 
     OpenReport report;
@@ -77,6 +82,10 @@ QCoro::Task<Result<AppCore::OpenReport>> AppCore::open(DatabaseChoice choice, Op
         report.seededDemo = *seeded;
         if (report.seededDemo)
             qCInfo(lcApp) << "first start: wrote the demo data";
+    }
+    if (options.listen) {
+        m_listener = std::make_unique<ChangeListener>(m_settings, m_feed, m_listenerTuning);
+        m_listener->start();
     }
     co_return report;
 }

@@ -47,8 +47,10 @@ int usage(const QString &message)
 }
 
 // Opens the chosen database; returns nullptr after printing the error. A malformed URL is a
-// usage error (exit 2), anything else a failure (exit 1): `*exitCode` says which.
-std::unique_ptr<AppCore> openCore(const CommandOptions &options, bool migrate, int *exitCode)
+// usage error (exit 2), anything else a failure (exit 1): `*exitCode` says which. `listen`:
+// follow other desks' changes (the hub, which must tell its agents of them).
+std::unique_ptr<AppCore> openCore(const CommandOptions &options, bool migrate, int *exitCode,
+                                  bool listen = false)
 {
     QSettings settings;
     Result<DatabaseChoice> choice = chooseDatabase(options.databaseUrl, settings);
@@ -59,7 +61,7 @@ std::unique_ptr<AppCore> openCore(const CommandOptions &options, bool migrate, i
         return nullptr;
     }
     auto core = std::make_unique<AppCore>();
-    Result<AppCore::OpenReport> opened = QCoro::waitFor(core->open(*choice, {migrate, false}));
+    Result<AppCore::OpenReport> opened = QCoro::waitFor(core->open(*choice, {migrate, false, listen}));
     if (!opened) {
         fail(opened.error());
         return nullptr;
@@ -232,7 +234,7 @@ int runHub(const CommandOptions &options)
                                     "(agent tokens would cross the network unencrypted), or --hub-insecure.")
                          .arg(options.hubAddress));
     int exitCode = 0;
-    auto core = openCore(options, true, &exitCode);
+    auto core = openCore(options, true, &exitCode, true);
     if (!core)
         return exitCode;
     if (Status s = core->startHub(address, quint16(options.hubPort), options.hubSettings); !s)

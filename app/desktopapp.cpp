@@ -62,7 +62,7 @@ QCoro::Task<> DesktopApp::run()
     m_progress->setMinimumDuration(300);
     m_progress->setCancelButton(nullptr);
 
-    Result<AppCore::OpenReport> opened = co_await m_core.open(m_options.database, {true, true});
+    Result<AppCore::OpenReport> opened = co_await m_core.open(m_options.database, {true, true, true});
     m_progress.reset();
     if (!opened) {
         fatal(tr("Cannot open the database"), opened.error());

@@ -406,7 +406,7 @@ int main(int argc, char **argv)
         return 2;
     }
     auto opened = QCoro::waitFor(
-        core.open(DatabaseChoice{DatabaseChoice::Source::CommandLine, *parsed}, {true, false}));
+        core.open(DatabaseChoice{DatabaseChoice::Source::CommandLine, *parsed}, {true, false, true}));
     if (!opened) {
         std::fprintf(stderr, "bench_hub: %s\n", qPrintable(opened.error().message));
         return 1;

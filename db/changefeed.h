@@ -6,15 +6,17 @@
 namespace ccpm {
 
 /// Announces "row `id` of table `table` changed", whoever changed it: this process's services,
-/// the agent hub, or (later) PostgreSQL NOTIFY. Models refresh that one row; the hub forwards
-/// assignments to connected agents.
+/// the agent hub, or other desks and the backend through PostgreSQL NOTIFY (ChangeListener, origin
+/// "pg"). Models refresh that one row; the hub forwards assignments to connected agents.
+/// Op::TableChanged (empty id) means "any row of the table may have changed": a bulk statement,
+/// or notifications lost while the listener was reconnecting. Followers read again what they show.
 ///
 /// Thread: publish() may be called from any thread; receivers get the signal in their own
 /// thread (queued across threads). One instance per database, owned by the app.
 class ChangeFeed : public QObject {
     Q_OBJECT
 public:
-    enum class Op { Insert, Update, Delete };
+    enum class Op { Insert, Update, Delete, TableChanged };
     Q_ENUM(Op)
 
     using QObject::QObject;

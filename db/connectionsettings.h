@@ -17,6 +17,10 @@ struct ConnectionSettings {
     QString schema = QStringLiteral("public"); ///< becomes the search_path
     QString sslMode;                ///< libpq sslmode (disable, prefer, require, ...); empty: libpq default
     int connectTimeoutSeconds = 10; ///< libpq connect_timeout, seconds
+    /// Set as the session's ccpm.origin on every connection (empty: not set). The change
+    /// triggers (migration 7) put it in their notifications, so the desk that wrote a change can
+    /// skip it when it comes back (ChangeListener). One random value per app core.
+    QString changeOrigin;
 
     bool isUnixSocket() const { return host.startsWith(QLatin1Char('/')); }
     /// "host:port/database" or "socket-dir/database": safe for titles, logs and status bars.

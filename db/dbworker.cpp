@@ -98,6 +98,15 @@ std::optional<Error> DbWorker::ensureOpen()
         db.close();
         return e;
     }
+    if (!m_settings.changeOrigin.isEmpty()) {
+        q.prepare(QStringLiteral("SELECT set_config('ccpm.origin', :origin, false)"));
+        q.bindValue(QStringLiteral(":origin"), m_settings.changeOrigin);
+        if (!q.exec()) {
+            Error e = Error::fromSql(q.lastError(), QStringLiteral("Cannot prepare the session"));
+            db.close();
+            return e;
+        }
+    }
     setCancelHandle(&db);
     return std::nullopt;
 }

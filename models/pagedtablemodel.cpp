@@ -223,7 +223,7 @@ void PagedTableModel::followChanges(ChangeFeed &feed)
                 if (op == ChangeFeed::Op::Update) {
                     refreshRow(id);
                 } else {
-                    recount(); // rows moved
+                    recount(); // rows moved, or anything did (TableChanged): read again in place
                 }
             });
 }
@@ -287,6 +287,7 @@ void PagedTableModel::applyRefreshed(const QStringList &ids, const Result<Rows> 
             if (!asked.contains(id))
                 continue;
             if (const QVariantList *row = fresh.value(id)) {
+                flagConflictIfChanged(id, *row);
                 it->rows[i] = *row;
                 const int at = top() + it.key() * kPageSize + i;
                 emit dataChanged(index(at, 0), index(at, columnCount() - 1));
@@ -297,6 +298,21 @@ void PagedTableModel::applyRefreshed(const QStringList &ids, const Result<Rows> 
     }
     if (gone)
         recount();
+}
+
+void PagedTableModel::flagConflictIfChanged(const QString &id, const QVariantList &fresh)
+{
+    // Someone else saved a row with staged edits: flag it now, as save() would, with their values
+    const int version = m_spec.versionIndex();
+    const QVariantList baseline = m_staged.loadedRow(id);
+    if (version < 0 || baseline.isEmpty() || m_conflicts.contains(id) ||
+        baseline.value(version) == fresh.value(version))
+        return;
+    QVariantMap theirs;
+    for (int c = 0; c < m_spec.columns.size(); ++c)
+        theirs.insert(m_spec.columns.at(c).name, fresh.value(c));
+    theirs.insert(m_spec.versionColumn, fresh.value(version));
+    m_conflicts.insert(id, theirs);
 }
 
 QVariantList PagedTableModel::cursorOf(const QVariantList &row) const

@@ -80,7 +80,8 @@ public:
     void setQuery(const KeysetQuery &query);
 
     /// Fetches the row with this id again and, when it is in a cached page, replaces it in
-    /// place (dataChanged for that row; no reset; the selection and staged edits stay). A row
+    /// place (dataChanged for that row; no reset; the selection and staged edits stay; a row with
+    /// staged edits that someone else saved meanwhile is marked Conflict at once). A row
     /// that moved in the sort order stays where it is until the next page load. Calls are
     /// queued and read back together with one query at a time, so a flood of changes costs
     /// one round trip per batch.
@@ -89,9 +90,9 @@ public:
     /// removed at the end; no reset: the scroll position and the selection stay). For changes
     /// that no row id pins down, such as a row that now matches the filter. Passes coalesce.
     void refresh() { recount(); }
-    /// refreshRow() for every update the feed announces on the spec's table; an insert or a
-    /// delete refreshes the count. Saved rows are announced on the feed in turn (origin
-    /// "desk:…"), so other views and the agent hub learn of them.
+    /// refreshRow() for every update the feed announces on the spec's table; an insert, a
+    /// delete or a table-changed event refresh() the view in place. Saved rows are announced on the feed in
+    /// turn (origin "desk:…"), so other views and the agent hub learn of them.
     void followChanges(ChangeFeed &feed);
 
     /// Answers roles for one column from something that is not in the table, given the row's id:
@@ -198,6 +199,8 @@ private:
     StagedChanges::NewRow applyUninsert(const QString &id);
     void applyDeleted(const QString &id, bool deleted, const QVariantList &loaded);
     void emitRowChanged(const QString &id);
+    /// A refreshed row whose version moved while it has staged edits becomes a conflict.
+    void flagConflictIfChanged(const QString &id, const QVariantList &fresh);
     /// Fetches the name a staged reference value shows (`createdBy` → "admin") into m_refNames.
     void lookUpName(int column, const QVariant &id);
     void stagingChanged();

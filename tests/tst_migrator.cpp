@@ -74,9 +74,9 @@ void TestMigrator::seededBackendDatabaseIsBaselinedAndUnchanged()
 
     // Then migration 1 is baselined, 2 applied, and every backend row and column is unchanged
     QCOMPARE(report->baselined, QList<int>{1});
-    QCOMPARE(report->applied, (QList<int>{2, 3, 4, 5, 6}));
+    QCOMPARE(report->applied, (QList<int>{2, 3, 4, 5, 6, 7}));
     QCOMPARE(dumpBackendTables(db), before);
-    QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM \"_ccpm_migrations\"")).toInt(), 6);
+    QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM \"_ccpm_migrations\"")).toInt(), 7);
     QCOMPARE(db.scalar(QStringLiteral("SELECT \"baselined\" FROM \"_ccpm_migrations\" WHERE version = 1"))
                  .toBool(),
              true);
@@ -94,7 +94,7 @@ void TestMigrator::seededBackendDatabaseIsBaselinedAndUnchanged()
     // And status reports both as done; a second run does nothing
     auto status = QCoro::waitFor(executor.exec([](QSqlDatabase &c) { return Migrator::status(c); }));
     CCPM_VERIFY_OK(status);
-    QCOMPARE(status->size(), 6);
+    QCOMPARE(status->size(), 7);
     QCOMPARE(status->at(0).state, Migrator::State::Baselined);
     QCOMPARE(status->at(1).state, Migrator::State::Applied);
     auto again = migrate(executor);
@@ -132,7 +132,7 @@ void TestMigrator::emptyDatabaseGetsTheWholeSchema()
     CCPM_VERIFY_OK(report);
 
     // Then every migration ran, and the backend's schema is there as the fixture's DDL makes it
-    QCOMPARE(report->applied, (QList<int>{1, 2, 3, 4, 5, 6}));
+    QCOMPARE(report->applied, (QList<int>{1, 2, 3, 4, 5, 6, 7}));
     QCOMPARE(
         db.scalar(QStringLiteral("SELECT count(*) FROM pg_type WHERE typname IN ('Role', 'AgentType', "
                                  "'AgentStatus', 'TaskStatus', 'Priority', 'SenderType', 'ReceiverType')"))
@@ -223,8 +223,8 @@ void TestMigrator::concurrentInstancesMigrateOnce()
     // Then both succeed and each migration ran exactly once
     CCPM_VERIFY_OK(ra);
     CCPM_VERIFY_OK(rb);
-    QCOMPARE(ra->applied.size() + rb->applied.size(), 6);
-    QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM \"_ccpm_migrations\"")).toInt(), 6);
+    QCOMPARE(ra->applied.size() + rb->applied.size(), 7);
+    QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM \"_ccpm_migrations\"")).toInt(), 7);
 }
 
 void TestMigrator::splitStatementsRespectsQuotes_data()

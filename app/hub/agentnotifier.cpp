@@ -110,7 +110,35 @@ void AgentNotifier::onRowChanged(const QString &table, const QString &id, Change
     }
     if (table != QLatin1String("tasks") || origin == QLatin1String("hub"))
         return;
+    if (op == ChangeFeed::Op::TableChanged) {
+        recheckOpenTasks();
+        return;
+    }
     m_changedTasks.insert(id);
+    if (!m_reading)
+        readChangedTasks();
+}
+
+QCoro::Task<> AgentNotifier::recheckOpenTasks()
+{
+    // A detached coroutine: the notifier may be gone when a query comes back.
+    const QPointer<AgentNotifier> self(this);
+    // Any task may have changed: those the connected agents hold, and those now open for them.
+    QSet<QString> ids(m_holder.keyBegin(), m_holder.keyEnd());
+    const QStringList agents(m_connected.cbegin(), m_connected.cend());
+    for (const QString &agentId : agents) {
+        const Result<QList<TaskRow>> open = co_await m_tasks.openFor(agentId);
+        if (!self)
+            co_return; // the hub stopped meanwhile
+        if (!open) {
+            qCWarning(lcNotify).noquote()
+                << "cannot read the open tasks of" << agentId << ":" << open.error().toString();
+            continue;
+        }
+        for (const TaskRow &task : *open)
+            ids.insert(task.id);
+    }
+    m_changedTasks.unite(ids);
     if (!m_reading)
         readChangedTasks();
 }

@@ -25,7 +25,8 @@ namespace ccpm::hub {
 /// Task changes arrive on the ChangeFeed from the desk (the hub's own changes, origin "hub",
 /// are the agent's doing and are not echoed). To tell "taken away" from "changed", the notifier
 /// remembers who holds each open task of the connected agents; a burst of changes is read back
-/// in one query. Each message is delivered once (MessageExchange::claim).
+/// in one query; a table-changed event (a bulk statement, or a listener that reconnected)
+/// re-reads the connected agents' open tasks. Each message is delivered once (MessageExchange::claim).
 ///
 /// Errors: a failed read is logged and that notification is skipped; agents can always catch up
 /// with task.list and message.list.
@@ -48,6 +49,9 @@ private:
     void onRowChanged(const QString &table, const QString &id, ChangeFeed::Op op, const QString &origin);
     QCoro::Task<> welcome(QString agentId);
     QCoro::Task<> readChangedTasks();
+    /// After a table-changed event on tasks: reads back every task a connected agent holds or
+    /// has open (those unchanged are sent again as task.updated).
+    QCoro::Task<> recheckOpenTasks();
     void notifyTaskChange(const QString &taskId, const TaskRow *task);
     QCoro::Task<> deliver(QString messageId);
     void hold(const TaskRow &task);
