@@ -306,7 +306,7 @@
 <context>
     <name>ccpm::AppCore</name>
     <message>
-        <location filename="../app/appcore.cpp" line="87"/>
+        <location filename="../app/appcore.cpp" line="96"/>
         <source>embedded database (%1)</source>
         <translation>内置数据库（%1）</translation>
     </message>
@@ -689,27 +689,27 @@
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="125"/>
+        <location filename="../app/desktopapp.cpp" line="128"/>
         <source>Session ended — log in again</source>
         <translation>会话已结束 — 请重新登录</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="127"/>
+        <location filename="../app/desktopapp.cpp" line="130"/>
         <source>Your session has ended (an administrator revoked it, or it expired). Enter your password to go on; nothing you staged is lost.</source>
         <translation>您的会话已结束（已被管理员撤销或已过期）。请输入密码以继续；您暂存的更改不会丢失。</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="133"/>
+        <location filename="../app/desktopapp.cpp" line="136"/>
         <source>Another user</source>
         <translation>其他用户</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="134"/>
+        <location filename="../app/desktopapp.cpp" line="137"/>
         <source>This window belongs to %1. Log in as %1 to go on, or quit.</source>
         <translation>此窗口属于 %1。请以 %1 的身份登录以继续，或退出。</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="172"/>
+        <location filename="../app/desktopapp.cpp" line="175"/>
         <source>Agent hub not started</source>
         <translation>代理中心未启动</translation>
     </message>
@@ -932,212 +932,212 @@
 <context>
     <name>ccpm::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="42"/>
+        <location filename="../ui/mainwindow.cpp" line="43"/>
         <source>CCPM Desk — %1 @ %2</source>
         <translation>CCPM Desk — %1 @ %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="46"/>
+        <location filename="../ui/mainwindow.cpp" line="47"/>
         <source>&amp;Users</source>
         <translation>用户(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="47"/>
+        <location filename="../ui/mainwindow.cpp" line="48"/>
         <source>&amp;Agents</source>
         <translation>代理(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="48"/>
+        <location filename="../ui/mainwindow.cpp" line="49"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="49"/>
+        <location filename="../ui/mainwindow.cpp" line="50"/>
         <source>&amp;Messages</source>
         <translation>消息(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="50"/>
+        <location filename="../ui/mainwindow.cpp" line="51"/>
         <source>&amp;Sessions</source>
         <translation>会话(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="85"/>
+        <location filename="../ui/mainwindow.cpp" line="87"/>
         <source>Nothing was saved</source>
         <translation>未保存任何内容</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="97"/>
+        <location filename="../ui/mainwindow.cpp" line="99"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="98"/>
+        <location filename="../ui/mainwindow.cpp" line="100"/>
         <source>&amp;Save changes</source>
         <translation>保存更改(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="99"/>
+        <location filename="../ui/mainwindow.cpp" line="101"/>
         <source>&amp;Discard changes</source>
         <translation>放弃更改(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="104"/>
+        <location filename="../ui/mainwindow.cpp" line="106"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="106"/>
+        <location filename="../ui/mainwindow.cpp" line="108"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="107"/>
+        <location filename="../ui/mainwindow.cpp" line="109"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="109"/>
+        <location filename="../ui/mainwindow.cpp" line="111"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="118"/>
+        <location filename="../ui/mainwindow.cpp" line="120"/>
         <source>&amp;Add row</source>
         <translation>添加行(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="119"/>
+        <location filename="../ui/mainwindow.cpp" line="121"/>
         <source>&amp;Delete rows</source>
         <translation>删除行(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="125"/>
+        <location filename="../ui/mainwindow.cpp" line="127"/>
         <source>Resolve &amp;conflict…</source>
         <translation>解决冲突(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="129"/>
+        <location filename="../ui/mainwindow.cpp" line="131"/>
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="134"/>
+        <location filename="../ui/mainwindow.cpp" line="136"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="135"/>
+        <location filename="../ui/mainwindow.cpp" line="137"/>
         <source>Users</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="135"/>
+        <location filename="../ui/mainwindow.cpp" line="137"/>
         <source>Agents</source>
         <translation>代理</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="135"/>
+        <location filename="../ui/mainwindow.cpp" line="137"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="135"/>
+        <location filename="../ui/mainwindow.cpp" line="137"/>
         <source>Messages</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="135"/>
+        <location filename="../ui/mainwindow.cpp" line="137"/>
         <source>Sessions</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="141"/>
+        <location filename="../ui/mainwindow.cpp" line="143"/>
         <source>&amp;Reload</source>
         <translation>重新加载(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="143"/>
+        <location filename="../ui/mainwindow.cpp" line="145"/>
         <source>&amp;Jump to…</source>
         <translation>跳转到(&amp;J)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="145"/>
+        <location filename="../ui/mainwindow.cpp" line="147"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="146"/>
+        <location filename="../ui/mainwindow.cpp" line="148"/>
         <source>&amp;Health…</source>
         <translation>运行状况(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="152"/>
+        <location filename="../ui/mainwindow.cpp" line="154"/>
         <source>&amp;Dashboard</source>
         <translation>仪表板(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="154"/>
+        <location filename="../ui/mainwindow.cpp" line="156"/>
         <source>Dashboard</source>
         <translation>仪表板</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="179"/>
+        <location filename="../ui/mainwindow.cpp" line="181"/>
         <source>The database is back.</source>
         <translation>数据库已恢复。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="187"/>
+        <location filename="../ui/mainwindow.cpp" line="189"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="317"/>
+        <location filename="../ui/mainwindow.cpp" line="328"/>
         <source>Rows cannot be added here: use the dialog for this table.</source>
         <translation>无法在此处添加行：请使用此表的对话框。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="336"/>
+        <location filename="../ui/mainwindow.cpp" line="347"/>
         <source>Delete a row</source>
         <translation>删除一行</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="337"/>
+        <location filename="../ui/mainwindow.cpp" line="348"/>
         <source>Delete %1 rows</source>
         <translation>删除 %1 行</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="343"/>
+        <location filename="../ui/mainwindow.cpp" line="354"/>
         <source>Some rows cannot be deleted here.</source>
         <translation>部分行无法在此处删除。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="349"/>
+        <location filename="../ui/mainwindow.cpp" line="360"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="384"/>
+        <location filename="../ui/mainwindow.cpp" line="395"/>
         <source>Tas&amp;k</source>
         <translation>任务(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="395"/>
+        <location filename="../ui/mainwindow.cpp" line="406"/>
         <source>Show &amp;board</source>
         <translation>显示看板(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="399"/>
+        <location filename="../ui/mainwindow.cpp" line="410"/>
         <source>Show &amp;table</source>
         <translation>显示表格(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="417"/>
+        <location filename="../ui/mainwindow.cpp" line="428"/>
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="418"/>
+        <location filename="../ui/mainwindow.cpp" line="429"/>
         <source>These tables have changes that are not saved: %1.
 Quit and lose them?</source>
         <translation>以下表中有未保存的更改：%1。
@@ -1898,142 +1898,142 @@ Quit and lose them?</source>
 <context>
     <name>ccpm::specs</name>
     <message>
-        <location filename="../models/entityspecs.cpp" line="85"/>
+        <location filename="../models/entityspecs.cpp" line="96"/>
         <source>Username</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="87"/>
+        <location filename="../models/entityspecs.cpp" line="98"/>
         <source>Email</source>
         <translation>电子邮件</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="92"/>
+        <location filename="../models/entityspecs.cpp" line="103"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="95"/>
-        <location filename="../models/entityspecs.cpp" line="119"/>
-        <location filename="../models/entityspecs.cpp" line="155"/>
-        <location filename="../models/entityspecs.cpp" line="181"/>
-        <location filename="../models/entityspecs.cpp" line="199"/>
+        <location filename="../models/entityspecs.cpp" line="106"/>
+        <location filename="../models/entityspecs.cpp" line="130"/>
+        <location filename="../models/entityspecs.cpp" line="166"/>
+        <location filename="../models/entityspecs.cpp" line="192"/>
+        <location filename="../models/entityspecs.cpp" line="210"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="96"/>
-        <location filename="../models/entityspecs.cpp" line="120"/>
-        <location filename="../models/entityspecs.cpp" line="156"/>
-        <location filename="../models/entityspecs.cpp" line="182"/>
+        <location filename="../models/entityspecs.cpp" line="107"/>
+        <location filename="../models/entityspecs.cpp" line="131"/>
+        <location filename="../models/entityspecs.cpp" line="167"/>
+        <location filename="../models/entityspecs.cpp" line="193"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="106"/>
+        <location filename="../models/entityspecs.cpp" line="117"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="108"/>
+        <location filename="../models/entityspecs.cpp" line="119"/>
         <source>Capabilities</source>
         <translation>能力</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="114"/>
+        <location filename="../models/entityspecs.cpp" line="125"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="115"/>
-        <location filename="../models/entityspecs.cpp" line="147"/>
+        <location filename="../models/entityspecs.cpp" line="126"/>
+        <location filename="../models/entityspecs.cpp" line="158"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="117"/>
-        <location filename="../models/entityspecs.cpp" line="154"/>
-        <location filename="../models/entityspecs.cpp" line="180"/>
+        <location filename="../models/entityspecs.cpp" line="128"/>
+        <location filename="../models/entityspecs.cpp" line="165"/>
+        <location filename="../models/entityspecs.cpp" line="191"/>
         <source>Metadata</source>
         <translation>元数据</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="118"/>
+        <location filename="../models/entityspecs.cpp" line="129"/>
         <source>Last seen</source>
         <translation>最后在线</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="131"/>
+        <location filename="../models/entityspecs.cpp" line="142"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="134"/>
+        <location filename="../models/entityspecs.cpp" line="145"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="137"/>
+        <location filename="../models/entityspecs.cpp" line="148"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="148"/>
+        <location filename="../models/entityspecs.cpp" line="159"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="149"/>
+        <location filename="../models/entityspecs.cpp" line="160"/>
         <source>Assignee</source>
         <translation>负责代理</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="151"/>
+        <location filename="../models/entityspecs.cpp" line="162"/>
         <source>Created by</source>
         <translation>创建者</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="157"/>
+        <location filename="../models/entityspecs.cpp" line="168"/>
         <source>Completed</source>
         <translation>完成时间</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="169"/>
+        <location filename="../models/entityspecs.cpp" line="180"/>
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="174"/>
+        <location filename="../models/entityspecs.cpp" line="185"/>
         <source>Sender type</source>
         <translation>发送者类型</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="175"/>
+        <location filename="../models/entityspecs.cpp" line="186"/>
         <source>Sender</source>
         <translation>发送者</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="176"/>
+        <location filename="../models/entityspecs.cpp" line="187"/>
         <source>Receiver type</source>
         <translation>接收者类型</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="177"/>
+        <location filename="../models/entityspecs.cpp" line="188"/>
         <source>Receiver</source>
         <translation>接收者</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="178"/>
+        <location filename="../models/entityspecs.cpp" line="189"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="196"/>
+        <location filename="../models/entityspecs.cpp" line="207"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../models/entityspecs.cpp" line="198"/>
+        <location filename="../models/entityspecs.cpp" line="209"/>
         <source>Expires</source>
         <translation>过期时间</translation>
     </message>
