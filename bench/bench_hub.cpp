@@ -29,6 +29,7 @@
 #include "hub/hubhost.h"
 #include "pagedtablemodel.h"
 #include "procstats.h"
+#include "stallmeter.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -143,41 +144,6 @@ public:
 
 private:
     QString m_prefix;
-};
-
-/// The largest gap between ticks of a 5 ms timer beyond its interval: how long the thread's
-/// event loop could not run anything.
-class StallMeter {
-public:
-    StallMeter()
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        QObject::connect(&m_timer, &QTimer::timeout, [this] {
-            const qint64 now = m_clock.nsecsElapsed();
-            const double gapMs = double(now - m_last) / 1e6 - kIntervalMs;
-            m_worstMs = std::max(m_worstMs, gapMs);
-            if (gapMs > 50)
-                ++m_over50;
-            m_last = now;
-        });
-    }
-    void start()
-    {
-        m_clock.start();
-        m_last = 0;
-        m_timer.start(kIntervalMs);
-    }
-    void stop() { m_timer.stop(); }
-    double worstMs() const { return m_worstMs; }
-    int over50() const { return m_over50; }
-
-private:
-    static constexpr int kIntervalMs = 5;
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_last = 0;
-    double m_worstMs = 0;
-    int m_over50 = 0;
 };
 
 /// An agent in the main thread that sets its status every 100 ms and times the reply and the
@@ -491,7 +457,7 @@ int main(int argc, char **argv)
     const auto startRow =
         queryRow(db, R"sql(SELECT CAST(now() AT TIME ZONE 'UTC' AS timestamp(3))::text)sql");
     const QString windowStart = startRow && !startRow->isEmpty() ? startRow->at(0).toString() : QString();
-    StallMeter stalls;
+    bench::StallMeter stalls;
     const pid_t self = getpid();
     const pid_t measured = peer ? peerPid : self;
     const double cpuBefore = measured > 0 ? bench::processCpuS(measured) : 0;

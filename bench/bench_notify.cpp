@@ -14,6 +14,7 @@
 #include "entityspecs.h"
 #include "itemroles.h"
 #include "pagedtablemodel.h"
+#include "stallmeter.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -45,39 +46,6 @@ bool waitUntil(const std::function<bool()> &done, int ms)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
     return done();
 }
-
-class StallMeter {
-public:
-    StallMeter()
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        QObject::connect(&m_timer, &QTimer::timeout, [this] {
-            const qint64 now = m_clock.nsecsElapsed();
-            const double gapMs = double(now - m_last) / 1e6 - kIntervalMs;
-            m_worstMs = std::max(m_worstMs, gapMs);
-            if (gapMs > 50)
-                ++m_over50;
-            m_last = now;
-        });
-    }
-    void start()
-    {
-        m_clock.start();
-        m_last = 0;
-        m_timer.start(kIntervalMs);
-    }
-    void stop() { m_timer.stop(); }
-    double worstMs() const { return m_worstMs; }
-    int over50() const { return m_over50; }
-
-private:
-    static constexpr int kIntervalMs = 5;
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_last = 0;
-    double m_worstMs = 0;
-    int m_over50 = 0;
-};
 
 QString rowId(int i)
 {
@@ -256,7 +224,7 @@ int main(int argc, char **argv)
     int resets = 0;
     QObject::connect(&model, &QAbstractItemModel::modelReset, [&] { ++resets; });
 
-    StallMeter stalls;
+    bench::StallMeter stalls;
     stalls.start();
     std::atomic<int> written{0};
     std::atomic<bool> failed{false};

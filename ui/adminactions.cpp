@@ -129,25 +129,23 @@ void AdminActions::newUser()
 
 void AdminActions::editUser()
 {
-    const QString id = currentId(m_pages.users);
-    if (id.isEmpty())
-        return;
-    QCoro::connect(UserRepository(*m_executor).get(id), this, [this](Result<UserRow> user) {
-        if (!user)
-            return report(false, user.error().message);
-        openUserDialog(*user, int(UserDialog::Mode::Edit));
-    });
+    openSelectedUser(int(UserDialog::Mode::Edit));
 }
 
 void AdminActions::resetPassword()
 {
+    openSelectedUser(int(UserDialog::Mode::ResetPassword));
+}
+
+void AdminActions::openSelectedUser(int mode)
+{
     const QString id = currentId(m_pages.users);
     if (id.isEmpty())
         return;
-    QCoro::connect(UserRepository(*m_executor).get(id), this, [this](Result<UserRow> user) {
+    QCoro::connect(UserRepository(*m_executor).get(id), this, [this, mode](Result<UserRow> user) {
         if (!user)
             return report(false, user.error().message);
-        openUserDialog(*user, int(UserDialog::Mode::ResetPassword));
+        openUserDialog(*user, mode);
     });
 }
 

@@ -67,6 +67,8 @@ private:
     void showDialog(QWidget *dialog);
     void report(bool ok, const QString &message);
     void openUserDialog(const UserRow &user, int mode);
+    /// Reads the Users tab's current row again and opens the dialog on it.
+    void openSelectedUser(int mode);
 
     DbExecutor *m_executor;
     ChangeFeed *m_feed;
