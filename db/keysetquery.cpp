@@ -20,6 +20,16 @@ KeysetQuery::KeysetQuery(Source source, QList<SortColumn> sort, QList<Filter> fi
     m_sort.append(SortColumn{m_source.id, idAscending, false});
 }
 
+QString KeysetQuery::rowId(const QVariantList &row) const
+{
+    if (m_source.key.isEmpty())
+        return row.isEmpty() ? QString() : row.last().toString();
+    QJsonArray key;
+    for (qsizetype i = row.size() - m_source.key.size(); i < row.size(); ++i)
+        key.append(i >= 0 ? QJsonValue(row.at(i).toString()) : QJsonValue());
+    return QString::fromUtf8(QJsonDocument(key).toJson(QJsonDocument::Compact));
+}
+
 QString KeysetQuery::escapeLike(const QString &text)
 {
     QString out;
@@ -41,44 +51,82 @@ QString KeysetQuery::whereClause(QVariantMap &bindings) const
         bindings.insert(name, value);
         return name;
     };
+    // The bound value, cast to the column's type when the filter names one.
+    auto typed = [&](const Filter &f, const QVariant &value) {
+        const QString name = bind(value);
+        return f.cast.isEmpty() ? name : QStringLiteral("CAST(%1 AS %2)").arg(name, f.cast);
+    };
+    QStringList filters;
     for (const Filter &f : m_filters) {
         switch (f.op) {
         case Filter::Op::Contains:
-            conditions << QStringLiteral("%1 ILIKE %2 ESCAPE '\\'")
-                              .arg(f.expression,
-                                   bind(QString(QLatin1Char('%') + escapeLike(f.value.toString()) +
-                                                QLatin1Char('%'))));
+            filters << QStringLiteral("CAST(%1 AS text) ILIKE %2 ESCAPE '\\'")
+                           .arg(f.expression, bind(QString(QLatin1Char('%') + escapeLike(f.value.toString()) +
+                                                           QLatin1Char('%'))));
             break;
         case Filter::Op::StartsWith:
-            conditions << QStringLiteral("%1 ILIKE %2 ESCAPE '\\'")
-                              .arg(f.expression,
-                                   bind(QString(escapeLike(f.value.toString()) + QLatin1Char('%'))));
+            filters << QStringLiteral("CAST(%1 AS text) ILIKE %2 ESCAPE '\\'")
+                           .arg(f.expression,
+                                bind(QString(escapeLike(f.value.toString()) + QLatin1Char('%'))));
             break;
         case Filter::Op::Equals:
-            conditions << QStringLiteral("%1 = %2").arg(f.expression, bind(f.value));
+            filters << QStringLiteral("%1 = %2").arg(f.expression, typed(f, f.value));
+            break;
+        case Filter::Op::NotEquals:
+            filters << QStringLiteral("%1 IS DISTINCT FROM %2").arg(f.expression, typed(f, f.value));
             break;
         case Filter::Op::InSet: {
             const QString set =
                 QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(f.value.toStringList()))
                                       .toJson(QJsonDocument::Compact));
-            conditions << QStringLiteral(
-                              "CAST(%1 AS text) IN (SELECT jsonb_array_elements_text(CAST(%2 AS jsonb)))")
-                              .arg(f.expression, bind(set));
+            filters << QStringLiteral(
+                           "CAST(%1 AS text) IN (SELECT jsonb_array_elements_text(CAST(%2 AS jsonb)))")
+                           .arg(f.expression, bind(set));
             break;
         }
         case Filter::Op::AtLeast:
-            conditions << QStringLiteral("%1 >= %2").arg(f.expression, bind(f.value));
+            filters << QStringLiteral("%1 >= %2").arg(f.expression, typed(f, f.value));
+            break;
+        case Filter::Op::AtMost:
+            filters << QStringLiteral("%1 <= %2").arg(f.expression, typed(f, f.value));
             break;
         case Filter::Op::Below:
-            conditions << QStringLiteral("%1 < %2").arg(f.expression, bind(f.value));
+            filters << QStringLiteral("%1 < %2").arg(f.expression, typed(f, f.value));
+            break;
+        case Filter::Op::Above:
+            filters << QStringLiteral("%1 > %2").arg(f.expression, typed(f, f.value));
             break;
         case Filter::Op::IsNull:
-            conditions << QStringLiteral("%1 IS NULL").arg(f.expression);
+            filters << QStringLiteral("%1 IS NULL").arg(f.expression);
             break;
         case Filter::Op::IsNotNull:
-            conditions << QStringLiteral("%1 IS NOT NULL").arg(f.expression);
+            filters << QStringLiteral("%1 IS NOT NULL").arg(f.expression);
+            break;
+        case Filter::Op::JsonHasKey:
+            // jsonb_exists() is the `?` operator, which the driver would take for a placeholder.
+            filters << QStringLiteral("jsonb_exists(CAST(%1 AS jsonb), CAST(%2 AS text))")
+                           .arg(f.expression, bind(f.value));
+            break;
+        case Filter::Op::JsonPathEquals: {
+            const QString path = QString::fromUtf8(
+                QJsonDocument(QJsonArray::fromStringList(f.path)).toJson(QJsonDocument::Compact));
+            filters << QStringLiteral(
+                           "CAST(%1 AS jsonb) #>> ARRAY(SELECT jsonb_array_elements_text(CAST(%2 AS "
+                           "jsonb))) = CAST(%3 AS text)")
+                           .arg(f.expression, bind(path), bind(f.value));
             break;
         }
+        case Filter::Op::ArrayContains:
+            filters << QStringLiteral("%1 = ANY(%2)").arg(typed(f, f.value), f.expression);
+            break;
+        }
+    }
+    if (!filters.isEmpty()) {
+        conditions << (filters.size() == 1
+                           ? filters.first()
+                           : QLatin1Char('(') +
+                                 filters.join(m_matchAny ? QStringLiteral(" OR ") : QStringLiteral(" AND ")) +
+                                 QLatin1Char(')'));
     }
     if (!m_quickSearch.isEmpty() && !m_quickSearchColumns.isEmpty()) {
         const QString pattern =

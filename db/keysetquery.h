@@ -28,8 +28,13 @@ public:
     struct Source {
         QString from;        ///< FROM clause, e.g. `"tasks" t LEFT JOIN "agents" a ON ...`
         QStringList columns; ///< select expressions, shown in this order
-        QString id;          ///< the unique key expression, e.g. `t."id"`
+        QString id;          ///< the unique key expression, e.g. `t."id"`, compared as text
         QString table;       ///< the table counted by estimate(), e.g. `"tasks"` (optional)
+        /// A key of several columns, or of one not to be compared as text (Studio: any primary
+        /// key): its expressions and their SQL types. Used instead of `id` when not empty; a
+        /// row's id is then the JSON array of the key values' text (rowId()).
+        QStringList key;
+        QStringList keyTypes;
     };
     struct SortColumn {
         QString expression;
@@ -37,10 +42,39 @@ public:
         bool nullable = true; ///< false lets the first key use an index range
     };
     struct Filter {
-        enum class Op { Contains, StartsWith, Equals, InSet, AtLeast, Below, IsNull, IsNotNull };
+        enum class Op {
+            Contains,
+            StartsWith,
+            Equals,
+            InSet,
+            AtLeast,
+            Below,
+            IsNull,
+            IsNotNull,
+            NotEquals, ///< `IS DISTINCT FROM`: rows holding NULL match too
+            AtMost,
+            Above,
+            JsonHasKey,     ///< jsonb `?` (json is cast to jsonb)
+            JsonPathEquals, ///< the value at `path` (`#>>`) equals the text given
+            ArrayContains,  ///< one of the array's elements equals the value
+        };
+        Filter() = default;
+        Filter(QString expression_, Op op_, QVariant value_ = {}, QString cast_ = {}, QStringList path_ = {})
+            : expression(std::move(expression_))
+            , op(op_)
+            , value(std::move(value_))
+            , cast(std::move(cast_))
+            , path(std::move(path_))
+        {
+        }
         QString expression;
         Op op = Op::Equals;
         QVariant value; ///< the text for Contains/StartsWith, the set (QStringList) for InSet
+        /// The SQL type the bound value is cast to before comparing (`numeric`, `uuid`,
+        /// `timestamptz`; the element type for ArrayContains); empty: compared as bound. Code
+        /// (from the catalog's format_type()), never user input.
+        QString cast;
+        QStringList path; ///< JsonPathEquals: the keys from the root (array indexes as digits)
     };
     struct Sql {
         QString text;
@@ -68,6 +102,14 @@ public:
     /// PostgreSQL's estimate of the table's rows (instant on any size), when there is no filter.
     std::optional<Sql> estimate() const;
 
+    /// Filters combine with OR instead of AND (the quick search still narrows the result).
+    void setMatchAny(bool any) { m_matchAny = any; }
+    bool matchesAny() const { return m_matchAny; }
+
+    /// A page row's id: the id column's text, or for a composite `Source::key` the JSON array of
+    /// the key values' text (`["7","en"]`), as rows() takes them back.
+    QString rowId(const QVariantList &row) const;
+
     int columnCount() const { return int(m_source.columns.size()); }
     /// The number of trailing cursor columns in a page row (sort keys + id).
     int cursorColumnCount() const { return int(m_sort.size()); }
@@ -86,6 +128,7 @@ private:
     QList<Filter> m_filters;
     QString m_quickSearch;
     QStringList m_quickSearchColumns;
+    bool m_matchAny = false;
 };
 
 } // namespace ccpm

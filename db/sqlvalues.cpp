@@ -102,7 +102,29 @@ QString quoteIdentifier(const QString &name)
     static QSqlDriver *const driver =
         QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("ccpm-identifier-quoting"))
             .driver();
+    // QPSQL leaves a name that starts or ends with `"` unquoted and splits one at each `.`:
+    // such names get the standard rule (wrap in quotes, double the quotes inside).
+    if (name.startsWith(QLatin1Char('"')) || name.endsWith(QLatin1Char('"')) ||
+        name.contains(QLatin1Char('.')))
+        return QLatin1Char('"') + QString(name).replace(QLatin1Char('"'), QStringLiteral("\"\"")) +
+               QLatin1Char('"');
     return driver->escapeIdentifier(name, QSqlDriver::FieldName);
+}
+
+QString quoteQualified(const QString &schema, const QString &name)
+{
+    return schema.isEmpty() ? quoteIdentifier(name)
+                            : quoteIdentifier(schema) + QLatin1Char('.') + quoteIdentifier(name);
+}
+
+QVariant columnDefault()
+{
+    return QVariant::fromValue(ColumnDefault{});
+}
+
+bool isColumnDefault(const QVariant &value)
+{
+    return value.metaType() == QMetaType::fromType<ColumnDefault>();
 }
 
 Status execPrepared(QSqlQuery &query, const QString &sql, const QVariantMap &bindings, const QString &what)

@@ -50,9 +50,21 @@ inline QString boolText(bool value)
     return value ? QStringLiteral("true") : QStringLiteral("false");
 }
 
-/// `name` quoted as an SQL identifier by the QPSQL driver (`"createdAt"`, embedded quotes
-/// doubled), for SQL built outside a job (item models). Any thread.
+/// `name` quoted as one SQL identifier (`"createdAt"`, embedded quotes doubled), for SQL built
+/// outside a job (item models). The QPSQL driver quotes it, except for the names its quoting
+/// leaves open (one that starts or ends with `"` is returned as is, a `.` splits it into
+/// schema and name): those are quoted by the SQL standard's rule here. Any name, any thread.
 QString quoteIdentifier(const QString &name);
+/// `"schema"."name"`, or quoteIdentifier(name) when `schema` is empty.
+QString quoteQualified(const QString &schema, const QString &name);
+
+/// A staged "set this column to its DEFAULT" (Studio): a QVariant of this type is written as
+/// the keyword DEFAULT, never as a value.
+struct ColumnDefault {
+    bool operator==(const ColumnDefault &) const { return true; }
+};
+QVariant columnDefault();
+bool isColumnDefault(const QVariant &value);
 
 /// Wraps QSqlQuery::prepare + bindValue + exec with a readable Error naming `what` on failure.
 Status execPrepared(QSqlQuery &query, const QString &sql, const QVariantMap &bindings, const QString &what);

@@ -23,6 +23,7 @@ struct ColumnValue {
     QString column;
     QString sqlType; ///< e.g. `text`, `smallint`, `"TaskStatus"`, `timestamp(3)`, `jsonb`, `text[]`
     QVariant text;
+    bool isDefault = false; ///< write the keyword DEFAULT (the column's default) instead of `text`
 };
 
 struct RowWrite {
@@ -37,8 +38,16 @@ struct RowWrite {
 };
 
 struct ChangeSet {
+    QString schema; ///< empty: the search_path
     QString table;
     QString idColumn = QStringLiteral("id");
+    /// A composite key (or one not compared as text): its columns and SQL types; RowWrite::id is
+    /// then the JSON array of the key values' text. Empty: `idColumn`, compared as text.
+    QStringList keyColumns;
+    QStringList keyTypes;
+    /// Inserts write RowWrite::id into `idColumn` (the ccpm tables' client-made cuid). Off
+    /// (Studio): an insert writes only its values, and the key comes from them or the defaults.
+    bool insertKey = true;
     /// Set to the server's UTC time on every insert and update (Prisma's `@updatedAt`); optional.
     QString touchColumn;
     QList<RowWrite> rows;

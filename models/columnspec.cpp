@@ -64,6 +64,8 @@ QVariant ColumnSpec::display(const QVariant &text, const QVariant &refName) cons
         return display::list(sql::textArrayFromJson(text));
     case Type::Reference:
         return refName.isNull() ? s : refName.toString();
+    default:
+        break;
     }
     return s;
 }
@@ -277,6 +279,8 @@ QString ColumnSpec::problem(const QVariant &text) const
         return {};
     case Type::TextArray:
         return sql::textArrayFromJson(text) ? QString() : tr("%1 must be a list.").arg(header);
+    default:
+        break;
     }
     return {};
 }

@@ -17,7 +17,29 @@ namespace ccpm {
 /// text); a null QVariant is SQL NULL. display(), editValue() and fromEdit() convert for views
 /// and editors; problem() checks a value before it is saved. Pure value type, any thread.
 struct ColumnSpec {
-    enum class Type { Text, Integer, Boolean, Enum, Timestamp, Json, TextArray, Reference };
+    /// The ccpm schema's types (Text … Reference), then those Studio meets in any database. Every
+    /// value is still held as the server's text, so nothing is rounded or shifted on the way.
+    enum class Type {
+        Text,
+        Integer, ///< smallint, integer, bigint: exact (bigint beyond 2^53 stays exact)
+        Boolean,
+        Enum,
+        Timestamp, ///< the ccpm schema's timestamp(3), UTC by contract: shown in local time
+        Json,      ///< json or jsonb: any JSON value, scalars included
+        TextArray,
+        Reference,
+        Decimal,        ///< numeric, real, double precision: exact text, never a double
+        Uuid,           ///< uuid
+        Bytea,          ///< bytea: shown as its size and hex, edited as `\x…` hex
+        ZonedTimestamp, ///< timestamp with time zone: local time, UTC in the tooltip
+        LocalTimestamp, ///< timestamp without time zone (outside the ccpm contract): shown as stored
+        Date,
+        Time,     ///< time with or without time zone, as stored
+        Interval, ///< PostgreSQL's interval text (`1 day 02:00:00`)
+        Inet,     ///< inet or cidr
+        Array,    ///< a one-dimensional array of `elementType` other than text[]
+        Other,    ///< any other type: its text, cast back on write
+    };
 
     QString name;   ///< the table's column
     QString header; ///< translated
@@ -46,6 +68,11 @@ struct ColumnSpec {
     };
     QString refTypeColumn;
     QList<RefTarget> refTargets;
+    // Studio: what the catalog says beyond the type.
+    QString elementType;       ///< Array: the element's SQL type (`integer`, `numeric(10,2)`)
+    QString defaultExpression; ///< the column's default as pg_get_expr() prints it; empty for none
+    QString comment;           ///< COMMENT ON COLUMN
+    bool generated = false;    ///< a generated column or `GENERATED ALWAYS AS IDENTITY`: never written
 
     /// DisplayRole text for a stored value (`refName`: the referenced row's display column).
     QVariant display(const QVariant &text, const QVariant &refName = {}) const;
@@ -81,8 +108,19 @@ struct ColumnFilter {
 /// version column's text, then KeysetQuery's cursor columns.
 /// Pure value type, any thread.
 struct TableSpec {
+    QString schema; ///< empty: the connection's search_path (the ccpm views); Studio names it
     QString table;
     QString idColumn = QStringLiteral("id");
+    /// A composite (or non-`id`) primary key: its columns in key order, with their SQL types.
+    /// Empty: the key is `idColumn` alone, compared as text (the ccpm schema's text ids). A row's
+    /// id (roles::RowId, refreshRow()) is then the JSON array of the key values' text.
+    QStringList keyColumns;
+    QStringList keyTypes;
+    /// Whether the model makes up the key of a new row (a cuid, as the backend does); Studio
+    /// leaves it to the values typed or to the column defaults.
+    bool clientKeys = true;
+    /// Non-empty: the table cannot be edited, and this says why (no primary key; a view).
+    QString readOnlyReason;
     QString versionColumn; ///< `updatedAt`: set on every write, matched on update and delete
     QList<ColumnSpec> columns;
     bool canInsert = true;

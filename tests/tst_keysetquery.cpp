@@ -68,7 +68,7 @@ private slots:
 private:
     KeysetQuery query(QList<Sort> sort, QList<Filter> filters = {}, QString quick = {}) const
     {
-        return KeysetQuery({"items", {"id", "grp", "name"}, "id", "items"}, std::move(sort),
+        return KeysetQuery({"items", {"id", "grp", "name"}, "id", "items", {}, {}}, std::move(sort),
                            std::move(filters), quick, {"name"});
     }
     std::unique_ptr<TestDatabase> m_db;
@@ -166,7 +166,7 @@ void TestKeysetQuery::likeEscapingMatchesLiterally()
     QVERIFY(q.exec(
         R"(INSERT INTO words VALUES ('1', '100%'), ('2', '1000'), ('3', 'a_b'), ('4', 'axb'), ('5', 'back\slash'), ('6', 'O''Brien'))"));
     auto matches = [&](Filter::Op op, const QString &text) {
-        const KeysetQuery k({"words", {"id"}, "id", "words"}, {}, {{"w", op, text}});
+        const KeysetQuery k({"words", {"id"}, "id", "words", {}, {}}, {}, {{"w", op, text}});
         const PageResult r =
             runPage(m_db->connection(), k, KeysetQuery::Direction::Forward, std::nullopt, 100);
         return r.error.isEmpty() ? r.ids.join(',') : r.error;
