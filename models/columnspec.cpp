@@ -161,6 +161,8 @@ QVariant ColumnSpec::fromEdit(const QVariant &value) const
 {
     if (value.isNull() || !value.isValid())
         return {};
+    if (sql::isColumnDefault(value))
+        return value; // a staged DEFAULT stays the marker
     // An emptied editor is NULL, except for text, where '' is a value of its own.
     if (type != Type::Text && value.typeId() == QMetaType::QString && value.toString().trimmed().isEmpty())
         return {};
