@@ -123,6 +123,7 @@ private slots:
     void readsForeignKeysBothWaysAsPgConstraintHasThem();
     void readsCommentsEnumsAndEstimates();
     void keepsOddNamesExactly();
+    void loadEndsItsSnapshotOrJoinsTheCallersTransaction();
     void specMapsKeysAndReadOnlyTables();
     void readsTheCcpmSchema();
     void listTablesPrintsEveryTableAndWritesNothing();
@@ -442,6 +443,34 @@ void TestCatalog::keepsOddNamesExactly()
     QCOMPARE(lines.qualifiedName(), QString("\"Sales\".\"OrderLines\""));
     QCOMPARE(lines.columns.at(lines.columnIndex("unitPrice")).comment, QString("Price of one unit"));
     QCOMPARE(lines.columns.at(lines.columnIndex("unitPrice")).type, QString("numeric(12,2)"));
+}
+
+void TestCatalog::loadEndsItsSnapshotOrJoinsTheCallersTransaction()
+{
+    // now() is the transaction's start: it equals statement_timestamp() only in a statement's
+    // own transaction, so it tells whether a transaction is still open.
+    DbExecutor executor(m_db->settings(), 1);
+    auto job = [](QSqlDatabase &db) -> Result<QStringList> {
+        QSqlQuery q(db);
+        QStringList seen;
+        auto inTransaction = [&]() {
+            q.exec("SELECT pg_sleep(0.01), now() <> statement_timestamp()");
+            return q.next() && q.value(1).toBool();
+        };
+        Result<SchemaCatalog> alone = Catalog::load(db);
+        seen << QString::number(alone ? alone->tables.size() : -1) << (inTransaction() ? "open" : "closed");
+        q.exec("BEGIN");
+        q.exec("CREATE TABLE made_in_transaction (id int)");
+        Result<SchemaCatalog> joined = Catalog::load(db);
+        seen << QString::number(joined ? joined->tables.size() : -1) << (inTransaction() ? "open" : "closed");
+        q.exec("ROLLBACK");
+        return seen;
+    };
+    Result<QStringList> seen = QCoro::waitFor(executor.exec(job));
+    CCPM_VERIFY_OK(seen);
+    // Alone: its own snapshot, ended. Inside the caller's: it sees the caller's table and leaves
+    // the transaction to the caller.
+    QCOMPARE(*seen, (QStringList{"11", "closed", "12", "open"}));
 }
 
 void TestCatalog::specMapsKeysAndReadOnlyTables()
