@@ -71,6 +71,34 @@ QList<BackRelation> RelationQueries::back(const SchemaCatalog &catalog, const Ca
     return out;
 }
 
+std::optional<ForwardRelation> RelationQueries::forwardFor(const SchemaCatalog &catalog,
+                                                           const CatalogTable &table, const QString &column,
+                                                           const QVariantMap &row)
+{
+    const QList<ForwardRelation> relations = forward(catalog, table, row);
+    for (const ForwardRelation &relation : relations) {
+        if (relation.key.fromColumns.contains(column))
+            return relation;
+    }
+    return std::nullopt;
+}
+
+QList<KeysetQuery::Filter> RelationQueries::filters(const RelationTarget &target, const QString &alias)
+{
+    QList<KeysetQuery::Filter> out;
+    for (int i = 0; i < target.columns.size(); ++i) {
+        const QString column = sql::quoteIdentifier(target.columns.at(i));
+        const QString expression = alias.isEmpty() ? column : QString(alias + QLatin1Char('.') + column);
+        const QVariant value = target.values.value(i);
+        if (value.isNull())
+            out.append(KeysetQuery::Filter(expression, KeysetQuery::Filter::Op::IsNull));
+        else
+            out.append(KeysetQuery::Filter(expression, KeysetQuery::Filter::Op::Equals, value.toString(),
+                                           target.types.value(i)));
+    }
+    return out;
+}
+
 QString RelationQueries::labelColumn(const CatalogTable &table)
 {
     static const QStringList names{QStringLiteral("name"),         QStringLiteral("title"),

@@ -62,6 +62,14 @@ public:
                                           const QVariantMap &row);
     static QList<BackRelation> back(const SchemaCatalog &catalog, const CatalogTable &table,
                                     const QVariantMap &row);
+    /// The foreign key a grid cell of `column` belongs to, with its target for that row (the
+    /// first one when several keys share the column); nullopt when the column is in none.
+    static std::optional<ForwardRelation> forwardFor(const SchemaCatalog &catalog, const CatalogTable &table,
+                                                     const QString &column, const QVariantMap &row);
+    /// The grid filters that show `target`'s rows: `"col" = CAST(:v AS type)` per column (IS NULL
+    /// for a null value), for KeysetQuery; `alias` prefixes the columns (`t."col"`) when not empty.
+    static QList<KeysetQuery::Filter> filters(const RelationTarget &target, const QString &alias = {});
+
     /// The column that names a row to people: the first of name, title, label, username,
     /// display_name, email (any case), else empty.
     static QString labelColumn(const CatalogTable &table);

@@ -8,6 +8,7 @@
 #include "quickswitcher.h"
 #include "relationqueries.h"
 #include "relationspanel.h"
+#include "sqlvalues.h"
 #include "studiosidebar.h"
 #include "testdatabase.h"
 
@@ -178,6 +179,7 @@ private slots:
     void backCountsEqualSqlCounts();
     void injectionLookingValuesHaveNoEffect();
     void countCapStopsEarly();
+    void targetFiltersShowTheCountedRows();
 
     void relationsPanelShowsCountsAndOpens();
     void relationsPanelDropsStaleAnswers();
@@ -397,7 +399,11 @@ void TestStudioNav::sidebarClickAndJumpOpenTables()
 
     // Ctrl+P lists every table; typing narrows, Enter opens
     QCOMPARE(sidebar->jumpAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_P));
-    QuickSwitcher *jump = sidebar->showJump();
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QTest::keyClick(sidebar->view(), Qt::Key_P, Qt::ControlModifier);
+    QuickSwitcher *jump = nullptr;
+    QTRY_VERIFY((jump = window.findChild<QuickSwitcher *>()));
     QCOMPARE(jump->visibleViews().size(), 7);
     QTest::keyClicks(jump->input(), "orde");
     QCOMPARE(jump->visibleViews(), QStringList({"sales.Orders"}));
@@ -579,6 +585,57 @@ void TestStudioNav::countCapStopsEarly()
     QVERIFY(exact > 4);
     QCOMPARE(counts(*parent, {{"id", "2"}}, 3).at(0), 4); // cap + 1: "more than 3"
     QCOMPARE(counts(*parent, {{"id", "2"}}, 1000).at(0), exact);
+}
+
+void TestStudioNav::targetFiltersShowTheCountedRows()
+{
+    // For every back-relation of a few rows: the grid's filters for the target (KeysetQuery)
+    // select exactly the rows counted
+    struct Case {
+        QString schema, table;
+        QVariantMap row;
+    };
+    const QList<Case> cases{{"public", "parent", {{"id", "2"}}},
+                            {"public", "cparent", {{"a", "1"}, {"b", "x"}}},
+                            {"public", "node", {{"id", "1"}}},
+                            {"Mixed Schema", "ParentTable", {{"Key", "x' OR '1'='1"}}}};
+    for (const Case &c : cases) {
+        const CatalogTable *t = m_relations.find(c.schema, c.table);
+        QVERIFY(t);
+        const QList<BackRelation> back = RelationQueries::back(m_relations, *t, c.row);
+        const QList<qint64> counted = counts(*t, c.row);
+        QCOMPARE(counted.size(), back.size());
+        for (int i = 0; i < back.size(); ++i) {
+            const RelationTarget &target = back.at(i).target;
+            KeysetQuery::Source source;
+            source.from = sql::quoteQualified(target.schema, target.table);
+            source.columns = {"1"};
+            source.id =
+                sql::quoteIdentifier(m_relations.find(target.schema, target.table)->primaryKey.first());
+            const KeysetQuery query(source, {}, RelationQueries::filters(target));
+            const KeysetQuery::Sql count = query.count();
+            QSqlQuery q(m_db->connection());
+            QVERIFY2(q.prepare(count.text), qPrintable(q.lastError().text()));
+            for (auto it = count.bindings.cbegin(); it != count.bindings.cend(); ++it)
+                q.bindValue(it.key(), it.value());
+            QVERIFY2(q.exec() && q.next(), qPrintable(q.lastError().text() + " " + count.text));
+            QCOMPARE(q.value(0).toLongLong(), counted.at(i));
+        }
+    }
+    // A NULL value filters with IS NULL; an alias prefixes the column
+    const QList<KeysetQuery::Filter> f = RelationQueries::filters(
+        {"public", "cchild", {"pa", "pb"}, {"integer", "text"}, {"1", QVariant()}}, "t");
+    QCOMPARE(f.size(), 2);
+    QCOMPARE(f.at(0).expression, "t.\"pa\"");
+    QCOMPARE(f.at(0).cast, "integer");
+    QCOMPARE(f.at(1).op, KeysetQuery::Filter::Op::IsNull);
+
+    // The foreign key of a grid cell
+    const CatalogTable *cchild = m_relations.find("public", "cchild");
+    const auto cell = RelationQueries::forwardFor(m_relations, *cchild, "pb", {{"pa", "2"}, {"pb", "x"}});
+    QVERIFY(cell);
+    QCOMPARE(cell->target.values, QVariantList({"2", "x"}));
+    QVERIFY(!RelationQueries::forwardFor(m_relations, *cchild, "id", {{"id", "1"}}));
 }
 
 void TestStudioNav::relationsPanelShowsCountsAndOpens()
