@@ -1,11 +1,14 @@
 #include "studioview.h"
 
+#include "breadcrumbbar.h"
 #include "conflictdialog.h"
 #include "dbexecutor.h"
 #include "itemroles.h"
 #include "pagedtablemodel.h"
+#include "relationspanel.h"
 #include "savepreviewdialog.h"
 #include "sqlvalues.h"
+#include "studiosidebar.h"
 #include "studiospec.h"
 
 #include <QAction>
@@ -14,6 +17,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
+#include <QSplitter>
 #include <QTableView>
 #include <QToolBar>
 #include <QUndoStack>
@@ -31,6 +35,9 @@ StudioView::StudioView(DbExecutor &executor, QWidget *parent)
     , m_banner(new QLabel(this))
     , m_view(new QTableView(this))
     , m_status(new QLabel(this))
+    , m_sidebar(new StudioSidebar(executor, this))
+    , m_breadcrumb(new BreadcrumbBar(this))
+    , m_relations(new RelationsPanel(executor, this))
 {
     m_title->setTextFormat(Qt::PlainText);
     QFont titleFont = m_title->font();
@@ -62,13 +69,38 @@ StudioView::StudioView(DbExecutor &executor, QWidget *parent)
     connect(m_view, &QWidget::customContextMenuRequested, this, &StudioView::showCellMenu);
 
     buildActions();
-    auto *layout = new QVBoxLayout(this);
+    auto *centre = new QWidget(this);
+    auto *layout = new QVBoxLayout(centre);
     layout->setContentsMargins(4, 4, 4, 0);
     layout->addWidget(m_toolbar);
-    layout->addWidget(m_title);
+    layout->addWidget(m_breadcrumb);
     layout->addWidget(m_banner);
     layout->addWidget(m_view, 1);
     layout->addWidget(m_status);
+    m_title->hide(); // the breadcrumb names the table
+    auto *splitter = new QSplitter(this);
+    splitter->addWidget(m_sidebar);
+    splitter->addWidget(centre);
+    splitter->addWidget(m_relations);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({260, 900, 280});
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(splitter);
+
+    connect(this, &StudioView::catalogLoaded, this, [this] {
+        m_sidebar->setCatalog(m_catalog);
+        m_relations->setCatalog(m_catalog);
+    });
+    connect(m_sidebar, &StudioSidebar::tableActivated, this,
+            [this](const QString &schema, const QString &name) { open(schema, name); });
+    connect(m_breadcrumb, &BreadcrumbBar::navigated, this, [this](const RelationTarget &target) {
+        openTable(target.schema, target.table, RelationQueries::filters(target, QStringLiteral("t")));
+    });
+    connect(m_relations, &RelationsPanel::openReferenced, this,
+            [this](const RelationTarget &target) { navigate(target); });
+    connect(m_relations, &RelationsPanel::openFiltered, this,
+            [this](const RelationTarget &target) { navigate(target); });
     updateState();
 }
 
@@ -76,8 +108,10 @@ StudioView::~StudioView() = default;
 
 void StudioView::buildActions()
 {
-    auto add = [this](const QString &text, const QKeySequence &shortcut, auto slot) {
-        QAction *action = m_toolbar->addAction(text, this, slot);
+    auto add = [this](const QString &text, const QKeySequence &shortcut, auto slot, bool onToolbar = true) {
+        QAction *action = onToolbar ? m_toolbar->addAction(text, this, slot) : new QAction(text, this);
+        if (!onToolbar)
+            connect(action, &QAction::triggered, this, slot);
         action->setShortcut(shortcut);
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         action->setToolTip(QStringLiteral("%1 (%2)").arg(text, shortcut.toString(QKeySequence::NativeText)));
@@ -123,13 +157,17 @@ void StudioView::buildActions()
     m_setDefault = add(tr("Set DEFAULT"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D),
                        [this] { setSelectedCells(sql::columnDefault()); });
     m_toolbar->addSeparator();
-    m_back = add(tr("Back"), QKeySequence(Qt::ALT | Qt::Key_Left), [this] { back(); });
-    m_follow = add(tr("Open referenced row"), QKeySequence(Qt::CTRL | Qt::Key_Return),
-                   [this] { followForeignKey(m_view->currentIndex()); });
-    m_refresh = add(tr("Refresh"), QKeySequence::Refresh, [this] {
-        if (m_model)
-            m_model->refresh();
-    });
+    m_toolbar->addAction(m_breadcrumb->backAction()); // Alt+Left
+    m_follow = add(
+        tr("Open referenced row"), QKeySequence(Qt::CTRL | Qt::Key_Return),
+        [this] { followForeignKey(m_view->currentIndex()); }, false);
+    m_refresh = add(
+        tr("Refresh"), QKeySequence::Refresh,
+        [this] {
+            if (m_model)
+                m_model->refresh();
+        },
+        false);
 }
 
 void StudioView::setActor(const Actor &actor, Role role)
@@ -181,7 +219,7 @@ bool StudioView::openTable(const QString &schema, const QString &name,
                            const QList<KeysetQuery::Filter> &filters)
 {
     const CatalogTable *table = m_catalog.find(schema, name);
-    if (!table)
+    if (!table || !confirmLeave()) // staged edits are never dropped without asking
         return false;
     TableSpec spec = studioSpec(*table);
     if (m_actor)
@@ -199,6 +237,16 @@ bool StudioView::openTable(const QString &schema, const QString &name,
         m_model->setActor(*m_actor, m_role);
     m_view->setModel(m_model);
     m_view->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+    m_sidebar->setCurrentTable(schema, name);
+    m_relations->clearRow();
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                if (current.isValid() && m_model && m_model->isLoaded(current.row()))
+                    m_relations->setRow(m_schema, m_table, rowValues(current.row()),
+                                        tr("Row %1").arg(current.row() + 1));
+                else
+                    m_relations->clearRow();
+            });
     connect(m_model, &PagedTableModel::countChanged, this, &StudioView::updateState);
     connect(m_model, &PagedTableModel::stagedChangesChanged, this, &StudioView::updateState);
     connect(m_model->undoStack(), &QUndoStack::indexChanged, this, &StudioView::updateState);
@@ -332,70 +380,59 @@ void StudioView::showHeaderMenu(const QPoint &position)
     menu.exec(header->viewport()->mapToGlobal(position));
 }
 
+QVariantMap StudioView::rowValues(int row) const
+{
+    QVariantMap values;
+    if (!m_model || row < 0)
+        return values;
+    for (int c = 0; c < m_model->columnCount(); ++c) {
+        const QVariant text = m_model->index(row, c).data(roles::StoredText);
+        values.insert(m_model->spec().columns.at(c).name, sql::isColumnDefault(text) ? QVariant() : text);
+    }
+    return values;
+}
+
 bool StudioView::followForeignKey(const QModelIndex &cell)
 {
     const CatalogTable *table = currentTable();
     if (!m_model || !table || !cell.isValid())
         return false;
     const QString column = m_model->spec().columns.at(cell.column()).name;
-    for (const CatalogForeignKey &fk : table->foreignKeys) {
-        if (!fk.fromColumns.contains(column))
-            continue;
-        const CatalogTable *target = m_catalog.find(fk.toSchema, fk.toTable);
-        if (!target)
-            break;
-        const TableSpec targetSpec = studioSpec(*target);
-        Place place{fk.toSchema, fk.toTable, {}, {}};
-        QStringList shown;
-        for (int i = 0; i < fk.fromColumns.size(); ++i) {
-            const QVariant value = m_model->index(cell.row(), m_model->spec().columnOf(fk.fromColumns.at(i)))
-                                       .data(roles::StoredText);
-            const int to = targetSpec.columnOf(fk.toColumns.value(i));
-            if (value.isNull() || sql::isColumnDefault(value) || to < 0) {
-                emit statusMessage(tr("%1 is NULL here: it refers to no row.").arg(fk.fromColumns.at(i)));
-                return false;
-            }
-            place.filters << KeysetQuery::Filter(targetSpec.expression(to), KeysetQuery::Filter::Op::Equals,
-                                                 value, targetSpec.columns.at(to).sqlType);
-            shown << QStringLiteral("%1 = %2").arg(fk.toColumns.value(i), value.toString());
-        }
-        place.label = QStringLiteral("%1 (%2)").arg(fk.toTable, shown.join(QStringLiteral(", ")));
-        return navigate(place);
+    const std::optional<ForwardRelation> relation =
+        RelationQueries::forwardFor(m_catalog, *table, column, rowValues(cell.row()));
+    if (!relation) {
+        emit statusMessage(tr("%1 is not part of a foreign key.").arg(column));
+        return false;
     }
-    emit statusMessage(tr("%1 is not part of a foreign key.").arg(column));
-    return false;
+    if (relation->isNull) {
+        emit statusMessage(tr("%1 is NULL here: it refers to no row.").arg(column));
+        return false;
+    }
+    return navigate(relation->target);
 }
 
 bool StudioView::open(const QString &schema, const QString &name)
 {
-    if (!m_catalog.find(schema, name) || !confirmLeave())
+    if (!openTable(schema, name)) {
+        m_sidebar->setCurrentTable(m_schema, m_table);
         return false;
-    m_history.clear();
-    return navigate(Place{schema, name, {}, name});
+    }
+    const RelationTarget whole{schema, name, {}, {}, {}};
+    m_breadcrumb->reset(BreadcrumbBar::describe(whole), whole);
+    return true;
 }
 
-bool StudioView::navigate(const Place &place)
+bool StudioView::navigate(const RelationTarget &target, const QString &label)
 {
-    if (!confirmLeave())
+    if (!openTable(target.schema, target.table, RelationQueries::filters(target, QStringLiteral("t"))))
         return false;
-    if (!openTable(place.schema, place.table, place.filters))
-        return false;
-    m_history << place;
-    if (m_history.first().label.isEmpty())
-        m_history.first().label = place.table;
-    emit historyChanged();
+    m_breadcrumb->push(label.isEmpty() ? BreadcrumbBar::describe(target) : label, target);
     return true;
 }
 
 bool StudioView::back()
 {
-    if (m_history.size() < 2 || !confirmLeave())
-        return false;
-    m_history.removeLast();
-    const Place &place = m_history.last();
-    openTable(place.schema, place.table, place.filters);
-    emit historyChanged();
-    return true;
+    return m_breadcrumb->back();
 }
 
 void StudioView::showCellMenu(const QPoint &position)
@@ -407,6 +444,8 @@ void StudioView::showCellMenu(const QPoint &position)
     menu.addSeparator();
     menu.addAction(m_addRow);
     menu.addAction(m_deleteRows);
+    menu.addSeparator();
+    menu.addAction(m_refresh);
     menu.exec(m_view->viewport()->mapToGlobal(position));
 }
 
@@ -471,7 +510,7 @@ void StudioView::updateState()
     m_setNull->setEnabled(writable && !saving);
     m_setDefault->setEnabled(writable && !saving);
     m_refresh->setEnabled(m_model);
-    m_back->setEnabled(m_history.size() > 1);
+
     if (!m_model) {
         m_status->setText(tr("Choose a table on the left (Ctrl+P)."));
         return;

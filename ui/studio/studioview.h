@@ -3,6 +3,7 @@
 #include "access.h"
 #include "catalog.h"
 #include "keysetquery.h"
+#include "relationqueries.h"
 
 #include <QPointer>
 #include <QWidget>
@@ -14,13 +15,18 @@ class QToolBar;
 
 namespace ccpm {
 
+class BreadcrumbBar;
 class DbExecutor;
 class PagedTableModel;
+class RelationsPanel;
+class StudioSidebar;
 
 /// Studio: browses and edits every table of any PostgreSQL database, the way Prisma Studio does.
-/// One table at a time in a lazy, keyset-paged grid (PagedTableModel over a spec made from the
-/// catalog, studioSpec()), sorted in SQL by one column or several (Shift+click adds a key),
-/// with columns that can be hidden, moved and resized (header context menu).
+/// The sidebar lists schemas and tables (estimates marked; Ctrl+P jumps), the breadcrumb shows
+/// the trail of relations followed (Alt+Left goes back), the relations panel the current row's
+/// references and the rows pointing at it, with counts. One table at a time in a lazy, keyset-paged grid
+/// (PagedTableModel over a spec made from the catalog, studioSpec()), sorted in SQL by one column or several
+/// (Shift+click adds a key), with columns that can be hidden, moved and resized (header context menu).
 ///
 /// Editing is staged: edits, new rows (Insert) and deletions (Delete) wait, with undo and redo,
 /// until Save (Ctrl+S) shows every statement with its parameters and runs them in one
@@ -49,8 +55,7 @@ public:
     /// edits of the table shown.
     bool open(const QString &schema, const QString &name);
     /// Opens a table, optionally filtered (a relation followed); false if the catalog has no
-    /// such table. Staged edits of the table shown are kept only if it is saved or discarded
-    /// first: the caller asks (confirmLeave()).
+    /// such table, or the table shown has staged edits the user keeps (confirmLeave() asks).
     bool openTable(const QString &schema, const QString &name,
                    const QList<KeysetQuery::Filter> &filters = {});
     /// True when nothing is staged, or the user chose to discard it.
@@ -67,27 +72,23 @@ public:
     /// Runs the staged changes after the preview (Ctrl+S); `confirm` false skips the dialog (tests).
     void save(bool confirm = true);
 
-    /// Where Studio has been: a table, the filters it was opened with, and a label for people.
-    struct Place {
-        QString schema;
-        QString table;
-        QList<KeysetQuery::Filter> filters;
-        QString label;
-    };
     /// Opens the row a foreign-key cell points at (Ctrl+Return); false (and a status message)
     /// when the cell is not part of a foreign key or holds NULL.
     bool followForeignKey(const QModelIndex &cell);
-    /// Opens a table filtered, remembering where Studio was (back() returns).
-    bool navigate(const Place &place);
-    /// Back to the previous place (Alt+Left); false at the first.
+    /// Opens a relation's rows (a referenced row, the rows pointing at one) as the next crumb.
+    bool navigate(const RelationTarget &target, const QString &label = {});
+    /// Back to the previous crumb (Alt+Left); false at the first.
     bool back();
-    const QList<Place> &history() const { return m_history; }
+    BreadcrumbBar *breadcrumb() const { return m_breadcrumb; }
+    StudioSidebar *sidebar() const { return m_sidebar; }
+    RelationsPanel *relations() const { return m_relations; }
+    /// The current row's values by column name (the server's text), as relations take them.
+    QVariantMap rowValues(int row) const;
 
 signals:
     void catalogLoaded();
     void catalogFailed(const QString &message);
     void tableOpened(const QString &schema, const QString &name);
-    void historyChanged();
     void statusMessage(const QString &message);
 
 private:
@@ -127,8 +128,9 @@ private:
     QAction *m_setDefault = nullptr;
     QAction *m_refresh = nullptr;
     QAction *m_follow = nullptr;
-    QAction *m_back = nullptr;
-    QList<Place> m_history; ///< the places visited, the current one last
+    StudioSidebar *m_sidebar;
+    BreadcrumbBar *m_breadcrumb;
+    RelationsPanel *m_relations;
     quint64 m_catalogGeneration = 0;
 };
 
