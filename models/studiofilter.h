@@ -64,6 +64,19 @@ QString describe(const TableSpec &spec, const StudioFilter &pill);
 /// The expressions the quick search looks in: the spec's text columns.
 QStringList quickSearchColumns(const TableSpec &spec);
 
+/// Pills typed as one line, as the filter bar's search box takes them on Enter:
+/// `price >= 10 and status in (draft, active)`, `name contains 'O''Brien' or note is null`,
+/// `data->a.b = x`, `tags contains red`, `"Mixed Name" != 3`. Operators: `= != <> ≠ < <= ≤ > >= ≥`,
+/// `contains` (an array's element on arrays), `starts with`, `in (…)`, `is null`, `is not null`,
+/// `has key`; words in any case. A value is a bare word or 'quoted' ('' is a quote). Clauses
+/// join with `and` or with `or`, not both. Each pill is then checked by buildFilter(); the first
+/// problem (syntax or value) fails the line with one sentence.
+struct ParsedFilterLine {
+    QList<StudioFilter> pills;
+    bool matchAny = false;
+};
+Result<ParsedFilterLine> parseLine(const TableSpec &spec, const QString &line);
+
 /// A list typed in one field: one element per line when there are several lines, otherwise
 /// separated by commas; `"a, b"` in double quotes keeps its comma (`""` is a quote). Elements
 /// are trimmed unless quoted.

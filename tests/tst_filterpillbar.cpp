@@ -92,6 +92,7 @@ private slots:
     void pillsMadeThroughThePopup();
     void quickSearchIsDebouncedAndBackspaceRemovesAPill();
     void escapeClosesAndCtrlFFocusesTheSearch();
+    void typedLineBecomesPills();
 
 private:
     /// The ids the bar's current filters select, run through KeysetQuery against the database.
@@ -335,6 +336,43 @@ void TestFilterPillBar::quickSearchIsDebouncedAndBackspaceRemovesAPill()
     QVERIFY(!refused.ok());
     QCOMPARE(refused.error().message, QStringLiteral("price: 'cheap' is not a number."));
     QCOMPARE(bar.pills().size(), 2);
+}
+
+void TestFilterPillBar::typedLineBecomesPills()
+{
+    FilterPillBar bar;
+    bar.setTableSpec(productsSpec());
+    bar.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&bar));
+    QSignalSpy changed(&bar, &FilterPillBar::filtersChanged);
+
+    // When a filter line is typed in the search box and Enter pressed
+    QTest::keyClicks(bar.searchEdit(), "price >= 100 or tags contains office");
+    QTest::keyClick(bar.searchEdit(), Qt::Key_Return);
+    // Then it becomes two OR'ed pills in one change, and the search box is empty again
+    QCOMPARE(bar.pillWidgets().size(), 2);
+    QCOMPARE(bar.pillWidgets().at(1)->text(), QStringLiteral("tags contains 'office'"));
+    QVERIFY(bar.matchAny());
+    QCOMPARE(bar.searchEdit()->text(), QString());
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.last().at(2).toString(), QString());
+    QCOMPARE(rows(bar), (QStringList{"1", "2", "6", "7"}));
+    QTest::qWait(400); // the debounce timer of the typing was stopped
+    QCOMPARE(changed.count(), 1);
+
+    // A refused line stays as typed and says why; a plain word is just searched
+    QTest::keyClicks(bar.searchEdit(), "price < cheap");
+    QTest::keyClick(bar.searchEdit(), Qt::Key_Return);
+    QCOMPARE(bar.pills().size(), 2);
+    QCOMPARE(bar.searchEdit()->text(), QStringLiteral("price < cheap"));
+    QCOMPARE(bar.lineError(), QStringLiteral("price: 'cheap' is not a number."));
+    bar.searchEdit()->clear();
+    QTest::keyClicks(bar.searchEdit(), "walnut");
+    QTest::keyClick(bar.searchEdit(), Qt::Key_Return);
+    QCOMPARE(bar.lineError(), QString());
+    QCOMPARE(bar.pills().size(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(changed.last().at(2).toString(), QStringLiteral("walnut"), 2000);
+    QCOMPARE(rows(bar), QStringList{"1"});
 }
 
 void TestFilterPillBar::escapeClosesAndCtrlFFocusesTheSearch()

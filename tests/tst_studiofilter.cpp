@@ -144,6 +144,10 @@ private slots:
     void describeReadsLikeThePill_data();
     void describeReadsLikeThePill();
     void splitListAndPath();
+    void typedLines_data();
+    void typedLines();
+    void typedLinesRefused_data();
+    void typedLinesRefused();
 
 private:
     /// The ids of the rows `pills` select from `table` (sorted by id), or the error.
@@ -628,6 +632,85 @@ void TestStudioFilter::splitListAndPath()
     QCOMPARE(sf::splitPath("a.b.0"), (QStringList{"a", "b", "0"}));
     QCOMPARE(sf::splitPath(R"(["a.b", "c", 2])"), (QStringList{"a.b", "c", "2"}));
     QCOMPARE(sf::splitPath(""), QStringList());
+}
+
+void TestStudioFilter::typedLines_data()
+{
+    QTest::addColumn<QString>("line");
+    QTest::addColumn<QString>("pills"); // describe() of each, joined by " | "
+    QTest::addColumn<bool>("matchAny");
+    QTest::addColumn<QString>("rows");
+    auto row = [](const char *line, const char *pills, bool any, const char *rows) {
+        QTest::newRow(line) << QString::fromUtf8(line) << QString::fromUtf8(pills) << any
+                            << QString::fromUtf8(rows);
+    };
+    row("price >= 10 and mood in (happy,ok)", "price ≥ 10 | mood in (happy, ok)", false, "1,2,6");
+    row("qty<10 OR qty>=30", "qty < 10 | qty ≥ 30", true, "3,5,6,7");
+    row("name contains 'O''Brien' or name is null", "name contains 'O'Brien' | name is null", true, "6,7");
+    row("name starts with b", "name starts with 'b'", false, "2,5");
+    row("NAME is not null and flag = yes", "name is not null | flag = yes", false, "1,4,6");
+    row("tags contains red", "tags contains 'red'", false, "1");
+    row("nums contains 3", "nums contains 3", false, "1,6");
+    row("data->a.b = x", "data → a.b = 'x'", false, "1");
+    row("data → a.1.b = z", "data → a.1.b = 'z'", false, "7");
+    row("data has key k", "data has key 'k'", false, "1,2");
+    row("at >= '2026-11-29 18:30:00.1Z'", "at ≥ 2026-11-29 18:30:00.1Z", false, "2,5");
+    row("name in ('Apple', \"a_b\", 'x, y')", "name in ('Apple', 'a_b', 'x, y')", false, "1,4");
+    row("mood ≠ sad and mood != ok", "mood ≠ sad | mood ≠ ok", false, "1,4,5");
+    row("\"name\" = Apple", "name = 'Apple'", false, "1");
+}
+
+void TestStudioFilter::typedLines()
+{
+    QFETCH(QString, line);
+    QFETCH(QString, pills);
+    QFETCH(bool, matchAny);
+    QFETCH(QString, rows);
+    const TableSpec s = spec("things");
+    const Result<sf::ParsedFilterLine> parsed = sf::parseLine(s, line);
+    CCPM_VERIFY_OK(parsed);
+    QStringList described;
+    for (const StudioFilter &f : parsed->pills)
+        described << sf::describe(s, f);
+    QCOMPARE(described.join(" | "), pills);
+    QCOMPARE(parsed->matchAny, matchAny);
+    QCOMPARE(run("things", parsed->pills, parsed->matchAny), rows);
+}
+
+void TestStudioFilter::typedLinesRefused_data()
+{
+    QTest::addColumn<QString>("line");
+    QTest::addColumn<QString>("message");
+    auto row = [](const char *line, const char *message) {
+        QTest::newRow(line) << QString::fromUtf8(line) << QString::fromUtf8(message);
+    };
+    row("", "Type a filter such as price >= 10 and status in (A, B).");
+    row("price >= abc", "price: 'abc' is not a number.");
+    row("nope = 1", "There is no column 'nope' in things.");
+    row("qty = 1; DROP TABLE things", "qty: '1;' is not a whole number.");
+    row("qty = 1 and qty = 2 or qty = 3", "Use either and or or between filters, not both.");
+    row("qty = 1 qty = 2", "Expected and or or before 'qty = 2'.");
+    row("qty like 3", "Expected an operator after qty (=, ≠, <, ≤, >, ≥, contains, starts with, in, is null, "
+                      "has key) at 'like 3'.");
+    row("qty =", "Expected a value at ''.");
+    row("name = 'open", "A quoted value is not closed.");
+    row("\"name = 1", "A column name in double quotes is not closed.");
+    row("mood in happy", "Expected ( after in, as in status in (A, B).");
+    row("mood in (happy ok", "Expected , or ) in the list of mood.");
+    row("mood in (happy, angry)", "mood: 'angry' is not one of sad, ok, happy.");
+    row("qty has key a", "qty: 'has key' does not apply to this column.");
+    row("data->a.b > 3", "Expected = after the path of data.");
+    row("= 3", "Expected a column name at '= 3'.");
+}
+
+void TestStudioFilter::typedLinesRefused()
+{
+    QFETCH(QString, line);
+    QFETCH(QString, message);
+    const Result<sf::ParsedFilterLine> parsed = sf::parseLine(spec("things"), line);
+    QVERIFY(!parsed.ok());
+    QCOMPARE(parsed.error().message, message);
+    QCOMPARE(m_db->scalar("SELECT count(*) FROM things").toInt(), 7);
 }
 
 QTEST_GUILESS_MAIN(TestStudioFilter)

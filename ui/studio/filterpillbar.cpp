@@ -8,9 +8,11 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QShortcut>
 #include <QTimer>
 #include <QToolButton>
+#include <QToolTip>
 
 namespace ccpm {
 
@@ -31,6 +33,8 @@ FilterPillBar::FilterPillBar(QWidget *parent)
     m_match->setToolTip(tr("AND: a row must match every filter. OR: any filter may match. Click to switch."));
     m_match->setVisible(false);
     m_search->setPlaceholderText(tr("Search text columns (Ctrl+F)"));
+    m_search->setToolTip(tr("Text typed here is searched in the text columns.\nA filter typed here, such as "
+                            "price >= 10 and status in (A, B), becomes pills on Enter."));
     m_search->setClearButtonEnabled(true);
     m_search->setMaximumWidth(320);
     m_search->setMinimumWidth(230);
@@ -54,6 +58,11 @@ FilterPillBar::FilterPillBar(QWidget *parent)
     connect(m_match, &QToolButton::toggled, this, &FilterPillBar::setMatchAny);
     connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
     connect(m_searchDelay, &QTimer::timeout, this, &FilterPillBar::emitChanged);
+    connect(m_search, &QLineEdit::returnPressed, this, &FilterPillBar::searchReturnPressed);
+    connect(m_search, &QLineEdit::textEdited, this, [this] {
+        m_lineError.clear();
+        QToolTip::hideText();
+    });
     connect(m_editor, &FilterEditor::accepted, this, &FilterPillBar::editorAccepted);
     auto *find = new QShortcut(QKeySequence::Find, this);
     connect(find, &QShortcut::activated, this, &FilterPillBar::focusQuickSearch);
@@ -97,6 +106,49 @@ Status FilterPillBar::addPill(const StudioFilter &pill)
     rebuild();
     emitChanged();
     return Done{};
+}
+
+Status FilterPillBar::applyLine(const QString &line)
+{
+    const Result<studiofilter::ParsedFilterLine> parsed = studiofilter::parseLine(m_spec, line);
+    if (!parsed)
+        return parsed.error();
+    Result<QList<KeysetQuery::Filter>> built = studiofilter::buildFilters(m_spec, parsed->pills);
+    if (!built)
+        return built.error();
+    m_pills << parsed->pills;
+    m_filters << std::move(built).value();
+    if (parsed->pills.size() > 1)
+        m_matchAny = parsed->matchAny;
+    rebuild();
+    emitChanged();
+    return Done{};
+}
+
+void FilterPillBar::searchReturnPressed()
+{
+    const QString line = m_search->text().trimmed();
+    if (line.isEmpty())
+        return;
+    const Result<studiofilter::ParsedFilterLine> parsed = studiofilter::parseLine(m_spec, line);
+    if (parsed) {
+        m_lineError.clear();
+        {
+            const QSignalBlocker blocker(m_search);
+            m_search->clear(); // the line is now pills, not a search
+        }
+        if (const Status applied = applyLine(line); !applied)
+            m_search->setText(line); // cannot happen: parseLine() built every pill
+        return;
+    }
+    // Not a filter (a plain word searched for): only say why when it starts with a column.
+    const qsizetype end = line.indexOf(QRegularExpression(QStringLiteral("[^\\w$]")));
+    const bool startsWithColumn =
+        m_spec.columnOf(line.left(end < 0 ? line.size() : end)) >= 0 || line.startsWith(QLatin1Char('"'));
+    if (!startsWithColumn || end < 0)
+        return;
+    m_lineError = parsed.error().message;
+    QToolTip::showText(m_search->mapToGlobal(QPoint(0, m_search->height())), m_lineError, m_search);
 }
 
 void FilterPillBar::removePill(int index)

@@ -26,7 +26,8 @@ class FilterPill;
 /// (the toggle shows once there are two). The quick search (Ctrl+F) looks in the text columns;
 /// Backspace in an empty search removes the last pill. Every pill is checked by
 /// studiofilter::buildFilter() before it is shown, so a malformed value is reported in the
-/// popup and never reaches SQL.
+/// popup and never reaches SQL. Enter in the search box turns a typed filter line
+/// (`price >= 10 and status in (A, B)`, studiofilter::parseLine()) into pills.
 ///
 /// filtersChanged() fires when a pill is added, edited or removed or AND/OR flips (at once), and
 /// when the quick search changes (300 ms after the last key). Connect it to the model: build a
@@ -58,6 +59,12 @@ public:
     QStringList quickSearchColumns() const;
 
     void focusQuickSearch();
+    /// Adds the pills of a typed line (studiofilter::parseLine()); a line joining several with
+    /// `or` or `and` sets matchAny. Returns why the line is refused, changing nothing.
+    Status applyLine(const QString &line);
+    /// The sentence shown for the last refused line in the search box, or empty.
+    QString lineError() const { return m_lineError; }
+
     /// Opens the popup for a new pill (what "+ Filter" does).
     void openEditor();
     /// Opens the popup on pill `index`.
@@ -79,6 +86,7 @@ protected:
 
 private:
     void editorAccepted(const StudioFilter &pill);
+    void searchReturnPressed();
     void rebuild();
     void emitChanged();
 
@@ -89,6 +97,7 @@ private:
     QList<QLabel *> m_connectors;
     bool m_matchAny = false;
     int m_editing = -1; ///< the pill the popup edits; -1 for a new one
+    QString m_lineError;
     QHBoxLayout *m_pillLayout;
     QToolButton *m_add;
     QToolButton *m_match;
