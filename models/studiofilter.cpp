@@ -300,7 +300,8 @@ Checked checkEnum(const QString &text, const QStringList &values)
 Checked checkUuid(const QString &text)
 {
     static const QRegularExpression uuid(
-        QStringLiteral("^\\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\\}?$"),
+        QStringLiteral("^(\\{[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\\}|"
+                       "[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12})$"),
         QRegularExpression::CaseInsensitiveOption);
     const QString s = text.trimmed();
     if (!uuid.match(s).hasMatch())
@@ -329,9 +330,10 @@ bool validTime(const QString &hours, const QString &minutes, const QString &seco
 
 Checked checkTime(const QString &text)
 {
-    static const QRegularExpression time(QStringLiteral("^([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(\\.[0-9]{1,6}"
-                                                        ")?)?\\s*(Z|[+-][0-9]{1,2}(?::?[0-9]{2})?)?$"),
-                                         QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression time(
+        QStringLiteral("^([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(\\.[0-9]{1,6}"
+                       ")?)?\\s*(Z|[+-](?:0?[0-9]|1[0-5])(?::?[0-5][0-9])?)?$"),
+        QRegularExpression::CaseInsensitiveOption);
     const QString s = text.trimmed();
     const QRegularExpressionMatch m = time.match(s);
     if (!m.hasMatch() || !validTime(m.captured(1), m.captured(2), m.captured(3)))
@@ -344,7 +346,7 @@ Checked checkTimestamp(const QString &text, bool zoned)
     static const QRegularExpression stamp(
         QStringLiteral(
             "^([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(\\.[0-9]{1,6})?)?)?"
-            "\\s*(Z|[+-][0-9]{2}(?::?[0-9]{2})?)?$"),
+            "\\s*(Z|[+-](?:0[0-9]|1[0-5])(?::?[0-5][0-9])?)?$"),
         QRegularExpression::CaseInsensitiveOption);
     const QString s = text.trimmed();
     const QRegularExpressionMatch m = stamp.match(s);
@@ -371,7 +373,7 @@ Checked checkInterval(const QString &text)
             "^@?\\s*(?:(?:[+-]?[0-9]{1,9}(?:\\.[0-9]{1,6})?\\s*(?:microseconds?|milliseconds?|seconds?|"
             "secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|months?|mons?|years?|yrs?|y|"
             "decades?|centur(?:y|ies)|millenni(?:um|a|ums))|[+-]?[0-9]{1,6}:[0-9]{2}(?::[0-9]{2}(?:\\."
-            "[0-9]{1,6})?)?)\\s*)+(?:ago)?$"),
+            "[0-9]{1,6})?)?)(?:\\s+|$))+(?:ago)?$"),
         QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression iso(
         QStringLiteral("^P(?=[0-9T])(?:[0-9]{1,9}Y)?(?:[0-9]{1,9}M)?(?:[0-9]{1,9}W)?(?:[0-9]{1,9}D)?"
@@ -380,6 +382,36 @@ Checked checkInterval(const QString &text)
     const QString s = text.trimmed();
     if (s.isEmpty() || (!words.match(s).hasMatch() && !iso.match(s).hasMatch()))
         return refuse(tr("'%1' is not an interval such as 1 day 02:00:00 or 3 hours.").arg(shown(text)));
+    // An interval holds months and days in 32 bits and microseconds in 64: the server refuses
+    // more ("interval out of range") instead of matching nothing, so such a value stops here.
+    static const QRegularExpression part(QStringLiteral("([0-9]+(?:\\.[0-9]+)?)\\s*([a-z]*)"),
+                                         QRegularExpression::CaseInsensitiveOption);
+    double months = 0;
+    double days = 0;
+    double seconds = 0;
+    for (const QRegularExpressionMatch &m : part.globalMatch(s)) {
+        const double n = m.captured(1).toDouble();
+        const QString unit = m.captured(2).toLower();
+        if (unit.startsWith(QLatin1String("mil")) && unit != QLatin1String("milliseconds") &&
+            unit != QLatin1String("millisecond"))
+            months += n * 12000;
+        else if (unit.startsWith(QLatin1String("cent")))
+            months += n * 1200;
+        else if (unit.startsWith(QLatin1String("dec")))
+            months += n * 120;
+        else if (unit.startsWith(QLatin1String("y")))
+            months += n * 12;
+        else if (unit.startsWith(QLatin1String("mon")))
+            months += n;
+        else if (unit.startsWith(QLatin1String("w")))
+            days += n * 7;
+        else if (unit.startsWith(QLatin1String("d")))
+            days += n;
+        else
+            seconds += n * 3600; // hours, or any part of hh:mm:ss, counted generously
+    }
+    if (months > 2e9 || days > 2e9 || seconds > 9e12)
+        return refuse(tr("%1 is out of range for an interval.").arg(shown(s)));
     return Checked{s, {}};
 }
 

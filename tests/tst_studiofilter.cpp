@@ -500,6 +500,45 @@ void TestStudioFilter::injectionHasNoEffect()
                       "E'\\x41'",
                       "scalar"};
     nasty << QString(10240, QLatin1Char('x')) + "'; DROP TABLE nasty; --";
+    // Edges of the types' own syntax: each is either refused with a sentence or valid SQL.
+    nasty << "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"
+          << "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}"
+          << "1e-46"
+          << "1e-400"
+          << "1e39"
+          << "1e308"
+          << "NaN"
+          << "-Infinity"
+          << "1e9999"
+          << "-0"
+          << "99999999 millennia"
+          << "999999999 centuries 999999999 centuries"
+          << "P999999999Y"
+          << "999999999 days"
+          << "1 day ago"
+          << "24:00:00+16"
+          << "24:00:00+15:59"
+          << "2026-11-29 24:00:00"
+          << "2026-11-29T18:30:00+14"
+          << "0001-01-01"
+          << "9999-12-31 23:59:59.999999"
+          << "1:2"
+          << "010.0.0.1"
+          << "::ffff:1.2.3.4/129"
+          << "::ffff:1.2.3.4/128"
+          << "1::2::3"
+          << "\\x0"
+          << "\\xZZ"
+          << "9223372036854775807"
+          << "-9223372036854775808"
+          << "32768"
+          << "true"
+          << "t"
+          << "{}"
+          << "[]"
+          << "null"
+          << "\"\\u0000\""
+          << "{\"a\":1}";
     // Given a row holding each value literally: in its name, as its only tag and as a JSON key
     QSqlQuery q(m_db->connection());
     for (int k = 0; k < nasty.size(); ++k) {
