@@ -93,6 +93,7 @@ private slots:
     void quickSearchIsDebouncedAndBackspaceRemovesAPill();
     void escapeClosesAndCtrlFFocusesTheSearch();
     void typedLineBecomesPills();
+    void manyPillsWrapToMoreLines();
 
 private:
     /// The ids the bar's current filters select, run through KeysetQuery against the database.
@@ -410,6 +411,37 @@ void TestFilterPillBar::escapeClosesAndCtrlFFocusesTheSearch()
     other->setFocus();
     QTest::keySequence(&window, QKeySequence::Find);
     QTRY_VERIFY(bar->searchEdit()->hasFocus());
+}
+
+void TestFilterPillBar::manyPillsWrapToMoreLines()
+{
+    QWidget window;
+    auto *layout = new QVBoxLayout(&window);
+    auto *bar = new FilterPillBar(&window);
+    layout->addWidget(bar);
+    layout->addStretch(1);
+    bar->setTableSpec(productsSpec());
+    window.resize(640, 300);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const int oneLine = bar->height();
+    for (const char *line : {"price >= 1", "name contains 'desk'", "status in (draft, active)",
+                             "tags contains wood", "attrs has key color", "added > 2026-01-01"})
+        CCPM_VERIFY_OK(bar->applyLine(QString::fromUtf8(line)));
+    QCOMPARE(bar->pillWidgets().size(), 6);
+    QTRY_VERIFY(bar->height() > oneLine * 2);
+    // Every pill is inside the bar, left of the search box, none overlapping another
+    const QRect search = bar->searchEdit()->geometry();
+    QList<QRect> placed;
+    for (FilterPill *pill : bar->pillWidgets()) {
+        const QRect r(pill->mapTo(bar, QPoint(0, 0)), pill->size());
+        QVERIFY2(bar->rect().contains(r), qPrintable(pill->text()));
+        QVERIFY(r.right() < search.left());
+        for (const QRect &other : std::as_const(placed))
+            QVERIFY(!other.intersects(r));
+        placed << r;
+    }
+    QVERIFY(bar->addButton()->isVisible());
 }
 
 QTEST_MAIN(TestFilterPillBar)

@@ -2,6 +2,7 @@
 
 #include "filtereditor.h"
 #include "filterpill.h"
+#include "flowlayout.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -18,7 +19,7 @@ namespace ccpm {
 
 FilterPillBar::FilterPillBar(QWidget *parent)
     : QWidget(parent)
-    , m_pillLayout(new QHBoxLayout)
+    , m_flow(nullptr)
     , m_add(new QToolButton(this))
     , m_match(new QToolButton(this))
     , m_search(new QLineEdit(this))
@@ -43,16 +44,15 @@ FilterPillBar::FilterPillBar(QWidget *parent)
     m_searchDelay->setInterval(300);
     m_editor->hide();
 
-    m_pillLayout->setContentsMargins(0, 0, 0, 0);
-    m_pillLayout->setSpacing(4);
+    auto *flowHost = new QWidget(this);
+    m_flow = new FlowLayout(flowHost, 6);
+    m_flow->addWidget(m_add);
+    m_flow->addWidget(m_match);
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->setSpacing(6);
-    layout->addLayout(m_pillLayout);
-    layout->addWidget(m_add);
-    layout->addWidget(m_match);
-    layout->addStretch(1);
-    layout->addWidget(m_search);
+    layout->setSpacing(12);
+    layout->addWidget(flowHost, 1);
+    layout->addWidget(m_search, 0, Qt::AlignTop);
 
     connect(m_add, &QToolButton::clicked, this, &FilterPillBar::openEditor);
     connect(m_match, &QToolButton::toggled, this, &FilterPillBar::setMatchAny);
@@ -240,7 +240,7 @@ void FilterPillBar::rebuild()
 {
     // Later: a pill may be rebuilding from inside its own signal (× clicked).
     auto retire = [this](QWidget *old) {
-        m_pillLayout->removeWidget(old);
+        m_flow->removeWidget(old);
         old->hide();
         old->deleteLater();
     };
@@ -252,11 +252,12 @@ void FilterPillBar::rebuild()
     m_connectors.clear();
     QPalette muted = palette();
     muted.setColor(QPalette::WindowText, palette().color(QPalette::PlaceholderText));
+    int at = 0; // before "+ Filter"
     for (int i = 0; i < m_pills.size(); ++i) {
         if (i > 0) {
             auto *connector = new QLabel(m_matchAny ? tr("or") : tr("and"), this);
             connector->setPalette(muted);
-            m_pillLayout->addWidget(connector);
+            m_flow->insertWidget(at++, connector);
             m_connectors << connector;
         }
         auto *pill = new FilterPill(studiofilter::describe(m_spec, m_pills.at(i)), this);
@@ -264,7 +265,7 @@ void FilterPillBar::rebuild()
                 [this, pill] { editPill(int(m_pillWidgets.indexOf(pill))); });
         connect(pill, &FilterPill::removeRequested, this,
                 [this, pill] { removePill(int(m_pillWidgets.indexOf(pill))); });
-        m_pillLayout->addWidget(pill);
+        m_flow->insertWidget(at++, pill);
         m_pillWidgets << pill;
     }
     m_match->setVisible(m_pills.size() > 1);

@@ -8,7 +8,6 @@
 #include <QList>
 #include <QWidget>
 
-class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QTimer;
@@ -18,6 +17,7 @@ namespace ccpm {
 
 class FilterEditor;
 class FilterPill;
+class FlowLayout;
 
 /// The bar above Studio's grid: filter pills, an AND/OR toggle and a quick search.
 ///
@@ -98,7 +98,7 @@ private:
     bool m_matchAny = false;
     int m_editing = -1; ///< the pill the popup edits; -1 for a new one
     QString m_lineError;
-    QHBoxLayout *m_pillLayout;
+    FlowLayout *m_flow; ///< pills, connectors, "+ Filter" and AND/OR, wrapping to more lines
     QToolButton *m_add;
     QToolButton *m_match;
     QLineEdit *m_search;
