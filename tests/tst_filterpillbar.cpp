@@ -374,6 +374,13 @@ void TestFilterPillBar::typedLineBecomesPills()
     QCOMPARE(bar.pills().size(), 2);
     QTRY_COMPARE_WITH_TIMEOUT(changed.last().at(2).toString(), QStringLiteral("walnut"), 2000);
     QCOMPARE(rows(bar), QStringList{"1"});
+
+    // A JSON path whose key holds a dot opens for editing as a JSON array and comes back whole
+    CCPM_VERIFY_OK(bar.setPills({{"attrs", Op::JsonPathEquals, "1", {}, {"a.b", "c"}}}));
+    bar.editPill(0);
+    QCOMPARE(bar.editor()->pathEdit()->text(), QStringLiteral(R"(["a.b","c"])"));
+    QTest::keyClick(bar.editor()->pathEdit(), Qt::Key_Return);
+    QCOMPARE(bar.pills().first().path, (QStringList{"a.b", "c"}));
 }
 
 void TestFilterPillBar::escapeClosesAndCtrlFFocusesTheSearch()

@@ -1,7 +1,10 @@
 #include "filtereditor.h"
 
+#include "sqlvalues.h"
+
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QJsonArray>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
@@ -148,7 +151,11 @@ void FilterEditor::start(const StudioFilter &filter, bool editing)
         m_op->setCurrentIndex(op);
     }
     updateValueEditor();
-    m_path->setText(filter.path.join(QLatin1Char('.')));
+    // A key holding a dot is written as a JSON array, which splitPath() reads back.
+    const bool dotted = std::any_of(filter.path.cbegin(), filter.path.cend(),
+                                    [](const QString &key) { return key.contains(QLatin1Char('.')); });
+    m_path->setText(dotted ? sql::jsonText(QJsonArray::fromStringList(filter.path))
+                           : filter.path.join(QLatin1Char('.')));
     if (filter.op == Op::InSet) {
         QStringList shown;
         for (const QString &v : filter.values)
