@@ -94,9 +94,17 @@ QString KeysetQuery::whereClause(QVariantMap &bindings) const
             const QString set =
                 QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(f.value.toStringList()))
                                       .toJson(QJsonDocument::Compact));
-            filters << QStringLiteral(
-                           "CAST(%1 AS text) IN (SELECT jsonb_array_elements_text(CAST(%2 AS jsonb)))")
-                           .arg(f.expression, bind(set));
+            // With a cast, the elements are compared as the column's type: numeric 10 is in
+            // ("10.0"), a timestamptz in any zone's spelling, a uuid in upper case.
+            if (f.cast.isEmpty())
+                filters << QStringLiteral(
+                               "CAST(%1 AS text) IN (SELECT jsonb_array_elements_text(CAST(%2 AS jsonb)))")
+                               .arg(f.expression, bind(set));
+            else
+                filters << QStringLiteral(
+                               "%1 IN (SELECT CAST(e AS %3) FROM jsonb_array_elements_text(CAST(%2 "
+                               "AS jsonb)) AS e)")
+                               .arg(f.expression, bind(set), f.cast);
             break;
         }
         case Filter::Op::AtLeast:
