@@ -258,6 +258,22 @@ void TestClipboardFormat::pasteStagesEditsAndUndoRemovesThem()
         QString(
             "{\"name\":\"name 2\",\"code\":\"C2\",\"qty\":2,\"price\":2.50,\"done\":null,\"note\":\"n2\"}"));
 
+    // The keys do the same in a shown grid (the view's own Ctrl+C would copy the display text)
+    view.show();
+    view.activateWindow();
+    view.setFocus();
+    QVERIFY(QTest::qWaitForWindowActive(&view));
+    view.selectionModel()->select(QItemSelection(t.cell("r1", Qty), t.cell("r1", Price)),
+                                  QItemSelectionModel::ClearAndSelect);
+    QTest::keyClick(&view, Qt::Key_C, Qt::ControlModifier);
+    QCOMPARE(QGuiApplication::clipboard()->text(), QString("1\t1.25\r\n"));
+    view.selectionModel()->clearSelection();
+    view.setCurrentIndex(t.cell("r4", Qty));
+    QTest::keyClick(&view, Qt::Key_V, Qt::ControlModifier);
+    QCOMPARE(t.cell("r4", Price).data(roles::RawValue).toString(), "1.25");
+    t.model.undoStack()->undo();
+    QVERIFY(!t.model.hasStagedChanges());
+
     // A paste that runs past the table's edge counts what fell outside
     view.setCurrentIndex(t.cell("r4", Note));
     QCOMPARE(clipboard.pasteRows({{"x", "y"}, {"z"}}),
