@@ -253,7 +253,8 @@ QVariant ColumnSpec::display(const QVariant &text, const QVariant &refName) cons
     }
     case Type::Json:
         // The server's text without its spaces: numbers exactly as stored, never re-rounded.
-        return elided(vt::isJson(s) ? vt::compactJson(s) : s, 80);
+        // Only the start is looked at: a cell shows 80 characters of a document of any size.
+        return elided(s.size() > 4000 || vt::isJson(s) ? vt::compactJson(s.left(4000)) : s, 80);
     case Type::TextArray:
         return display::list(sql::textArrayFromJson(text));
     case Type::Reference:

@@ -540,6 +540,22 @@ void TestStudioDelegate::screenshots()
     QVERIFY(m_view->grab().save(screenshotPath("studio-bytea-editor.png")));
     emit m_delegate->closeEditor(bytea, QAbstractItemDelegate::RevertModelCache);
 
+    // The grid itself: NULL, '', JSON null, DEFAULT, local and zoned times, exact numbers
+    m_view->setColumnHidden(Payload, true);
+    m_view->setColumnWidth(Id, 40);
+    m_view->setColumnWidth(Scores, 110);
+    m_view->setColumnWidth(Mood, 90);
+    m_view->setColumnWidth(MoodRequired, 110);
+    m_view->setColumnWidth(Flag, 60);
+    m_view->setColumnWidth(Blob, 170);
+    m_view->setColumnWidth(Zoned, 230);
+    m_view->setColumnWidth(Local, 210);
+    m_view->setColumnWidth(Amount, 90);
+    m_view->setColumnWidth(Note, 70);
+    m_view->resizeRowsToContents();
+    QVERIFY(m_view->grab().save(screenshotPath("studio-cells.png")));
+    m_view->setColumnHidden(Payload, false);
+
     // The combo box with its list open: the list is a window of its own, drawn onto the grid
     auto *combo = openEditor<QComboBox>(0, Mood);
     combo->showPopup();

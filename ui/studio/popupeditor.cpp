@@ -29,6 +29,9 @@ PopupEditor::PopupEditor(QWidget *parent)
     layout->addLayout(m_body, 1);
     m_status = new QLabel(this);
     m_status->setWordWrap(true);
+    // Room for a two-line reason: the editor's size is set once, when it opens.
+    m_status->setMinimumHeight(m_status->fontMetrics().lineSpacing() * 2 + 4);
+    m_status->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     layout->addWidget(m_status);
     auto *buttons = new QHBoxLayout;
     buttons->addStretch(1);
@@ -53,9 +56,7 @@ void PopupEditor::setStatus(bool valid, const QString &text)
 {
     m_valid = valid;
     m_status->setText(text);
-    QPalette p = m_status->palette();
-    p.setColor(QPalette::WindowText, valid ? QColor(0, 110, 40) : QColor(170, 0, 0));
-    m_status->setPalette(p);
+    m_status->setStyleSheet(valid ? QStringLiteral("color: #006e28;") : QStringLiteral("color: #aa0000;"));
     m_apply->setEnabled(valid);
 }
 
