@@ -108,7 +108,7 @@ ColumnSpec column(const QString &name, Type type, const QString &sqlType, bool n
     return c;
 }
 
-enum Col { Id, Payload, Scores, Mood, MoodRequired, Flag, Blob, Zoned, Local, Amount, Note, Count };
+enum Col { Id, Payload, Scores, Mood, MoodRequired, Flag, Blob, Zoned, Local, Amount, Note, Tags, Count };
 
 TableSpec studioTable()
 {
@@ -142,7 +142,8 @@ TableSpec studioTable()
                     column("seen_at", Type::ZonedTimestamp, "timestamp with time zone"),
                     column("local_at", Type::LocalTimestamp, "timestamp without time zone"),
                     amount,
-                    column("note", Type::Text, "text")};
+                    column("note", Type::Text, "text"),
+                    column("tags", Type::TextArray, "text[]")};
     return spec;
 }
 
@@ -152,10 +153,10 @@ QList<QVariantList> studioRows()
     return {
         {"1", R"({"sensor": "north", "values": [83261.85, 9007199254740993], "ok": true})", "[1,null,3]",
          "sad", "happy", "true", R"(\x00ff10203040506070)", "2026-11-29 18:30:00+00", "2026-11-29 18:30:00",
-         "83261.85", ""},
+         "83261.85", "", R"(["a,b",null,""])"},
         {"2", "42", "[]", null, "sad", null, R"(\x)", "2026-07-01 12:00:00.5+00", "2026-03-08 02:30:00", null,
-         null},
-        {"3", "null", null, "it's, \"odd\"", "happy", "false", null, null, null, "-0.01", "a\nb"},
+         null, null},
+        {"3", "null", null, "it's, \"odd\"", "happy", "false", null, null, null, "-0.01", "a\nb", "[]"},
     };
 }
 
@@ -340,6 +341,15 @@ void TestStudioDelegate::arrayEditorEditsElementsAndNulls()
     QCOMPARE(editor->elements(), (QStringList{QString(), "7", QString(), "3"}));
     QTest::keyClick(editor->list(), Qt::Key_Return, Qt::ControlModifier);
     QCOMPARE(m_model->stored(cell(0, Scores)).toString(), QStringLiteral(R"([null,"7",null,"3"])"));
+
+    // text[] too: commas, NULL and '' kept apart
+    editor = openEditor<ArrayEditor>(0, Tags);
+    QCOMPARE(editor->elements(), (QStringList{"a,b", QString(), ""}));
+    QVERIFY(editor->elements().at(1).isNull());
+    QVERIFY(!editor->elements().at(2).isNull());
+    editor->addElement("q\"uote");
+    commit(editor);
+    QCOMPARE(m_model->stored(cell(0, Tags)).toString(), QStringLiteral(R"(["a,b",null,"","q\"uote"])"));
 
     // A NULL array starts empty; applied, it is an empty array
     editor = openEditor<ArrayEditor>(2, Scores);
