@@ -8,6 +8,7 @@
 #include "hub/hubhost.h"
 #include "quitonsignal.h"
 #include "scaleseeder.h"
+#include "studiocommand.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -254,7 +255,8 @@ int runHub(const CommandOptions &options)
 
 bool isCommand(const QString &word)
 {
-    return word == QLatin1String("db") || word == QLatin1String("agent") || word == QLatin1String("hub");
+    return word == QLatin1String("db") || word == QLatin1String("agent") || word == QLatin1String("hub") ||
+           word == QLatin1String("studio");
 }
 
 int runCommand(const CommandOptions &options)
@@ -274,6 +276,8 @@ int runCommand(const CommandOptions &options)
         return agentTokenCreate(options);
     if (p.value(0) == QLatin1String("hub") && p.size() == 1)
         return runHub(options);
+    if (p.value(0) == QLatin1String("studio"))
+        return runStudioCommand(options);
     return usage(QStringLiteral("unknown command '%1'.").arg(command));
 }
 

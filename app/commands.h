@@ -11,6 +11,7 @@ namespace ccpm {
 ///   db status | db migrate | db seed --demo | db seed --scale N | db connect <url> | db connect --embedded
 ///   agent token create <agent name or id> [--token-name <name>]
 ///   hub
+///   studio --list-tables (studiocommand.h)
 /// `--database-url` and `--hub-port` apply to every subcommand.
 /// Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.
 /// Thread: the main thread, with a QCoreApplication.
@@ -24,6 +25,7 @@ struct CommandOptions {
     qint64 scale = 0; ///< `db seed --scale N`: N synthetic tasks
     bool embedded = false;
     QString tokenName;
+    bool listTables = false; ///< `studio --list-tables`
 };
 
 bool isCommand(const QString &word);

@@ -62,7 +62,9 @@ int main(int argc, char **argv)
                 "  db seed --scale N             add N synthetic tasks (N/1000 agents, 5N messages)\n"
                 "  db connect <url>|--embedded   save the database to use from now on\n"
                 "  agent token create <agent>    print a new access token for an agent (name or id)\n"
-                "  hub                           run the agent hub without a window"));
+                "  hub                           run the agent hub without a window\n"
+                "  studio --list-tables          print every table of any PostgreSQL database (columns,\n"
+                "                                primary key, estimated rows); reads only"));
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
     const QCommandLineOption databaseUrl(
@@ -104,6 +106,9 @@ int main(int argc, char **argv)
         QStringLiteral("token-name"),
         QCoreApplication::translate("main", "With 'agent token create': a label for the token."),
         QStringLiteral("name"));
+    const QCommandLineOption listTables(
+        QStringLiteral("list-tables"),
+        QCoreApplication::translate("main", "With 'studio': print the tables, then exit (writes nothing)."));
     const QCommandLineOption lang(
         QStringLiteral("lang"),
         QCoreApplication::translate("main", "User interface language (en, zh_CN), instead of the system's."),
@@ -118,7 +123,7 @@ int main(int argc, char **argv)
         QStringLiteral("5"));
     screenshotTab.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions({databaseUrl, hubPort, hubAddress, hubTlsCert, hubTlsKey, hubInsecure, demo, scale,
-                       embedded, tokenName, lang, screenshot, screenshotTab});
+                       embedded, tokenName, listTables, lang, screenshot, screenshotTab});
     // Parsed before any QCoreApplication exists, so a bad command line is a usage error (exit 2)
     // with or without a display.
     if (!parser.parse(arguments)) {
@@ -200,6 +205,7 @@ int main(int argc, char **argv)
         }
         options.embedded = parser.isSet(embedded);
         options.tokenName = parser.value(tokenName);
+        options.listTables = parser.isSet(listTables);
         return ccpm::runCommand(options);
     }
 

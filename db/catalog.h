@@ -27,6 +27,8 @@ struct CatalogColumn {
     QChar identity;            ///< attidentity: 'a' (ALWAYS), 'd' (BY DEFAULT), or null
     bool generated = false;    ///< attgenerated = 's'
     QString comment;
+    /// A generated column's expression (pg_get_expr(adbin)); its defaultExpression is empty.
+    QString generationExpression;
 };
 
 /// A foreign key (pg_constraint contype 'f'), seen from either end.
@@ -61,6 +63,9 @@ struct CatalogTable {
 
     /// `"schema"."name"`, quoted for SQL.
     QString qualifiedName() const;
+    /// `schema.name` as people read it, unquoted (for lists and titles, never for SQL).
+    QString displayName() const;
+    bool isView() const { return kind == QLatin1Char('v'); }
     int columnIndex(const QString &column) const; ///< -1 when there is none
 };
 
@@ -70,8 +75,9 @@ struct CatalogEnum {
     QStringList values; ///< in sort order (enumsortorder)
 };
 
-/// Every user schema of a database at one moment (pg_catalog, information_schema and pg_toast
-/// left out), for Studio's sidebar, grid specs, relations and `--list-tables`. Pure value type.
+/// Every user schema of a database at one moment (pg_catalog, information_schema, pg_toast and
+/// the temporary schemas left out), for Studio's sidebar, grid specs, relations and
+/// `--list-tables`. Pure value type.
 struct SchemaCatalog {
     QList<CatalogTable> tables; ///< by schema, then name
     QList<CatalogEnum> enums;
@@ -80,8 +86,12 @@ struct SchemaCatalog {
     const CatalogTable *find(const QString &schema, const QString &name) const;
 };
 
-/// Reads a SchemaCatalog from pg_catalog in a few queries (no per-table round trips), on any
+/// Reads a SchemaCatalog from pg_catalog in five queries (no per-table round trips), on any
 /// PostgreSQL database, ccpm schema or not; reads only, takes no locks beyond the catalog's.
+/// Outside a transaction the queries share one REPEATABLE READ, READ ONLY transaction (one
+/// snapshot); inside the caller's, they run in it. Unique keys are the unique indexes over plain
+/// columns (UNIQUE constraints and Prisma's @unique indexes alike; no partial or expression
+/// index); foreign keys are listed at both ends when both are user tables.
 /// Errors: Error::Kind::Connection or Query with the server's message.
 /// Thread: inside a DbExecutor job (the connection's thread).
 class Catalog {

@@ -15,9 +15,24 @@ KeysetQuery::KeysetQuery(Source source, QList<SortColumn> sort, QList<Filter> fi
     , m_quickSearch(std::move(quickSearch))
     , m_quickSearchColumns(std::move(quickSearchColumns))
 {
-    // The id ends every order, in the first key's direction, so ties are stable.
+    // The key ends every order, in the first sort key's direction, so ties are stable.
     const bool idAscending = m_sort.isEmpty() || m_sort.first().ascending;
-    m_sort.append(SortColumn{m_source.id, idAscending, false});
+    if (m_source.key.isEmpty()) {
+        m_sort.append(SortColumn{m_source.id, idAscending, false});
+    } else {
+        for (const QString &key : std::as_const(m_source.key))
+            m_sort.append(SortColumn{key, idAscending, false});
+    }
+}
+
+QString KeysetQuery::keyList() const
+{
+    return m_source.key.isEmpty() ? m_source.id : m_source.key.join(QStringLiteral(", "));
+}
+
+QString KeysetQuery::keyRow() const
+{
+    return m_source.key.size() > 1 ? QLatin1Char('(') + keyList() + QLatin1Char(')') : keyList();
 }
 
 QString KeysetQuery::rowId(const QVariantList &row) const
@@ -199,7 +214,8 @@ QStringList KeysetQuery::selectList() const
     QStringList select = m_source.columns;
     // Aliased: PostgreSQL names a cast after its column, which would make ORDER BY ambiguous.
     for (int i = 0; i < m_sort.size(); ++i)
-        select << QStringLiteral("CAST(%1 AS text) AS \"_ccpm_key%2\"").arg(m_sort.at(i).expression).arg(i);
+        select << QStringLiteral("CAST(%1 AS text) AS \"_ccpm_key%2\"")
+                      .arg(m_sort.at(i).expression, QString::number(i));
     return select;
 }
 
@@ -216,13 +232,13 @@ KeysetQuery::Sql KeysetQuery::page(Direction direction, const std::optional<QVar
     // A deferred join: the inner query sorts and limits ids only, so the select list (casts of
     // every column, JSON as text) is computed for the page's rows, not for every row a sort
     // without an index has to read.
-    QString ids = QStringLiteral("SELECT %1 FROM %2").arg(m_source.id, m_source.from);
+    QString ids = QStringLiteral("SELECT %1 FROM %2").arg(keyList(), m_source.from);
     if (!where.isEmpty())
         ids += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
     ids += QStringLiteral(" ORDER BY ") + orderBy(forward) + QStringLiteral(" LIMIT :limit");
     sql.text =
         QStringLiteral("SELECT %1 FROM %2 WHERE %3 IN (%4) ORDER BY %5")
-            .arg(selectList().join(QStringLiteral(", ")), m_source.from, m_source.id, ids, orderBy(forward));
+            .arg(selectList().join(QStringLiteral(", ")), m_source.from, keyRow(), ids, orderBy(forward));
     sql.bindings.insert(QStringLiteral(":limit"), limit);
     return sql;
 }
@@ -233,7 +249,8 @@ KeysetQuery::Sql KeysetQuery::anchors(int every) const
     QStringList keys;
     QStringList outer;
     for (int i = 0; i < m_sort.size(); ++i) {
-        keys << QStringLiteral("CAST(%1 AS text) AS \"_ccpm_key%2\"").arg(m_sort.at(i).expression).arg(i);
+        keys << QStringLiteral("CAST(%1 AS text) AS \"_ccpm_key%2\"")
+                    .arg(m_sort.at(i).expression, QString::number(i));
         outer << QStringLiteral("\"_ccpm_key%1\"").arg(i);
     }
     const QString filters = whereClause(sql.bindings);
@@ -252,11 +269,28 @@ KeysetQuery::Sql KeysetQuery::rows(const QStringList &ids) const
     QStringList where;
     if (const QString filters = whereClause(sql.bindings); !filters.isEmpty())
         where << filters;
-    where << m_source.id + QStringLiteral(" IN (SELECT jsonb_array_elements_text(CAST(:rowIds AS jsonb)))");
+    if (m_source.key.isEmpty()) {
+        where << m_source.id +
+                     QStringLiteral(" IN (SELECT jsonb_array_elements_text(CAST(:rowIds AS jsonb)))");
+        sql.bindings.insert(QStringLiteral(":rowIds"), sql::textArrayJson(ids));
+    } else {
+        // Each id is the JSON array of the key's text; the pairs are cast back to the key's types
+        // so that the primary key's index finds them.
+        QStringList typed;
+        for (int i = 0; i < m_source.key.size(); ++i)
+            typed << QStringLiteral("CAST(e.v ->> %1 AS %2)")
+                         .arg(QString::number(i), m_source.keyTypes.value(i, QStringLiteral("text")));
+        QJsonArray list;
+        for (const QString &id : ids)
+            list.append(QJsonDocument::fromJson(id.toUtf8()).array());
+        where << QStringLiteral("%1 IN (SELECT %2 FROM jsonb_array_elements(CAST(:rowIds AS jsonb)) AS e(v))")
+                     .arg(keyRow(), typed.join(QStringLiteral(", ")));
+        sql.bindings.insert(QStringLiteral(":rowIds"),
+                            QString::fromUtf8(QJsonDocument(list).toJson(QJsonDocument::Compact)));
+    }
     sql.text =
         QStringLiteral("SELECT %1 FROM %2 WHERE %3")
             .arg(selectList().join(QStringLiteral(", ")), m_source.from, where.join(QStringLiteral(" AND ")));
-    sql.bindings.insert(QStringLiteral(":rowIds"), sql::textArrayJson(ids));
     return sql;
 }
 

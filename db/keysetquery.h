@@ -111,7 +111,7 @@ public:
     QString rowId(const QVariantList &row) const;
 
     int columnCount() const { return int(m_source.columns.size()); }
-    /// The number of trailing cursor columns in a page row (sort keys + id).
+    /// The number of trailing cursor columns in a page row (sort keys + the key's columns).
     int cursorColumnCount() const { return int(m_sort.size()); }
 
     /// `%`, `_` and `\` escaped for `ILIKE ... ESCAPE '\'`.
@@ -121,6 +121,8 @@ private:
     QString whereClause(QVariantMap &bindings) const;
     QStringList selectList() const; ///< the source's columns, then the cursor columns
     QString orderBy(bool forward) const;
+    QString keyList() const; ///< the key's expressions, comma-separated
+    QString keyRow() const;  ///< the key as one value: `k` or the row constructor `(k1, k2)`
     QString afterCursor(bool forward, const QVariantList &cursor, QVariantMap &bindings) const;
 
     Source m_source;

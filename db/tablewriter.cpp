@@ -2,6 +2,8 @@
 
 #include "sqlvalues.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSqlDriver>
 #include <QSqlQuery>
@@ -12,28 +14,60 @@ namespace {
 
 constexpr int kLockTimeoutMs = 5000;
 
-QString quoted(QSqlDatabase &db, const QString &identifier)
+QString quoted(const QString &identifier)
 {
-    return db.driver()->escapeIdentifier(identifier, QSqlDriver::FieldName);
+    return sql::quoteIdentifier(identifier);
 }
 
-// The SQL expression that turns a bound text value into the column's type.
+bool isArray(const QString &sqlType)
+{
+    return sqlType.endsWith(QLatin1String("[]"));
+}
+
+// The SQL expression that turns a bound text value into the column's type. An array travels as
+// the JSON array of its elements' text (NULL elements as null) and each element is cast.
 QString valueExpression(const ColumnValue &value, const QString &param)
 {
     if (value.sqlType == QLatin1String("text[]"))
         return sql::textArrayExpression(param);
+    if (isArray(value.sqlType))
+        return QStringLiteral("CAST(%1 AS %2)").arg(sql::textArrayExpression(param), value.sqlType);
     return QStringLiteral("CAST(%1 AS %2)").arg(param, value.sqlType);
 }
 
 // A column read back as the text a page shows.
-QString textExpression(QSqlDatabase &db, const ColumnValue &value)
+QString textExpression(const ColumnValue &value)
 {
-    if (value.sqlType == QLatin1String("text[]"))
-        return QStringLiteral("CAST(array_to_json(%1) AS text)").arg(quoted(db, value.column));
-    return QStringLiteral("CAST(%1 AS text)").arg(quoted(db, value.column));
+    if (isArray(value.sqlType))
+        return QStringLiteral("CAST(array_to_json(%1) AS text)").arg(quoted(value.column));
+    return QStringLiteral("CAST(%1 AS text)").arg(quoted(value.column));
 }
 
-struct Statement {
+QString tableName(const ChangeSet &changes)
+{
+    return sql::quoteQualified(changes.schema, changes.table);
+}
+
+// The row's key: `"id" = :v` (text), or each key column equal to its value cast to its type.
+QString keyCondition(const ChangeSet &changes, const QString &id,
+                     const std::function<QString(const QVariant &)> &bind)
+{
+    if (changes.keyColumns.isEmpty())
+        return QStringLiteral("%1 = %2").arg(quoted(changes.idColumn), bind(id));
+    const QJsonArray values = QJsonDocument::fromJson(id.toUtf8()).array();
+    QStringList terms;
+    for (int k = 0; k < changes.keyColumns.size(); ++k) {
+        const QJsonValue v = values.at(k);
+        terms << QStringLiteral("%1 = CAST(%2 AS %3)")
+                     .arg(quoted(changes.keyColumns.at(k)),
+                          bind(v.isString() ? QVariant(v.toString())
+                                            : QVariant(QMetaType::fromType<QString>())),
+                          changes.keyTypes.value(k, QStringLiteral("text")));
+    }
+    return terms.join(QStringLiteral(" AND "));
+}
+
+struct SqlStatement {
     QString text;
     QVariantMap bindings;
     int next = 0;
@@ -46,61 +80,71 @@ struct Statement {
     }
 };
 
-QString expectedClause(QSqlDatabase &db, const RowWrite &row, Statement &st)
+// Compared as the text the page loaded, which is exact for every type (json has no `=`).
+QString expectedClause(const RowWrite &row, SqlStatement &st)
 {
     QString clause;
     for (const ColumnValue &e : row.expected) {
-        clause += QStringLiteral(" AND %1 IS NOT DISTINCT FROM %2")
-                      .arg(quoted(db, e.column), valueExpression(e, st.bind(e.text)));
+        clause += QStringLiteral(" AND %1 IS NOT DISTINCT FROM CAST(%2 AS text)")
+                      .arg(textExpression(e), st.bind(e.text));
     }
     return clause;
 }
 
-Statement buildStatement(QSqlDatabase &db, const ChangeSet &changes, const RowWrite &row)
+QString valueOrDefault(const ColumnValue &v, SqlStatement &st)
 {
-    Statement st;
-    const QString table = db.driver()->escapeIdentifier(changes.table, QSqlDriver::TableName);
-    const QString id = quoted(db, changes.idColumn);
+    return v.isDefault || sql::isColumnDefault(v.text) ? QStringLiteral("DEFAULT")
+                                                       : valueExpression(v, st.bind(v.text));
+}
+
+SqlStatement buildStatement(const ChangeSet &changes, const RowWrite &row)
+{
+    SqlStatement st;
+    const QString table = tableName(changes);
+    auto bind = [&st](const QVariant &value) { return st.bind(value); };
     const QString now = QStringLiteral("(now() AT TIME ZONE 'UTC')");
     const QString returning =
         changes.touchColumn.isEmpty()
             ? QString()
-            : QStringLiteral(" RETURNING CAST(%1 AS text)").arg(quoted(db, changes.touchColumn));
+            : QStringLiteral(" RETURNING CAST(%1 AS text)").arg(quoted(changes.touchColumn));
     switch (row.kind) {
     case RowWrite::Kind::Insert: {
-        QStringList columns{id};
-        QStringList values{st.bind(row.id)};
+        QStringList columns;
+        QStringList values;
+        if (changes.insertKey) {
+            columns << quoted(changes.idColumn);
+            values << st.bind(row.id);
+        }
         for (const ColumnValue &v : row.values) {
-            if (v.column == changes.idColumn || v.column == changes.touchColumn)
+            if ((changes.insertKey && v.column == changes.idColumn) || v.column == changes.touchColumn)
                 continue;
-            columns << quoted(db, v.column);
-            values << valueExpression(v, st.bind(v.text));
+            columns << quoted(v.column);
+            values << valueOrDefault(v, st);
         }
         if (!changes.touchColumn.isEmpty()) {
-            columns << quoted(db, changes.touchColumn);
+            columns << quoted(changes.touchColumn);
             values << now;
         }
-        st.text =
-            QStringLiteral("INSERT INTO %1 (%2) VALUES (%3)%4")
-                .arg(table, columns.join(QStringLiteral(", ")), values.join(QStringLiteral(", ")), returning);
+        st.text = columns.isEmpty() ? QStringLiteral("INSERT INTO %1 DEFAULT VALUES%2").arg(table, returning)
+                                    : QStringLiteral("INSERT INTO %1 (%2) VALUES (%3)%4")
+                                          .arg(table, columns.join(QStringLiteral(", ")),
+                                               values.join(QStringLiteral(", ")), returning);
         break;
     }
     case RowWrite::Kind::Update: {
         QStringList sets;
         for (const ColumnValue &v : row.values)
-            sets << QStringLiteral("%1 = %2").arg(quoted(db, v.column), valueExpression(v, st.bind(v.text)));
+            sets << QStringLiteral("%1 = %2").arg(quoted(v.column), valueOrDefault(v, st));
         if (!changes.touchColumn.isEmpty())
-            sets << QStringLiteral("%1 = %2").arg(quoted(db, changes.touchColumn), now);
-        const QString idParam = st.bind(row.id);
-        st.text = QStringLiteral("UPDATE %1 SET %2 WHERE %3 = %4%5%6")
-                      .arg(table, sets.join(QStringLiteral(", ")), id, idParam, expectedClause(db, row, st),
-                           returning);
+            sets << QStringLiteral("%1 = %2").arg(quoted(changes.touchColumn), now);
+        const QString key = keyCondition(changes, row.id, bind);
+        st.text = QStringLiteral("UPDATE %1 SET %2 WHERE %3%4%5")
+                      .arg(table, sets.join(QStringLiteral(", ")), key, expectedClause(row, st), returning);
         break;
     }
     case RowWrite::Kind::Delete: {
-        const QString idParam = st.bind(row.id);
-        st.text = QStringLiteral("DELETE FROM %1 WHERE %2 = %3%4")
-                      .arg(table, id, idParam, expectedClause(db, row, st));
+        const QString key = keyCondition(changes, row.id, bind);
+        st.text = QStringLiteral("DELETE FROM %1 WHERE %2%3").arg(table, key, expectedClause(row, st));
         break;
     }
     }
@@ -114,16 +158,17 @@ Result<QVariantMap> currentValues(QSqlDatabase &db, const ChangeSet &changes, co
     columns += row.values;
     QStringList select;
     for (const ColumnValue &c : std::as_const(columns))
-        select << textExpression(db, c);
+        select << textExpression(c);
     if (select.isEmpty())
         select << QStringLiteral("1");
     QSqlQuery q(db);
-    const QString text = QStringLiteral("SELECT %1 FROM %2 WHERE %3 = :id")
-                             .arg(select.join(QStringLiteral(", ")),
-                                  db.driver()->escapeIdentifier(changes.table, QSqlDriver::TableName),
-                                  quoted(db, changes.idColumn));
-    if (Status s = sql::execPrepared(q, text, {{QStringLiteral(":id"), row.id}},
-                                     QStringLiteral("Cannot read the row's current values"));
+    SqlStatement st;
+    auto bind = [&st](const QVariant &value) { return st.bind(value); };
+    const QString text =
+        QStringLiteral("SELECT %1 FROM %2 WHERE %3")
+            .arg(select.join(QStringLiteral(", ")), tableName(changes), keyCondition(changes, row.id, bind));
+    if (Status s =
+            sql::execPrepared(q, text, st.bindings, QStringLiteral("Cannot read the row's current values"));
         !s)
         return s.error();
     QVariantMap current;
@@ -160,6 +205,16 @@ void nameTheCulprit(SaveFailure &failure)
 
 } // namespace
 
+QList<TableWriter::Statement> TableWriter::statements(const ChangeSet &changes)
+{
+    QList<Statement> out;
+    for (const RowWrite &row : changes.rows) {
+        const SqlStatement st = buildStatement(changes, row);
+        out << Statement{st.text, st.bindings};
+    }
+    return out;
+}
+
 Result<SaveReport> TableWriter::apply(QSqlDatabase &db, const ChangeSet &changes)
 {
     SaveReport report;
@@ -189,7 +244,7 @@ Result<SaveReport> TableWriter::apply(QSqlDatabase &db, const ChangeSet &changes
     };
     for (int i = 0; i < changes.rows.size(); ++i) {
         const RowWrite &row = changes.rows.at(i);
-        Statement st = buildStatement(db, changes, row);
+        SqlStatement st = buildStatement(changes, row);
         QSqlQuery q(db);
         if (Status s =
                 sql::execPrepared(q, st.text, st.bindings, QStringLiteral("The server refused the change"));

@@ -83,6 +83,14 @@ struct SaveReport {
 /// Thread: run inside a DbExecutor job (the connection's thread).
 class TableWriter {
 public:
+    /// One statement of a save as apply() runs it: its SQL with `:v0`-style placeholders and the
+    /// values bound to them (Studio's save preview). Pure; any thread.
+    struct Statement {
+        QString text;
+        QVariantMap bindings;
+    };
+    static QList<Statement> statements(const ChangeSet &changes);
+
     /// An Error when the transaction itself could not run (connection lost, BEGIN or COMMIT
     /// refused); a SaveReport with a failure when a row was refused.
     static Result<SaveReport> apply(QSqlDatabase &db, const ChangeSet &changes);

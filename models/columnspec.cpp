@@ -480,7 +480,7 @@ bool ColumnSpec::sameValue(const QVariant &a, const QVariant &b) const
 QVariant ColumnSpec::fromEdit(const QVariant &value) const
 {
     if (sql::isColumnDefault(value))
-        return value;
+        return value; // a staged DEFAULT stays the marker
     if (value.isNull() || !value.isValid())
         return {};
     // An emptied editor is NULL, except for text, where '' is a value of its own.

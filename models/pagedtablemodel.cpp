@@ -158,7 +158,7 @@ QVariantList *PagedTableModel::loadedRowById(const QString &id, int *row)
 {
     for (auto it = m_pages.begin(); it != m_pages.end(); ++it) {
         for (int i = 0; i < it->rows.size(); ++i) {
-            if (it->rows.at(i).last().toString() == id) {
+            if (m_query->rowId(it->rows.at(i)) == id) {
                 if (row)
                     *row = top() + it.key() * kPageSize + i;
                 return &it->rows[i];
@@ -249,7 +249,7 @@ void PagedTableModel::refreshQueued()
     QStringList ids; // only rows that are cached need the query
     for (const Page &page : std::as_const(m_pages)) {
         for (const QVariantList &row : page.rows) {
-            if (const QString id = row.last().toString(); m_refreshQueue.contains(id))
+            if (const QString id = m_query->rowId(row); m_refreshQueue.contains(id))
                 ids << id;
         }
     }
@@ -278,12 +278,12 @@ void PagedTableModel::applyRefreshed(const QStringList &ids, const Result<Rows> 
     }
     QHash<QString, const QVariantList *> fresh;
     for (const QVariantList &row : *result)
-        fresh.insert(row.last().toString(), &row);
+        fresh.insert(m_query->rowId(row), &row);
     const QSet<QString> asked(ids.cbegin(), ids.cend());
     bool gone = false;
     for (auto it = m_pages.begin(); it != m_pages.end(); ++it) {
         for (int i = 0; i < it->rows.size(); ++i) {
-            const QString id = it->rows.at(i).last().toString();
+            const QString id = m_query->rowId(it->rows.at(i));
             if (!asked.contains(id))
                 continue;
             if (const QVariantList *row = fresh.value(id)) {

@@ -135,6 +135,8 @@ public:
     QList<StagedChanges::Problem> validate();
     /// Validates and writes every staged change in one transaction; saveFinished() tells.
     void save();
+    /// The statements save() would run now, in order, with their bound values (Studio's preview).
+    QList<TableWriter::Statement> savePreview() const;
     bool isSaving() const { return m_saving; }
     /// Drops every staged change and the undo history.
     void discard();
@@ -245,6 +247,7 @@ private:
     QHash<QString, QString> m_refNames;        ///< referenced table + id → display name
     QHash<int, RowDecorator> m_decorators;     ///< column → setRowDecorator()
     bool m_saving = false;
+    int m_newRowSerial = 0;       ///< placeholder ids of new rows whose key the database makes
     ChangeFeed *m_feed = nullptr; ///< set by followChanges()
     std::optional<Actor> m_actor; ///< set by setActor()
     Role m_role = Role::User;

@@ -22,7 +22,7 @@ QString PagedTableModel::idAt(int row) const
     if (row < top())
         return m_staged.inserted().at(row).id;
     const QVariantList *loaded = loadedRow(row);
-    return loaded ? loaded->last().toString() : QString();
+    return loaded && m_query ? m_query->rowId(*loaded) : QString();
 }
 
 QVariant PagedTableModel::cellText(int row, int column, bool *staged) const
@@ -35,7 +35,8 @@ QVariant PagedTableModel::cellText(int row, int column, bool *staged) const
     const QVariantList *loaded = loadedRow(row);
     if (!loaded)
         return {};
-    const std::optional<QVariant> edit = m_staged.value(loaded->last().toString(), column);
+    const std::optional<QVariant> edit =
+        m_staged.isEmpty() ? std::nullopt : m_staged.value(m_query->rowId(*loaded), column);
     if (staged)
         *staged = edit.has_value();
     return edit ? *edit : loaded->value(column);
@@ -211,7 +212,9 @@ bool PagedTableModel::insertRows(int row, int count, const QModelIndex &parent)
         return false;
     m_undo.beginMacro(count == 1 ? tr("Add a row") : tr("Add %1 rows").arg(count));
     for (int i = 0; i < count; ++i) {
-        StagedChanges::NewRow newRow{newCuid(), {}};
+        // A new Studio row has no key until the database gives it one: a placeholder id.
+        StagedChanges::NewRow newRow{
+            m_spec.clientKeys ? newCuid() : QStringLiteral("new:%1").arg(++m_newRowSerial), {}};
         for (int c = 0; c < m_spec.columns.size(); ++c) {
             const ColumnSpec &spec = m_spec.columns.at(c);
             const QVariant initial = m_insertDefaults.value(spec.name, spec.initial);
@@ -416,11 +419,14 @@ void PagedTableModel::finishSave(const QStringList &ids, Result<SaveReport> resu
         !m_staged.inserted().isEmpty() ||
         std::any_of(ids.cbegin(), ids.cend(), [this](const QString &id) { return m_staged.isDeleted(id); });
     QStringList updated;
+    bool keyChanged = false;
     for (const QString &id : m_staged.touchedIds()) {
         QVariantList *cached = loadedRowById(id);
         if (!cached || m_staged.isDeleted(id))
             continue;
         const QHash<int, QVariant> edits = m_staged.edits(id);
+        for (auto it = edits.cbegin(); it != edits.cend(); ++it)
+            keyChanged = keyChanged || m_spec.keyColumns.contains(m_spec.columns.at(it.key()).name);
         for (auto it = edits.cbegin(); it != edits.cend(); ++it)
             (*cached)[it.key()] = it.value();
         if (const int version = m_spec.versionIndex(); version >= 0 && result->touched.contains(id))
@@ -437,10 +443,15 @@ void PagedTableModel::finishSave(const QStringList &ids, Result<SaveReport> resu
         emitRowChanged(id);
         refreshRow(id);
     }
-    if (rowsMoved || changedMeanwhile)
-        recount();
+    if (rowsMoved || changedMeanwhile || keyChanged)
+        recount(); // a row with a new key is another row: read the pages again
     stagingChanged();
     emit saveFinished(true, saved == 1 ? tr("Saved 1 change.") : tr("Saved %1 changes.").arg(saved), -1);
+}
+
+QList<TableWriter::Statement> PagedTableModel::savePreview() const
+{
+    return TableWriter::statements(m_staged.changeSet(m_spec));
 }
 
 void PagedTableModel::announceSaved(const QStringList &ids) const

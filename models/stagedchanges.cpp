@@ -132,8 +132,12 @@ QList<StagedChanges::Problem> StagedChanges::validate(const TableSpec &spec) con
 ChangeSet StagedChanges::changeSet(const TableSpec &spec, QStringList *ids) const
 {
     ChangeSet changes;
+    changes.schema = spec.schema;
     changes.table = spec.table;
     changes.idColumn = spec.idColumn;
+    changes.keyColumns = spec.keyColumns;
+    changes.keyTypes = spec.keyTypes;
+    changes.insertKey = spec.clientKeys;
     changes.touchColumn = spec.versionColumn;
     auto valueOf = [&spec](int column, const QVariant &text) {
         const ColumnSpec &c = spec.columns.at(column);
@@ -161,7 +165,7 @@ ChangeSet StagedChanges::changeSet(const TableSpec &spec, QStringList *ids) cons
     for (const NewRow &row : m_inserted) {
         RowWrite write{RowWrite::Kind::Insert, row.id, {}, {}};
         for (auto it = row.values.cbegin(); it != row.values.cend(); ++it) {
-            if (!it.value().isNull())
+            if (!it.value().isNull() || !spec.clientKeys) // Studio writes a NULL typed into a new row
                 write.values << valueOf(it.key(), it.value());
         }
         add(std::move(write));

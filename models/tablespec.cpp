@@ -70,13 +70,17 @@ int TableSpec::versionIndex() const
 KeysetQuery::Source TableSpec::source() const
 {
     KeysetQuery::Source source;
-    source.table = sql::quoteIdentifier(table);
+    source.table = sql::quoteQualified(schema, table);
     source.from = source.table + QLatin1Char(' ') + kAlias;
     source.id = qualified(kAlias, idColumn);
+    for (int k = 0; k < keyColumns.size(); ++k) {
+        source.key << qualified(kAlias, keyColumns.at(k));
+        source.keyTypes << keyTypes.value(k, QStringLiteral("text"));
+    }
     QStringList names;
     for (int i = 0; i < columns.size(); ++i) {
         const ColumnSpec &c = columns.at(i);
-        source.columns << (c.type == ColumnSpec::Type::TextArray
+        source.columns << (c.type == ColumnSpec::Type::TextArray || c.type == ColumnSpec::Type::Array
                                ? QStringLiteral("CAST(array_to_json(%1) AS text)").arg(expression(i))
                                : QStringLiteral("CAST(%1 AS text)").arg(expression(i)));
         if (c.type == ColumnSpec::Type::Reference && c.refTypeColumn.isEmpty()) {
@@ -106,14 +110,8 @@ KeysetQuery TableSpec::query(int sortColumn, bool ascending, const QList<ColumnF
 {
     using Filter = KeysetQuery::Filter;
     QList<KeysetQuery::SortColumn> sort;
-    if (sortColumn >= 0 && sortColumn < columns.size()) {
-        const ColumnSpec &c = columns.at(sortColumn);
-        // A reference sorts by the name it shows.
-        if (c.type == ColumnSpec::Type::Reference)
-            sort << KeysetQuery::SortColumn{refNameExpression(sortColumn), ascending, true};
-        else
-            sort << KeysetQuery::SortColumn{expression(sortColumn), ascending, c.nullable};
-    }
+    if (sortColumn >= 0 && sortColumn < columns.size())
+        sort << sortKey(sortColumn, ascending);
     QList<Filter> sqlFilters;
     for (const ColumnFilter &f : filters) {
         if (f.column < 0 || f.column >= columns.size())
@@ -123,6 +121,23 @@ KeysetQuery TableSpec::query(int sortColumn, bool ascending, const QList<ColumnF
                             (f.op == Filter::Op::Contains || f.op == Filter::Op::StartsWith);
         sqlFilters << Filter{byName ? refNameExpression(f.column) : expression(f.column), f.op, f.value};
     }
+    return KeysetQuery(source(), std::move(sort), std::move(sqlFilters), quickSearch,
+                       quickSearchExpressions());
+}
+
+KeysetQuery::SortColumn TableSpec::sortKey(int column, bool ascending) const
+{
+    const ColumnSpec &c = columns.at(column);
+    // A reference sorts by the name it shows; json has no order of its own, so it sorts as text.
+    if (c.type == ColumnSpec::Type::Reference)
+        return {refNameExpression(column), ascending, true};
+    if (c.sqlType == QLatin1String("json"))
+        return {QStringLiteral("CAST(%1 AS text)").arg(expression(column)), ascending, c.nullable};
+    return {expression(column), ascending, c.nullable};
+}
+
+QStringList TableSpec::quickSearchExpressions() const
+{
     QStringList searched;
     for (int i = 0; i < columns.size(); ++i) {
         const ColumnSpec &c = columns.at(i);
@@ -131,7 +146,20 @@ KeysetQuery TableSpec::query(int sortColumn, bool ascending, const QList<ColumnF
         else if (c.type == ColumnSpec::Type::Reference)
             searched << refNameExpression(i);
     }
-    return KeysetQuery(source(), std::move(sort), std::move(sqlFilters), quickSearch, searched);
+    return searched;
+}
+
+KeysetQuery TableSpec::query(const QList<QPair<int, bool>> &sortColumns, QList<KeysetQuery::Filter> filters,
+                             bool matchAny, const QString &quickSearch) const
+{
+    QList<KeysetQuery::SortColumn> sort;
+    for (const auto &[column, ascending] : sortColumns) {
+        if (column >= 0 && column < columns.size())
+            sort << sortKey(column, ascending);
+    }
+    KeysetQuery query(source(), std::move(sort), std::move(filters), quickSearch, quickSearchExpressions());
+    query.setMatchAny(matchAny);
+    return query;
 }
 
 KeysetQuery TableSpec::query(QList<KeysetQuery::SortColumn> sort, QList<KeysetQuery::Filter> filters) const

@@ -147,6 +147,14 @@ struct TableSpec {
     KeysetQuery::Source source() const;
     KeysetQuery query(int sortColumn, bool ascending, const QList<ColumnFilter> &filters = {},
                       const QString &quickSearch = {}) const;
+    /// Studio: sorted by several columns (column, ascending) in turn, filtered by SQL filters
+    /// (KeysetQuery::Filter over expression()) combined with AND, or OR when `matchAny`.
+    KeysetQuery query(const QList<QPair<int, bool>> &sortColumns, QList<KeysetQuery::Filter> filters,
+                      bool matchAny, const QString &quickSearch = {}) const;
+    /// The sort key of one column: a reference by the name it shows, json as text.
+    KeysetQuery::SortColumn sortKey(int column, bool ascending) const;
+    /// The expressions the quick search looks in: text columns and the names references show.
+    QStringList quickSearchExpressions() const;
     /// For tests and benchmarks: any multi-key sort over expressions of `source()`.
     KeysetQuery query(QList<KeysetQuery::SortColumn> sort, QList<KeysetQuery::Filter> filters = {}) const;
 

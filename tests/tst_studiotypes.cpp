@@ -853,17 +853,18 @@ void TestStudioTypes::pagedModelStagesNullDefaultAndLocalTime()
     QCOMPARE(cell(1).data().toString(), QStringLiteral("83261.85"));
     QCOMPARE(t.state("r1", 1), roles::CellState::Clean);
 
-    // And the NULL and the time are written exactly (DEFAULT needs the writer's support of
-    // ColumnValue::isDefault, which is not part of this change)
+    // And DEFAULT, NULL and the time are written exactly
+    QVERIFY(t.model.setData(cell(1), sql::columnDefault()));
     QVERIFY(t.model.setData(cell(2), QVariant()));
     QVERIFY(t.model.setData(cell(3), "2026-11-29 14:00"));
     const QVariantList saved = t.save();
     QVERIFY2(saved.value(0).toBool(), qPrintable(saved.value(1).toString()));
+    QCOMPARE(m_db->scalar("SELECT CAST(amount AS text) FROM readings").toString(), QStringLiteral("0"));
     QCOMPARE(m_db->scalar("SELECT note IS NULL FROM readings").toBool(), true);
     QCOMPARE(m_db->scalar("SELECT CAST(seen_at AS text) FROM readings").toString(),
              QStringLiteral("2026-11-29 19:00:00+00"));
-    QCOMPARE(m_db->scalar("SELECT CAST(amount AS text) FROM readings").toString(),
-             QStringLiteral("83261.85"));
+    QCOMPARE(m_db->scalar("SELECT CAST(big AS text) FROM readings").toString(),
+             QStringLiteral("9007199254740993"));
 }
 
 int main(int argc, char **argv)

@@ -32,6 +32,9 @@ public:
     {
         return loadSqlFile(fixture(QStringLiteral("prisma-seeded-ccpm.sql")));
     }
+    /// Loads tests/fixtures/studio-schema.sql: Studio's schema of every type, keys and odd names
+    /// (schemas public and "Sales"; only "Sales"."Customers" analyzed). Empty or psql's error.
+    QString loadStudioFixture() const { return loadSqlFile(fixture(QStringLiteral("studio-schema.sql"))); }
     /// Creates `items(id text pk, grp int, name text, created timestamp(3), prio enum)` with `rows`
     /// rows full of ties and NULLs (7 groups, 100 names, 1,000 distinct milliseconds, 3
     /// priorities; NULLs every 11th, 13th, 17th, 19th row), then ANALYZEs it. Empty or an error.

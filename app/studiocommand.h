@@ -1,0 +1,29 @@
+#pragma once
+
+#include "catalog.h"
+#include "commands.h"
+
+#include <QStringList>
+
+namespace ccpm {
+
+/// `ccpm-desk studio --list-tables`: the tables of any PostgreSQL database, for scripts.
+///
+/// tableListing() gives a header line, then one line per table, tab-separated: `schema.name`
+/// (tabs and line breaks in names written as \t and \n), the column count, the primary key's
+/// columns in key order (or `no primary key`, and `view` / `materialized view`), and the
+/// estimated rows (`~1,000,000`: pg_class.reltuples, an estimate; `unknown` when never analyzed).
+/// Pure function, any thread.
+QStringList tableListing(const SchemaCatalog &catalog);
+/// `~1,000,000` (always with English digit grouping, for scripts), or `unknown` for -1.
+QString estimatedRowsText(qint64 rows);
+
+/// Runs `studio`: with --list-tables, connects without the app's start-up (no migrations, no
+/// change listener, no embedded cluster: a URL is required), reads the catalog in a read-only
+/// transaction, prints tableListing() and returns 0; a bad URL returns 2, a server that cannot
+/// be reached or refuses the login 1, each with one line on stderr. Without --list-tables it
+/// returns 2 with a message: the Studio window is opened from the app for now.
+/// Thread: the main thread, with a QCoreApplication.
+int runStudioCommand(const CommandOptions &options);
+
+} // namespace ccpm
