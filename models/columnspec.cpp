@@ -363,6 +363,8 @@ QVariant ColumnSpec::editValue(const QVariant &text) const
         return text.toString();
     }
     case Type::Boolean:
+        if (text.isNull())
+            return {}; // NULL, not false: a nullable boolean has three states
         return boolean(text.toString()).value_or(false);
     case Type::Timestamp: {
         // Text, not a QDateTime: a date editor cannot show NULL, and would invent 2000-01-01.
