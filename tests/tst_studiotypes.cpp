@@ -812,6 +812,7 @@ void TestStudioTypes::pagedModelStagesNullDefaultAndLocalTime()
     ColumnSpec amount = column(Type::Decimal, "numeric");
     amount.name = amount.header = "amount";
     amount.hasDefault = true;
+    amount.initial = sql::columnDefault(); // a new row leaves it to the database, and says so
     ColumnSpec note = column(Type::Text, "text");
     note.name = note.header = "note";
     ColumnSpec seen = column(Type::ZonedTimestamp, "timestamp with time zone");
@@ -868,6 +869,19 @@ void TestStudioTypes::pagedModelStagesNullDefaultAndLocalTime()
              QStringLiteral("2026-11-29 19:00:00+00"));
     QCOMPARE(m_db->scalar("SELECT CAST(big AS text) FROM readings").toString(),
              QStringLiteral("9007199254740993"));
+
+    // A new row shows DEFAULT where the database will fill in, NULL where it was set so
+    QVERIFY(t.model.insertRows(0, 1));
+    QCOMPARE(t.model.index(0, 1).data().toString(), QStringLiteral("DEFAULT"));
+    QVERIFY(t.model.setData(t.model.index(0, 3), QVariant()));
+    QVERIFY(!t.model.index(0, 3).data().isValid());
+    QVERIFY(t.model.setData(t.model.index(0, 4), "-9223372036854775808"));
+    const QVariantList inserted = t.save();
+    QVERIFY2(inserted.value(0).toBool(), qPrintable(inserted.value(1).toString()));
+    QCOMPARE(m_db->scalar("SELECT CAST(amount AS text) || ' ' || CAST(seen_at IS NULL AS text) FROM readings "
+                          "WHERE big < 0")
+                 .toString(),
+             QStringLiteral("0 true"));
 }
 
 void TestStudioTypes::everyColumnOfTheStudioSchemaRoundTrips()

@@ -145,14 +145,9 @@ StudioDelegate::Mark StudioDelegate::markOf(const QModelIndex &index) const
 {
     if (sql::isColumnDefault(index.data(roles::RawValue)) || sql::isColumnDefault(index.data(Qt::EditRole)))
         return Mark::Default;
-    if (index.data(Qt::DisplayRole).isValid())
-        return Mark::None;
-    // An unset value of a new row: the insert leaves the column out, so its default applies.
-    const ColumnSpec *column = columnOf(index);
-    if (column && column->hasDefault &&
-        roles::CellState(index.data(roles::EditState).toInt()) == roles::CellState::Inserted)
-        return Mark::Default;
-    return Mark::Null;
+    // What the cell holds, new rows included: a new row's column left to its default holds
+    // sql::columnDefault() when the spec's `initial` says so, and then shows DEFAULT.
+    return index.data(Qt::DisplayRole).isValid() ? Mark::None : Mark::Null;
 }
 
 void StudioDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const

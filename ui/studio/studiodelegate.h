@@ -12,8 +12,8 @@ namespace ccpm {
 
 /// The delegate of Studio's grids. Paints what CellStyleDelegate paints (staged, new, deleted,
 /// refused cells), plus: SQL NULL as a grey italic "NULL" (an empty string stays empty), a staged
-/// DEFAULT as a blue italic "DEFAULT" (an unset cell of a new row whose column has a default
-/// too), and a grey "no zone" tag after a timestamp without time zone.
+/// DEFAULT (sql::columnDefault()) as a blue italic "DEFAULT", right-aligned numbers, and a grey
+/// "no zone" tag after a timestamp without time zone (shown exactly as stored).
 ///
 /// Editors follow the column's ColumnSpec::Type: a combo box for enums and booleans (with NULL
 /// when the column is nullable), a popup JSON editor (JsonEditor), a list editor for arrays
