@@ -1,8 +1,15 @@
 // bench_studio: Studio on a large table (issue 6's benchmark). One section per figure group, each
-// a function of its own (the open, filter and sort timings are to come next to export()).
+// a function of its own.
 //
 //   bench_studio --database-url URL [--rows 1000000] [--table studio_bench] [--recreate]
-//                [--psql PATH] [--sections export]
+//                [--psql PATH] [--sections grid,export]
+//
+// grid: what a user waits for in Studio's grid, through the real parts (Catalog::load,
+// studioSpec, PagedTableModel on a DbExecutor): open_catalog_ms (the sidebar's catalog),
+// open_first_rows_ms (the table's first page shown, with the estimate) and open_exact_count_ms;
+// filter_contains_ms (label contains '99999': a scan, no index), filter_range_ms (amount ≥
+// 99990, no index), sort_amount_desc_ms (ORDER BY a column without an index), each to the first
+// rows; end_ms (the last row shown: a backward keyset page) and grid_rss_mb after reaching it.
 //
 // The table (bigint id, numeric, text, timestamptz, jsonb; created with generate_series, NULLs
 // and quotes sprinkled in) is reused when it already holds --rows rows, otherwise created: give
@@ -14,11 +21,14 @@
 // _mb (file size), _peak_rss_mb (the process's VmHWM during that export), copy_csv_s,
 // copy_csv_rows_per_s, copy_csv_mb, export_csv_vs_copy (our rows/s over psql's). The files are
 // written to a temporary directory and removed.
+#include "catalog.h"
 #include "databaseurl.h"
 #include "dbexecutor.h"
 #include "keysetquery.h"
+#include "pagedtablemodel.h"
 #include "sqlvalues.h"
 #include "streamexport.h"
+#include "studiospec.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -223,6 +233,74 @@ bool copyCeiling(const Bench &bench, double *rowsPerS)
 }
 
 /// Section "export": CSV and JSON through StreamExport, then psql's \copy as the ceiling.
+// Waits (processing events) until `done` or 120 s; the elapsed milliseconds, or -1.
+template <typename Done>
+double waitMs(Done done)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!done()) {
+        if (t.elapsed() > 120000)
+            return -1;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    }
+    return double(t.nsecsElapsed()) / 1e6;
+}
+
+bool gridSection(const Bench &bench)
+{
+    QElapsedTimer t;
+    t.start();
+    auto load = [](QSqlDatabase &db) { return Catalog::load(db); };
+    const Result<SchemaCatalog> catalog = QCoro::waitFor(bench.executor->exec(load));
+    if (!catalog) {
+        std::fprintf(stderr, "bench_studio: %s\n", qPrintable(catalog.error().toString()));
+        return false;
+    }
+    print("open_catalog_ms", double(t.nsecsElapsed()) / 1e6);
+    const CatalogTable *table = catalog->find(QStringLiteral("public"), bench.table);
+    if (!table)
+        return false;
+    const TableSpec spec = studioSpec(*table);
+    PagedTableModel model(*bench.executor, spec);
+    auto firstRows = [&model] {
+        model.index(0, 0).data(); // as the view asks for the first row
+        return model.rowCount() > 0 && model.isLoaded(0);
+    };
+    QElapsedTimer opened;
+    opened.start();
+    model.reload();
+    print("open_first_rows_ms", waitMs(firstRows));
+    waitMs([&model] { return model.countIsExact(); });
+    print("open_exact_count_ms", double(opened.nsecsElapsed()) / 1e6);
+
+    using Filter = KeysetQuery::Filter;
+    const int label = spec.columnOf(QStringLiteral("label"));
+    const int amount = spec.columnOf(QStringLiteral("amount"));
+    auto timeQuery = [&](const char *name, const KeysetQuery &query) {
+        model.setQuery(query);
+        print(name, waitMs(firstRows));
+    };
+    timeQuery("filter_contains_ms",
+              spec.query({}, {Filter(spec.expression(label), Filter::Op::Contains, QStringLiteral("99999"))},
+                         false));
+    timeQuery("filter_range_ms", spec.query({},
+                                            {Filter(spec.expression(amount), Filter::Op::AtLeast,
+                                                    QStringLiteral("99990"), QStringLiteral("numeric"))},
+                                            false));
+    timeQuery("sort_amount_desc_ms", spec.query({{amount, false}}, {}, false));
+    // The end of the sorted table: the view asks for the last row once the count is exact.
+    waitMs([&model] { return model.countIsExact(); });
+    const int last = model.rowCount() - 1;
+    print("end_ms", waitMs([&model, last] {
+              model.index(last, 0).data();
+              return model.isLoaded(last);
+          }));
+    print("grid_rows", double(model.rowCount()), 0);
+    print("grid_rss_mb", statusMb("VmRSS:"));
+    return true;
+}
+
 bool exportSection(const Bench &bench)
 {
     double csv = 0;
@@ -255,8 +333,8 @@ int main(int argc, char **argv)
     const QCommandLineOption recreateOpt("recreate", "Make the table again even when it has the rows.");
     const QCommandLineOption psqlOpt(
         "psql", "psql for the \\copy ceiling (default $CCPM_TEST_PGBIN/psql, or psql).", "path");
-    const QCommandLineOption sectionsOpt("sections", "Comma-separated sections to run (default: export).",
-                                         "list", "export");
+    const QCommandLineOption sectionsOpt(
+        "sections", "Comma-separated sections to run (default: grid,export).", "list", "grid,export");
     parser.addOptions({urlOpt, rowsOpt, tableOpt, recreateOpt, psqlOpt, sectionsOpt});
     parser.process(app);
     const auto settings = parseDatabaseUrl(parser.value(urlOpt));
@@ -281,6 +359,8 @@ int main(int argc, char **argv)
     if (!prepareTable(bench, parser.isSet(recreateOpt)))
         return 1;
     const QStringList sections = parser.value(sectionsOpt).split(',', Qt::SkipEmptyParts);
+    if (sections.contains("grid") && !gridSection(bench))
+        return 1;
     if (sections.contains("export") && !exportSection(bench))
         return 1;
     return 0;

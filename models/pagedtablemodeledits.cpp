@@ -91,13 +91,7 @@ QVariant PagedTableModel::editData(int row, int column, int role) const
                         ? tr("Someone else deleted this row.")
                         : tr("Someone else saved: %1").arg(c.display(conflict->value(c.name)).toString()));
         }
-        if (c.type == ColumnSpec::Type::Timestamp)
-            tip << display::utcTooltip(sql::timestampFromText(text));
-        else if (c.type == ColumnSpec::Type::Reference)
-            tip << text.toString();
-        else if ((c.type == ColumnSpec::Type::Text || c.type == ColumnSpec::Type::Json) &&
-                 text.toString().size() > 40)
-            tip << text.toString().left(2000);
+        tip << c.toolTip(text);
         tip.removeAll(QString());
         return tip.isEmpty() ? QVariant() : QVariant(tip.join(QLatin1Char('\n')));
     }

@@ -1,5 +1,7 @@
 #include "studiospec.h"
 
+#include "sqlvalues.h"
+
 #include <QCoreApplication>
 #include <QRegularExpression>
 
@@ -104,6 +106,8 @@ ColumnSpec studioColumn(const CatalogColumn &column)
     c.generated = column.generated || column.identity == QLatin1Char('a');
     c.editable = !c.generated;
     c.hasDefault = !column.defaultExpression.isEmpty() || !column.identity.isNull() || column.generated;
+    if (c.hasDefault)
+        c.initial = sql::columnDefault(); // a new row shows DEFAULT until a value is typed
     if (column.typeCategory == QLatin1Char('A')) {
         if (column.dimensions > 1)
             c.type = Type::Other;
@@ -150,6 +154,9 @@ TableSpec studioSpec(const CatalogTable &table)
         spec.keyColumns = {QStringLiteral("ctid")};
         spec.keyTypes = {QStringLiteral("tid")};
         spec.idColumn = QStringLiteral("ctid");
+    } else {
+        // A view (or a partitioned table without a key): the whole row's text tells rows apart.
+        spec.idColumn.clear();
     }
     if (!spec.readOnlyReason.isEmpty()) {
         spec.canInsert = false;

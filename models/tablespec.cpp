@@ -72,7 +72,9 @@ KeysetQuery::Source TableSpec::source() const
     KeysetQuery::Source source;
     source.table = sql::quoteQualified(schema, table);
     source.from = source.table + QLatin1Char(' ') + kAlias;
-    source.id = qualified(kAlias, idColumn);
+    // Without a key column (a view), the row's whole text is its id: pages are still stable,
+    // though rows that are equal in every column show once per page boundary they straddle.
+    source.id = idColumn.isEmpty() ? QStringLiteral("CAST(%1 AS text)").arg(kAlias) : qualified(kAlias, idColumn);
     for (int k = 0; k < keyColumns.size(); ++k) {
         source.key << qualified(kAlias, keyColumns.at(k));
         source.keyTypes << keyTypes.value(k, QStringLiteral("text"));

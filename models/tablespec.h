@@ -124,7 +124,7 @@ struct ColumnFilter {
 struct TableSpec {
     QString schema; ///< empty: the connection's search_path (the ccpm views); Studio names it
     QString table;
-    QString idColumn = QStringLiteral("id");
+    QString idColumn = QStringLiteral("id"); ///< empty: no key (a view): the row's text is its id
     /// A composite (or non-`id`) primary key: its columns in key order, with their SQL types.
     /// Empty: the key is `idColumn` alone, compared as text (the ccpm schema's text ids). A row's
     /// id (roles::RowId, refreshRow()) is then the JSON array of the key values' text.

@@ -12,6 +12,7 @@
 #include "savepreviewdialog.h"
 #include "sqlvalues.h"
 #include "studioclipboard.h"
+#include "studiodelegate.h"
 #include "studiosidebar.h"
 #include "studiospec.h"
 
@@ -71,6 +72,7 @@ StudioView::StudioView(DbExecutor &executor, QWidget *parent)
     header->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(header, &QHeaderView::sectionClicked, this, &StudioView::headerClicked);
     connect(header, &QWidget::customContextMenuRequested, this, &StudioView::showHeaderMenu);
+    m_view->setItemDelegate(new StudioDelegate(m_view)); // editors per type; NULL and DEFAULT painted apart
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_view, &QWidget::customContextMenuRequested, this, &StudioView::showCellMenu);
 
