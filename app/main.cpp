@@ -5,6 +5,7 @@
 #include "hub/hubhost.h"
 #include "mainwindow.h"
 #include "quitonsignal.h"
+#include "studioapp.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -63,6 +64,7 @@ int main(int argc, char **argv)
                 "  db connect <url>|--embedded   save the database to use from now on\n"
                 "  agent token create <agent>    print a new access token for an agent (name or id)\n"
                 "  hub                           run the agent hub without a window\n"
+                "  studio [--table T]            browse and edit any PostgreSQL database (--database-url)\n"
                 "  studio --list-tables          print every table of any PostgreSQL database (columns,\n"
                 "                                primary key, estimated rows); reads only"));
     const QCommandLineOption help = parser.addHelpOption();
@@ -122,8 +124,12 @@ int main(int argc, char **argv)
         QStringLiteral("Tab for --screenshot (0-4 the tables, 5 the dashboard)."), QStringLiteral("index"),
         QStringLiteral("5"));
     screenshotTab.setFlags(QCommandLineOption::HiddenFromHelp);
+    const QCommandLineOption table(
+        QStringLiteral("table"),
+        QCoreApplication::translate("main", "With 'studio': open this table first (name or schema.name)."),
+        QStringLiteral("name"));
     parser.addOptions({databaseUrl, hubPort, hubAddress, hubTlsCert, hubTlsKey, hubInsecure, demo, scale,
-                       embedded, tokenName, listTables, lang, screenshot, screenshotTab});
+                       embedded, tokenName, listTables, table, lang, screenshot, screenshotTab});
     // Parsed before any QCoreApplication exists, so a bad command line is a usage error (exit 2)
     // with or without a display.
     if (!parser.parse(arguments)) {
@@ -148,7 +154,10 @@ int main(int argc, char **argv)
         QCoreApplication app(argc, argv);
         parser.isSet(help) ? parser.showHelp(0) : parser.showVersion();
     }
-    const bool commandLine = !parser.positionalArguments().isEmpty();
+    // `studio` without --list-tables opens a window, as the app does.
+    const bool studioWindow =
+        parser.positionalArguments() == QStringList{QStringLiteral("studio")} && !parser.isSet(listTables);
+    const bool commandLine = !parser.positionalArguments().isEmpty() && !studioWindow;
     if (!commandLine && !hasDisplay()) {
         std::fputs(
             "ccpm-desk: there is no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset).\n"
@@ -212,6 +221,14 @@ int main(int argc, char **argv)
     QIcon icon(QStringLiteral(":/icons/ccpm-desk.svg")); // libqt6svg6's icon engine
     icon.addFile(QStringLiteral(":/icons/ccpm-desk-256.png"));
     QApplication::setWindowIcon(icon);
+    if (studioWindow) {
+        ccpm::StudioWindowOptions studio;
+        studio.databaseUrl = parser.value(databaseUrl);
+        studio.table = parser.value(table);
+        studio.screenshotPath = parser.value(screenshot);
+        ccpm::QuitOnSignal quitOnSignal;
+        return ccpm::runStudioWindow(studio);
+    }
     QSettings settings;
     ccpm::Result<ccpm::DatabaseChoice> choice = ccpm::chooseDatabase(parser.value(databaseUrl), settings);
     if (!choice) {

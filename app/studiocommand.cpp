@@ -83,11 +83,6 @@ int runStudioCommand(const CommandOptions &options)
 {
     if (options.positional.size() != 1)
         return printError(QStringLiteral("'studio' takes no arguments besides its options."), 2);
-    if (!options.listTables)
-        return printError(QStringLiteral("the Studio window is opened from the app for now (Studio in the "
-                                         "window's views); 'ccpm-desk studio --database-url URL "
-                                         "--list-tables' prints the tables."),
-                          2);
     QSettings settings;
     Result<DatabaseChoice> choice = chooseDatabase(options.databaseUrl, settings);
     if (!choice)

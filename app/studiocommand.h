@@ -21,8 +21,7 @@ QString estimatedRowsText(qint64 rows);
 /// Runs `studio`: with --list-tables, connects without the app's start-up (no migrations, no
 /// change listener, no embedded cluster: a URL is required), reads the catalog in a read-only
 /// transaction, prints tableListing() and returns 0; a bad URL returns 2, a server that cannot
-/// be reached or refuses the login 1, each with one line on stderr. Without --list-tables it
-/// returns 2 with a message: the Studio window is opened from the app for now.
+/// be reached or refuses the login 1, each with one line on stderr.
 /// Thread: the main thread, with a QCoreApplication.
 int runStudioCommand(const CommandOptions &options);
 

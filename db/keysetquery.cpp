@@ -323,4 +323,16 @@ std::optional<KeysetQuery::Sql> KeysetQuery::estimate() const
         {{QStringLiteral(":table"), m_source.table}}};
 }
 
+KeysetQuery::Sql KeysetQuery::all() const
+{
+    Sql sql;
+    const QString filters = whereClause(sql.bindings);
+    sql.text =
+        QStringLiteral("SELECT %1 FROM %2").arg(m_source.columns.join(QStringLiteral(", ")), m_source.from);
+    if (!filters.isEmpty())
+        sql.text += QStringLiteral(" WHERE ") + filters;
+    sql.text += QStringLiteral(" ORDER BY ") + orderBy(true);
+    return sql;
+}
+
 } // namespace ccpm

@@ -131,6 +131,11 @@ private:
     QString m_quickSearch;
     QStringList m_quickSearchColumns;
     bool m_matchAny = false;
+
+public:
+    /// Every matching row in the forward order of page(), without cursor and LIMIT (an export:
+    /// run it through a cursor). Each row holds the Source::columns only.
+    Sql all() const;
 };
 
 } // namespace ccpm

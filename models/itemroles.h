@@ -14,6 +14,10 @@ constexpr int TheirValue = Qt::UserRole + 5; ///< after a conflict: the value an
 /// The Agents view's Name column: whether the agent is connected to the agent hub now (bool),
 /// apart from the status it reported (AgentPresence, answered by a row decorator).
 constexpr int Connected = Qt::UserRole + 6;
+/// The value as the server's text (what `CAST(col AS text)` gives; arrays as their JSON), staged
+/// or loaded; a null QVariant for SQL NULL, sql::columnDefault() for a staged DEFAULT. Studio
+/// follows foreign keys, copies and exports with it.
+constexpr int StoredText = Qt::UserRole + 7;
 
 /// The staged state of a cell, for views to style (roles::EditState).
 enum class CellState {

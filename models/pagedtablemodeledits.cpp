@@ -64,6 +64,8 @@ QVariant PagedTableModel::editData(int row, int column, int role) const
         return c.raw(text);
     case roles::RowId:
         return id;
+    case roles::StoredText:
+        return text;
     case roles::EditState: {
         using roles::CellState;
         if (conflict != m_conflicts.cend())
@@ -100,8 +102,9 @@ QVariant PagedTableModel::editData(int row, int column, int role) const
         return tip.isEmpty() ? QVariant() : QVariant(tip.join(QLatin1Char('\n')));
     }
     case Qt::TextAlignmentRole:
-        return c.type == ColumnSpec::Type::Integer ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter))
-                                                   : QVariant();
+        return c.type == ColumnSpec::Type::Integer || c.type == ColumnSpec::Type::Decimal
+                   ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter))
+                   : QVariant();
     default:
         return {};
     }

@@ -6,6 +6,7 @@
 #include "studiospec.h"
 #include "testdatabase.h"
 
+#include <QImage>
 #include <QProcess>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -86,7 +87,7 @@ struct Run {
     QString err;
 };
 
-Run runDesk(const QStringList &arguments)
+Run runDesk(const QStringList &arguments, bool offscreen = false)
 {
     QProcess process;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -94,6 +95,8 @@ Run runDesk(const QStringList &arguments)
     env.remove("DISPLAY");
     env.remove("WAYLAND_DISPLAY");
     env.remove("QT_QPA_PLATFORM");
+    if (offscreen)
+        env.insert("QT_QPA_PLATFORM", "offscreen");
     env.remove("QT_LOGGING_RULES"); // as a user runs it: the error must be the only line
     env.insert("XDG_CONFIG_HOME", QDir::tempPath() + "/ccpm-catalog-test-config"); // no saved setting
     process.setProcessEnvironment(env);
@@ -128,6 +131,7 @@ private slots:
     void readsTheCcpmSchema();
     void listTablesPrintsEveryTableAndWritesNothing();
     void listTablesFailsClearly();
+    void studioWindowOpensATableAndWritesNothing();
 
 private:
     std::unique_ptr<TestDatabase> m_db;
@@ -636,10 +640,27 @@ void TestCatalog::listTablesFailsClearly()
     QCOMPARE(noUrl.exitCode, 2);
     QVERIFY2(noUrl.err.contains("--database-url"), qPrintable(noUrl.err));
 
-    // Without --list-tables the window is not started from here (yet).
-    const Run window = runDesk({"studio", "--database-url", urlOf(*m_db)});
-    QCOMPARE(window.exitCode, 2);
-    QVERIFY2(window.err.contains("--list-tables"), qPrintable(window.err));
+    // Without --list-tables, and without a display, the window says how to get one.
+    const Run noDisplay = runDesk({"studio", "--database-url", urlOf(*m_db)});
+    QCOMPARE(noDisplay.exitCode, 2);
+    QVERIFY2(noDisplay.err.contains("no display"), qPrintable(noDisplay.err));
+}
+
+void TestCatalog::studioWindowOpensATableAndWritesNothing()
+{
+    const QString relations =
+        "SELECT count(*) || ':' || string_agg(c.oid::text || c.relname, ',' ORDER BY c.oid) FROM pg_class c";
+    const QString before = m_db->scalar(relations).toString();
+    const QString png = QDir::tempPath() + "/ccpm-studio-window-test.png";
+    QFile::remove(png);
+    const Run window = runDesk(
+        {"studio", "--database-url", urlOf(*m_db), "--table", "Sales.OrderLines", "--screenshot", png}, true);
+    QVERIFY2(window.exitCode == 0, qPrintable(window.err));
+    QVERIFY2(QImage(png).width() > 600, qPrintable(window.err));
+    QCOMPARE(m_db->scalar(relations).toString(), before); // no migration, nothing written
+    const Run unknown = runDesk(
+        {"studio", "--database-url", urlOf(*m_db), "--table", "no_such_table", "--screenshot", png}, true);
+    QVERIFY2(unknown.err.contains("there is no table 'no_such_table'"), qPrintable(unknown.err));
 }
 
 QTEST_GUILESS_MAIN(TestCatalog)

@@ -157,6 +157,17 @@ void TestKeysetQuery::pagesVisitEveryRowOnce()
     }
     std::reverse(backward.begin(), backward.end());
     QCOMPARE(backward, all.ids);
+
+    // And all(), the export's query, holds the same rows in the same order
+    const KeysetQuery::Sql everything = q.all();
+    QSqlQuery rows(db);
+    rows.setForwardOnly(true);
+    CCPM_VERIFY_OK(sql::execPrepared(rows, everything.text, everything.bindings, "all"));
+    QCOMPARE(rows.record().count(), q.columnCount());
+    QStringList exported;
+    while (rows.next())
+        exported << rows.value(0).toString();
+    QCOMPARE(exported, all.ids);
 }
 
 void TestKeysetQuery::likeEscapingMatchesLiterally()

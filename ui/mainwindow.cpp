@@ -13,6 +13,7 @@
 #include "quickswitcher.h"
 #include "sqlvalues.h"
 #include "statusbar.h"
+#include "studioview.h"
 #include "tablepage.h"
 #include "taskboardview.h"
 #include "taskspage.h"
@@ -62,6 +63,7 @@ MainWindow::MainWindow(DbExecutor &executor, ChangeFeed &feed, const ConnectionS
     createMenus();
     createTaskViews(executor, feed, user);
     createDashboard(executor, feed);
+    createStudio(executor, user);
     createHealth(executor);
     createToolbar();
     createAdminActions(executor, feed, user);
@@ -157,6 +159,24 @@ void MainWindow::createDashboard(DbExecutor &executor, ChangeFeed &feed)
     show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     connect(show, &QAction::triggered, this, [this] { showTab(DashboardTab); });
     m_viewMenu->insertAction(m_viewMenu->actions().value(0), show);
+}
+
+void MainWindow::createStudio(DbExecutor &executor, const UserRow &user)
+{
+    m_studio = new StudioView(executor, m_tabs);
+    m_studio->setActor(Actor{user.id}, user.role);
+    m_tabs->addTab(m_studio, tr("S&tudio"));
+    connect(m_studio, &StudioView::statusMessage, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+    // The catalog is read when Studio is first shown, not at every start.
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_tabs->currentWidget() == m_studio && m_studio->catalog().tables.isEmpty())
+            m_studio->reloadCatalog();
+    });
+    auto *show = new QAction(tr("Studio"), this);
+    show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_9));
+    connect(show, &QAction::triggered, this, [this] { showTab(StudioTab); });
+    m_viewMenu->addAction(show);
 }
 
 void MainWindow::createHealth(DbExecutor &executor)
@@ -272,6 +292,8 @@ QWidget *MainWindow::tabWidget(Tab tab) const
 {
     if (tab == DashboardTab)
         return m_dashboard;
+    if (tab == StudioTab)
+        return m_studio;
     if (tab == TasksTab && m_tasksPage)
         return m_tasksPage;
     return m_pages.value(tab);
@@ -420,6 +442,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
         if (m_pages.at(i)->model()->hasStagedChanges())
             unsaved << m_tabs->tabText(m_tabs->indexOf(tabWidget(Tab(i)))).remove(QLatin1Char('&'));
     }
+    if (m_studio && m_studio->model() && m_studio->model()->hasStagedChanges())
+        unsaved << tr("Studio");
     if (unsaved.isEmpty()) {
         event->accept();
         return;

@@ -25,12 +25,13 @@ class HubStatus;
 class PagedTableModel;
 class StatusBar;
 class TablePage;
+class StudioView;
 class TasksPage;
 
 /// The main window: the Dashboard tab first, then one tab per table (Users, Agents, Tasks,
-/// Messages, Sessions), each a TablePage over a PagedTableModel, the Edit menu (undo, redo, add
-/// and delete rows, save, discard, resolve a conflict), the main toolbar, Ctrl+K "Jump to…",
-/// Help ▸ Health…, the status bar, and the "Database unavailable" banner (a DatabaseWatch pings
+/// Messages, Sessions) and Studio (every table of the database), each a TablePage over a PagedTableModel, the
+/// Edit menu (undo, redo, add and delete rows, save, discard, resolve a conflict), the main toolbar, Ctrl+K
+/// "Jump to…", Help ▸ Health…, the status bar, and the "Database unavailable" banner (a DatabaseWatch pings
 /// the server; when it answers again, every view reloads, staged edits kept). It only assembles
 /// widgets and connects them.
 /// Closing with unsaved edits asks first. With an AgentPresence, the Agents tab marks who is
@@ -38,7 +39,7 @@ class TasksPage;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum Tab { UsersTab, AgentsTab, TasksTab, MessagesTab, SessionsTab, DashboardTab };
+    enum Tab { UsersTab, AgentsTab, TasksTab, MessagesTab, SessionsTab, DashboardTab, StudioTab };
 
     /// `databaseLabel` names the database for people ("embedded database (ccpm)",
     /// "db.example.com:5432/ccpm").
@@ -61,6 +62,8 @@ public:
     void setHubStatus(HubStatus &hub);
 
     DashboardView *dashboard() const { return m_dashboard; }
+    /// Studio over the same database (read-only for a USER); its catalog loads when first shown.
+    StudioView *studio() const { return m_studio; }
     DatabaseWatch *databaseWatch() const { return m_watch; }
     DatabaseBanner *databaseBanner() const { return m_banner; }
     QToolBar *mainToolBar() const { return m_toolBar; }
@@ -80,6 +83,7 @@ private:
     void createMenus();
     void createAdminActions(DbExecutor &executor, ChangeFeed &feed, const UserRow &user);
     void createDashboard(DbExecutor &executor, ChangeFeed &feed);
+    void createStudio(DbExecutor &executor, const UserRow &user);
     void createHealth(DbExecutor &executor);
     void createToolbar();
     TablePage *currentPage() const;
@@ -101,6 +105,7 @@ private:
     DbExecutor *m_executor;
     ConnectionSettings m_settings;
     DashboardView *m_dashboard = nullptr;
+    StudioView *m_studio = nullptr;
     DatabaseWatch *m_watch = nullptr;
     DatabaseBanner *m_banner = nullptr;
     HubStatus *m_hub = nullptr;

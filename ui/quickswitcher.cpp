@@ -33,6 +33,18 @@ QuickSwitcher::QuickSwitcher(const QStringList &views, QWidget *parent)
         move(parent->mapToGlobal(QPoint((parent->width() - width()) / 2, 60)));
 }
 
+void QuickSwitcher::setPrompt(const QString &title, const QString &placeholder)
+{
+    setWindowTitle(title);
+    m_input->setPlaceholderText(placeholder);
+}
+
+void QuickSwitcher::setIcons(const QList<QIcon> &icons)
+{
+    for (int i = 0; i < m_list->count() && i < icons.size(); ++i)
+        m_list->item(i)->setIcon(icons.at(i));
+}
+
 QStringList QuickSwitcher::visibleViews() const
 {
     QStringList out;
