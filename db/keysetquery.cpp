@@ -71,24 +71,27 @@ QString KeysetQuery::whereClause(QVariantMap &bindings) const
         const QString name = bind(value);
         return f.cast.isEmpty() ? name : QStringLiteral("CAST(%1 AS %2)").arg(name, f.cast);
     };
+    // Required filters (a relation followed) always narrow; the others combine by m_matchAny.
     QStringList filters;
-    for (const Filter &f : m_filters) {
+    const QList<Filter> all = m_required + m_filters;
+    for (qsizetype i = 0; i < all.size(); ++i) {
+        const Filter &f = all.at(i);
+        QStringList &out = i < m_required.size() ? conditions : filters;
         switch (f.op) {
         case Filter::Op::Contains:
-            filters << QStringLiteral("CAST(%1 AS text) ILIKE %2 ESCAPE '\\'")
-                           .arg(f.expression, bind(QString(QLatin1Char('%') + escapeLike(f.value.toString()) +
-                                                           QLatin1Char('%'))));
+            out << QStringLiteral("CAST(%1 AS text) ILIKE %2 ESCAPE '\\'")
+                       .arg(f.expression, bind(QString(QLatin1Char('%') + escapeLike(f.value.toString()) +
+                                                       QLatin1Char('%'))));
             break;
         case Filter::Op::StartsWith:
-            filters << QStringLiteral("CAST(%1 AS text) ILIKE %2 ESCAPE '\\'")
-                           .arg(f.expression,
-                                bind(QString(escapeLike(f.value.toString()) + QLatin1Char('%'))));
+            out << QStringLiteral("CAST(%1 AS text) ILIKE %2 ESCAPE '\\'")
+                       .arg(f.expression, bind(QString(escapeLike(f.value.toString()) + QLatin1Char('%'))));
             break;
         case Filter::Op::Equals:
-            filters << QStringLiteral("%1 = %2").arg(f.expression, typed(f, f.value));
+            out << QStringLiteral("%1 = %2").arg(f.expression, typed(f, f.value));
             break;
         case Filter::Op::NotEquals:
-            filters << QStringLiteral("%1 IS DISTINCT FROM %2").arg(f.expression, typed(f, f.value));
+            out << QStringLiteral("%1 IS DISTINCT FROM %2").arg(f.expression, typed(f, f.value));
             break;
         case Filter::Op::InSet: {
             const QString set =
@@ -97,50 +100,48 @@ QString KeysetQuery::whereClause(QVariantMap &bindings) const
             // With a cast, the elements are compared as the column's type: numeric 10 is in
             // ("10.0"), a timestamptz in any zone's spelling, a uuid in upper case.
             if (f.cast.isEmpty())
-                filters << QStringLiteral(
-                               "CAST(%1 AS text) IN (SELECT jsonb_array_elements_text(CAST(%2 AS jsonb)))")
-                               .arg(f.expression, bind(set));
+                out << QStringLiteral(
+                           "CAST(%1 AS text) IN (SELECT jsonb_array_elements_text(CAST(%2 AS jsonb)))")
+                           .arg(f.expression, bind(set));
             else
-                filters << QStringLiteral(
-                               "%1 IN (SELECT CAST(e AS %3) FROM jsonb_array_elements_text(CAST(%2 "
-                               "AS jsonb)) AS e)")
-                               .arg(f.expression, bind(set), f.cast);
+                out << QStringLiteral("%1 IN (SELECT CAST(e AS %3) FROM jsonb_array_elements_text(CAST(%2 "
+                                      "AS jsonb)) AS e)")
+                           .arg(f.expression, bind(set), f.cast);
             break;
         }
         case Filter::Op::AtLeast:
-            filters << QStringLiteral("%1 >= %2").arg(f.expression, typed(f, f.value));
+            out << QStringLiteral("%1 >= %2").arg(f.expression, typed(f, f.value));
             break;
         case Filter::Op::AtMost:
-            filters << QStringLiteral("%1 <= %2").arg(f.expression, typed(f, f.value));
+            out << QStringLiteral("%1 <= %2").arg(f.expression, typed(f, f.value));
             break;
         case Filter::Op::Below:
-            filters << QStringLiteral("%1 < %2").arg(f.expression, typed(f, f.value));
+            out << QStringLiteral("%1 < %2").arg(f.expression, typed(f, f.value));
             break;
         case Filter::Op::Above:
-            filters << QStringLiteral("%1 > %2").arg(f.expression, typed(f, f.value));
+            out << QStringLiteral("%1 > %2").arg(f.expression, typed(f, f.value));
             break;
         case Filter::Op::IsNull:
-            filters << QStringLiteral("%1 IS NULL").arg(f.expression);
+            out << QStringLiteral("%1 IS NULL").arg(f.expression);
             break;
         case Filter::Op::IsNotNull:
-            filters << QStringLiteral("%1 IS NOT NULL").arg(f.expression);
+            out << QStringLiteral("%1 IS NOT NULL").arg(f.expression);
             break;
         case Filter::Op::JsonHasKey:
             // jsonb_exists() is the `?` operator, which the driver would take for a placeholder.
-            filters << QStringLiteral("jsonb_exists(CAST(%1 AS jsonb), CAST(%2 AS text))")
-                           .arg(f.expression, bind(f.value));
+            out << QStringLiteral("jsonb_exists(CAST(%1 AS jsonb), CAST(%2 AS text))")
+                       .arg(f.expression, bind(f.value));
             break;
         case Filter::Op::JsonPathEquals: {
             const QString path = QString::fromUtf8(
                 QJsonDocument(QJsonArray::fromStringList(f.path)).toJson(QJsonDocument::Compact));
-            filters << QStringLiteral(
-                           "CAST(%1 AS jsonb) #>> ARRAY(SELECT jsonb_array_elements_text(CAST(%2 AS "
-                           "jsonb))) = CAST(%3 AS text)")
-                           .arg(f.expression, bind(path), bind(f.value));
+            out << QStringLiteral("CAST(%1 AS jsonb) #>> ARRAY(SELECT jsonb_array_elements_text(CAST(%2 AS "
+                                  "jsonb))) = CAST(%3 AS text)")
+                       .arg(f.expression, bind(path), bind(f.value));
             break;
         }
         case Filter::Op::ArrayContains:
-            filters << QStringLiteral("%1 = ANY(%2)").arg(typed(f, f.value), f.expression);
+            out << QStringLiteral("%1 = ANY(%2)").arg(typed(f, f.value), f.expression);
             break;
         }
     }
@@ -316,7 +317,7 @@ std::optional<KeysetQuery::Sql> KeysetQuery::estimate() const
 {
     // The planner's row estimate for the whole table (kept current by autovacuum's ANALYZE);
     // -1 or 0 before the first ANALYZE. EXPLAIN cannot be prepared, so filtered queries have none.
-    if (!m_filters.isEmpty() || !m_quickSearch.isEmpty() || m_source.table.isEmpty())
+    if (!m_filters.isEmpty() || !m_required.isEmpty() || !m_quickSearch.isEmpty() || m_source.table.isEmpty())
         return std::nullopt;
     return Sql{
         QStringLiteral("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass(:table)"),

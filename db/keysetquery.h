@@ -93,6 +93,9 @@ public:
     /// The rows among `ids` that match the filters, with the same columns as a page row, any
     /// order (for refreshing changed rows in place, a burst in one query). Ids compare as text.
     Sql rows(const QStringList &ids) const;
+    /// Every matching row in the forward order of page(), without cursor and LIMIT (an export:
+    /// run it through a cursor). Each row holds the Source::columns only.
+    Sql all() const;
     /// Exact number of rows matching the filters.
     Sql count() const;
     /// Every `every`-th row's cursor (row numbers every, 2*every, ...; first column the 1-based
@@ -102,6 +105,9 @@ public:
     /// PostgreSQL's estimate of the table's rows (instant on any size), when there is no filter.
     std::optional<Sql> estimate() const;
 
+    /// Filters every row must pass whatever setMatchAny() says (Studio: the relation a table
+    /// was opened through, under the user's own filters).
+    void setRequiredFilters(QList<Filter> filters) { m_required = std::move(filters); }
     /// Filters combine with OR instead of AND (the quick search still narrows the result).
     void setMatchAny(bool any) { m_matchAny = any; }
     bool matchesAny() const { return m_matchAny; }
@@ -131,11 +137,7 @@ private:
     QString m_quickSearch;
     QStringList m_quickSearchColumns;
     bool m_matchAny = false;
-
-public:
-    /// Every matching row in the forward order of page(), without cursor and LIMIT (an export:
-    /// run it through a cursor). Each row holds the Source::columns only.
-    Sql all() const;
+    QList<Filter> m_required;
 };
 
 } // namespace ccpm

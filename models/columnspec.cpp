@@ -2,9 +2,11 @@
 #include "displayformat.h"
 #include "sqlvalues.h"
 #include "tablespec.h"
+#include "valuetext.h"
 
 #include <QCoreApplication>
 #include <QLocale>
+#include <QRegularExpression>
 
 namespace ccpm {
 
@@ -16,6 +18,7 @@ QString tr(const char *text)
 }
 
 using Type = ColumnSpec::Type;
+namespace vt = valuetext;
 
 std::optional<qint64> integer(const QVariant &text)
 {
@@ -36,12 +39,204 @@ std::optional<bool> boolean(const QString &text)
     return std::nullopt;
 }
 
+QString elided(const QString &text, int maxChars)
+{
+    return text.size() <= maxChars ? text : text.left(maxChars - 1) + QChar(0x2026);
+}
+
+// A timestamptz as an instant: whole seconds in UTC plus the exact fraction digits.
+struct Instant {
+    QDateTime utc; ///< whole seconds
+    QString fraction;
+};
+
+// Stored text (`2026-11-29 18:30:00.123+00`); text without an offset is UTC, the session's zone.
+std::optional<Instant> storedInstant(const QString &text)
+{
+    const std::optional<vt::DateTimeText> t = vt::parseDateTime(text);
+    if (!t)
+        return std::nullopt;
+    const QDateTime utc = QDateTime(t->date, t->time, Qt::UTC).addSecs(-qint64(t->offsetSeconds.value_or(0)));
+    if (!utc.isValid())
+        return std::nullopt;
+    return Instant{utc, t->fraction};
+}
+
+// Typed text: local time unless it names an offset. Invalid for a local time that does not
+// exist (the hour skipped when clocks go forward).
+std::optional<Instant> typedInstant(const QString &text, bool *gap = nullptr)
+{
+    const std::optional<vt::DateTimeText> t = vt::parseDateTime(text);
+    if (!t)
+        return std::nullopt;
+    QDateTime utc;
+    if (t->offsetSeconds) {
+        utc = QDateTime(t->date, t->time, Qt::UTC).addSecs(-qint64(*t->offsetSeconds));
+    } else {
+        const QDateTime local(t->date, t->time, Qt::LocalTime);
+        // Qt moves a time in a gap to the other side of it: such a time was never shown.
+        if (!local.isValid() || local.date() != t->date || local.time() != t->time) {
+            if (gap)
+                *gap = true;
+            return std::nullopt;
+        }
+        utc = local.toUTC();
+    }
+    return Instant{utc, t->fraction};
+}
+
+QString storedText(const Instant &i)
+{
+    return vt::dateTimeText(i.utc.date(), i.utc.time(), i.fraction) + QStringLiteral("+00");
+}
+
+QString msFraction(const QTime &time)
+{
+    QString f = QStringLiteral("%1").arg(time.msec(), 3, 10, QLatin1Char('0'));
+    while (f.endsWith(QLatin1Char('0')))
+        f.chop(1);
+    return f;
+}
+
+QDateTime withMs(const Instant &i)
+{
+    return i.utc.addMSecs(i.fraction.left(3).leftJustified(3, QLatin1Char('0')).toInt());
+}
+
+bool isZonedTime(const QString &sqlType)
+{
+    return sqlType.contains(QLatin1String("with time zone")) || sqlType.startsWith(QLatin1String("timetz"));
+}
+
+// The numbers of a JSON text, in a form equal for equal values, sorted: QJsonValue compares
+// numbers as doubles, which cannot tell 9007199254740993 from 9007199254740992.
+QStringList jsonNumberKeys(const QString &text)
+{
+    QStringList keys;
+    const QString c = vt::compactJson(text);
+    bool inString = false;
+    for (qsizetype i = 0; i < c.size(); ++i) {
+        const QChar ch = c.at(i);
+        if (inString) {
+            if (ch == QLatin1Char('\\'))
+                ++i;
+            else if (ch == QLatin1Char('"'))
+                inString = false;
+        } else if (ch == QLatin1Char('"')) {
+            inString = true;
+        } else if (ch == QLatin1Char('-') || ch.isDigit()) {
+            qsizetype end = i;
+            while (end < c.size() && QStringLiteral("+-.eE0123456789").contains(c.at(end)))
+                ++end;
+            keys << vt::decimalKey(c.mid(i, end - i));
+            i = end - 1;
+        }
+    }
+    keys.sort();
+    return keys;
+}
+
+// Array elements from stored or typed text: a JSON array, or a PostgreSQL array literal.
+std::optional<QStringList> arrayElements(const QVariant &value)
+{
+    if (value.typeId() == QMetaType::QStringList)
+        return value.toStringList();
+    if (value.typeId() == QMetaType::QVariantList) {
+        QStringList out;
+        for (const QVariant &v : value.toList())
+            out << (v.isNull() ? QString() : v.toString().isNull() ? QStringLiteral("") : v.toString());
+        return out;
+    }
+    const QString s = value.toString().trimmed();
+    if (s.startsWith(QLatin1Char('{')))
+        return vt::pgArrayElements(s);
+    return vt::jsonArrayElements(s);
+}
+
+// How a list shows an element: NULL, or the text, quoted when it would read as something else.
+QString shownElement(const QString &e)
+{
+    if (e.isNull())
+        return QStringLiteral("NULL");
+    if (e.isEmpty() || e.contains(QLatin1Char(',')) || e.contains(QLatin1Char('"')) || e != e.trimmed() ||
+        e.compare(QLatin1String("NULL"), Qt::CaseInsensitive) == 0)
+        return vt::jsonStringArray({e}).mid(1).chopped(1);
+    return e;
+}
+
+QString bytesLabel(qsizetype n)
+{
+    return n == 1 ? tr("1 byte") : tr("%1 bytes").arg(QLocale().toString(qint64(n)));
+}
+
 } // namespace
+
+ColumnSpec ColumnSpec::elementSpec() const
+{
+    ColumnSpec e;
+    e.name = name;
+    e.header = header;
+    e.nullable = true;
+    e.sqlType = elementType;
+    const QString t = elementType.trimmed().toLower();
+    static const QRegularExpression varchar(
+        QStringLiteral(R"(^(character varying|varchar|character|char)\((\d+)\)$)"));
+    if (!values.isEmpty()) {
+        e.type = Type::Enum;
+        e.values = values;
+        e.label = label;
+    } else if (t == QLatin1String("smallint") || t == QLatin1String("int2")) {
+        e.type = Type::Integer;
+        e.minimum = -32768;
+        e.maximum = 32767;
+    } else if (t == QLatin1String("integer") || t == QLatin1String("int") || t == QLatin1String("int4")) {
+        e.type = Type::Integer;
+        e.minimum = INT_MIN;
+        e.maximum = INT_MAX;
+    } else if (t == QLatin1String("bigint") || t == QLatin1String("int8")) {
+        e.type = Type::Integer;
+    } else if (t.startsWith(QLatin1String("numeric")) || t.startsWith(QLatin1String("decimal")) ||
+               t == QLatin1String("real") || t.startsWith(QLatin1String("double")) ||
+               t.startsWith(QLatin1String("float"))) {
+        e.type = Type::Decimal;
+    } else if (t == QLatin1String("boolean") || t == QLatin1String("bool")) {
+        e.type = Type::Boolean;
+    } else if (t == QLatin1String("uuid")) {
+        e.type = Type::Uuid;
+    } else if (t == QLatin1String("date")) {
+        e.type = Type::Date;
+    } else if (t.startsWith(QLatin1String("timestamp")) || t.startsWith(QLatin1String("timestamptz"))) {
+        e.type = isZonedTime(t) || t.startsWith(QLatin1String("timestamptz")) ? Type::ZonedTimestamp
+                                                                              : Type::LocalTimestamp;
+    } else if (t.startsWith(QLatin1String("time"))) {
+        e.type = Type::Time;
+    } else if (t.startsWith(QLatin1String("interval"))) {
+        e.type = Type::Interval;
+    } else if (t == QLatin1String("inet") || t == QLatin1String("cidr")) {
+        e.type = Type::Inet;
+    } else if (t == QLatin1String("json") || t == QLatin1String("jsonb")) {
+        e.type = Type::Json;
+    } else if (t == QLatin1String("bytea")) {
+        e.type = Type::Bytea;
+    } else if (const QRegularExpressionMatch m = varchar.match(t); m.hasMatch()) {
+        e.type = Type::Text;
+        e.maxLength = m.captured(2).toInt();
+    } else if (t == QLatin1String("text") || t.startsWith(QLatin1String("character")) ||
+               t.startsWith(QLatin1String("varchar")) || t == QLatin1String("name") ||
+               t == QLatin1String("citext")) {
+        e.type = Type::Text;
+    } else {
+        e.type = Type::Other;
+    }
+    return e;
+}
 
 QVariant ColumnSpec::display(const QVariant &text, const QVariant &refName) const
 {
+    if (sql::isColumnDefault(text))
+        return tr("DEFAULT");
     if (text.isNull())
-        return QString();
+        return {};
     const QString s = text.toString();
     switch (type) {
     case Type::Text:
@@ -56,31 +251,70 @@ QVariant ColumnSpec::display(const QVariant &text, const QVariant &refName) cons
         const QDateTime utc = sql::timestampFromText(text);
         return utc.isValid() ? display::localTime(utc) : s;
     }
-    case Type::Json: {
-        const Result<QJsonValue> json = sql::jsonFromText(text);
-        return json ? display::jsonPreview(*json) : s;
-    }
+    case Type::Json:
+        // The server's text without its spaces: numbers exactly as stored, never re-rounded.
+        // Only the start is looked at: a cell shows 80 characters of a document of any size.
+        return elided(s.size() > 4000 || vt::isJson(s) ? vt::compactJson(s.left(4000)) : s, 80);
     case Type::TextArray:
         return display::list(sql::textArrayFromJson(text));
     case Type::Reference:
         return refName.isNull() ? s : refName.toString();
-    default:
-        break;
+    case Type::ZonedTimestamp: {
+        const std::optional<Instant> i = storedInstant(s);
+        if (!i)
+            return s; // infinity, BC dates: as stored
+        const QDateTime local = i->utc.toLocalTime();
+        return QString(vt::dateTimeText(local.date(), local.time(), i->fraction) + QLatin1Char(' ') +
+                       vt::offsetDisplay(local.offsetFromUtc()));
+    }
+    case Type::Bytea: {
+        const std::optional<QByteArray> bytes = vt::byteaBytes(s);
+        if (!bytes)
+            return s;
+        constexpr int kShown = 16;
+        QString hex = QString::fromLatin1(bytes->left(kShown).toHex());
+        if (bytes->size() > kShown)
+            hex += QChar(0x2026);
+        return bytes->isEmpty() ? bytesLabel(0) : bytesLabel(bytes->size()) + QStringLiteral(" · ") + hex;
+    }
+    case Type::Array: {
+        const std::optional<QStringList> elements = vt::jsonArrayElements(s);
+        if (!elements)
+            return s;
+        if (elements->isEmpty())
+            return tr("(empty list)");
+        QStringList shown;
+        for (const QString &e : *elements)
+            shown << shownElement(e);
+        return elided(shown.join(QStringLiteral(", ")), 200);
+    }
+    case Type::Decimal:
+    case Type::Uuid:
+    case Type::LocalTimestamp: // as stored: the "no zone" mark is the delegate's and the tooltip's
+    case Type::Date:
+    case Type::Time:
+    case Type::Interval:
+    case Type::Inet:
+    case Type::Other:
+        return s;
     }
     return s;
 }
 
 QVariant ColumnSpec::raw(const QVariant &text) const
 {
+    if (sql::isColumnDefault(text))
+        return text; // the marker itself: views can tell DEFAULT from any value
     if (text.isNull())
         return {};
+    const QString s = text.toString();
     switch (type) {
     case Type::Integer:
         if (const std::optional<qint64> n = integer(text))
             return *n;
         break;
     case Type::Boolean:
-        if (const std::optional<bool> b = boolean(text.toString()))
+        if (const std::optional<bool> b = boolean(s))
             return *b;
         break;
     case Type::Timestamp:
@@ -91,19 +325,46 @@ QVariant ColumnSpec::raw(const QVariant &text) const
         if (const std::optional<QStringList> list = sql::textArrayFromJson(text))
             return *list;
         break;
-    default:
+    case Type::ZonedTimestamp:
+        if (const std::optional<Instant> i = storedInstant(s))
+            return withMs(*i);
         break;
+    case Type::Date:
+        if (const std::optional<QString> d = vt::normalDate(s))
+            return QDate::fromString(*d, Qt::ISODate);
+        break;
+    case Type::Bytea:
+        if (const std::optional<QByteArray> bytes = vt::byteaBytes(s))
+            return *bytes;
+        break;
+    case Type::Array:
+        if (const std::optional<QStringList> elements = vt::jsonArrayElements(s))
+            return *elements;
+        break;
+    default:
+        break; // Decimal stays text: a double would round it
     }
-    return text.toString();
+    return s;
 }
 
 QVariant ColumnSpec::editValue(const QVariant &text) const
 {
+    if (sql::isColumnDefault(text))
+        return text; // an editor starts empty, and gives DEFAULT back when left so
     // Every editor value goes back through fromEdit() unchanged to the same stored value.
     switch (type) {
-    case Type::Integer:
-        return text.isNull() ? QVariant() : QVariant(int(integer(text).value_or(0)));
+    case Type::Integer: {
+        if (text.isNull())
+            return {};
+        const std::optional<qint64> n = integer(text);
+        // An int for a spin box; text beyond int (bigint), which an int would cut.
+        if (n && *n >= INT_MIN && *n <= INT_MAX)
+            return int(*n);
+        return text.toString();
+    }
     case Type::Boolean:
+        if (text.isNull())
+            return {}; // NULL, not false: a nullable boolean has three states
         return boolean(text.toString()).value_or(false);
     case Type::Timestamp: {
         // Text, not a QDateTime: a date editor cannot show NULL, and would invent 2000-01-01.
@@ -126,6 +387,24 @@ QVariant ColumnSpec::editValue(const QVariant &text) const
             });
         return plain ? list->join(QStringLiteral(", ")) : sql::textArrayJson(list).toString();
     }
+    case Type::ZonedTimestamp: {
+        if (text.isNull())
+            return {};
+        const std::optional<Instant> i = storedInstant(text.toString());
+        if (!i)
+            return text.toString();
+        const QDateTime local = i->utc.toLocalTime();
+        QString typed = vt::dateTimeText(local.date(), local.time(), i->fraction);
+        // The hour repeated when clocks go back reads two ways: the offset says which.
+        if (QDateTime(local.date(), local.time(), Qt::LocalTime).toUTC() != i->utc)
+            typed += QLatin1Char(' ') + vt::offsetDisplay(local.offsetFromUtc());
+        return typed;
+    }
+    case Type::Bytea:
+        // Always hex, whichever format the server printed.
+        if (const std::optional<QString> hex = vt::normalBytea(text.toString()); hex && !text.isNull())
+            return *hex;
+        return text.isNull() ? QVariant() : QVariant(text.toString());
     default:
         return text.isNull() ? QVariant() : QVariant(text.toString());
     }
@@ -133,41 +412,89 @@ QVariant ColumnSpec::editValue(const QVariant &text) const
 
 bool ColumnSpec::sameValue(const QVariant &a, const QVariant &b) const
 {
+    if (sql::isColumnDefault(a) || sql::isColumnDefault(b))
+        return sql::isColumnDefault(a) == sql::isColumnDefault(b);
     if (a.isNull() || b.isNull())
         return a.isNull() == b.isNull();
+    const QString x = a.toString();
+    const QString y = b.toString();
     switch (type) {
     case Type::Timestamp: {
-        const QDateTime x = sql::timestampFromText(a);
-        const QDateTime y = sql::timestampFromText(b);
-        return x.isValid() && y.isValid() ? x == y : a.toString() == b.toString();
+        const QDateTime tx = sql::timestampFromText(a);
+        const QDateTime ty = sql::timestampFromText(b);
+        return tx.isValid() && ty.isValid() ? tx == ty : x == y;
     }
     case Type::Json: {
-        const Result<QJsonValue> x = sql::jsonFromText(a);
-        const Result<QJsonValue> y = sql::jsonFromText(b);
-        return x && y ? *x == *y : a.toString() == b.toString();
+        const Result<QJsonValue> jx = sql::jsonFromText(a);
+        const Result<QJsonValue> jy = sql::jsonFromText(b);
+        return jx && jy ? *jx == *jy && jsonNumberKeys(x) == jsonNumberKeys(y) : x == y;
     }
     case Type::TextArray:
         return sql::textArrayFromJson(a) == sql::textArrayFromJson(b);
     case Type::Integer:
-        return integer(a) && integer(b) ? *integer(a) == *integer(b) : a.toString() == b.toString();
+        return integer(a) && integer(b) ? *integer(a) == *integer(b) : x == y;
     case Type::Boolean:
-        return boolean(a.toString()) == boolean(b.toString());
+        return boolean(x) == boolean(y);
+    case Type::Decimal:
+        return vt::decimalKey(x) == vt::decimalKey(y);
+    case Type::Uuid:
+        return vt::uuidKey(x) == vt::uuidKey(y);
+    case Type::Bytea:
+        return vt::normalBytea(x).value_or(x) == vt::normalBytea(y).value_or(y);
+    case Type::ZonedTimestamp: {
+        const std::optional<Instant> ix = storedInstant(x);
+        const std::optional<Instant> iy = storedInstant(y);
+        return ix && iy ? ix->utc == iy->utc && ix->fraction == iy->fraction : x == y;
+    }
+    case Type::LocalTimestamp: {
+        const std::optional<vt::DateTimeText> tx = vt::parseDateTime(x);
+        const std::optional<vt::DateTimeText> ty = vt::parseDateTime(y);
+        return tx && ty && !tx->offsetSeconds && !ty->offsetSeconds
+                   ? tx->date == ty->date && tx->time == ty->time && tx->fraction == ty->fraction
+                   : x == y;
+    }
+    case Type::Date:
+        return vt::normalDate(x).value_or(x) == vt::normalDate(y).value_or(y);
+    case Type::Time:
+        return vt::normalTime(x, true).value_or(x) == vt::normalTime(y, true).value_or(y);
+    case Type::Inet:
+        return x.trimmed().compare(y.trimmed(), Qt::CaseInsensitive) == 0;
+    case Type::Array: {
+        const std::optional<QStringList> ex = arrayElements(a);
+        const std::optional<QStringList> ey = arrayElements(b);
+        if (!ex || !ey)
+            return x == y;
+        if (ex->size() != ey->size())
+            return false;
+        const ColumnSpec element = elementSpec(); // 2026-11-29T18:30:00+00:00 is 2026-11-29 18:30:00+00
+        for (qsizetype i = 0; i < ex->size(); ++i) {
+            if (!element.sameValue(ex->at(i).isNull() ? QVariant() : QVariant(ex->at(i)),
+                                   ey->at(i).isNull() ? QVariant() : QVariant(ey->at(i))))
+                return false;
+        }
+        return true;
+    }
     default:
-        return a.toString() == b.toString();
+        return x == y;
     }
 }
 
 QVariant ColumnSpec::fromEdit(const QVariant &value) const
 {
-    if (value.isNull() || !value.isValid())
-        return {};
     if (sql::isColumnDefault(value))
         return value; // a staged DEFAULT stays the marker
+    if (value.isNull() || !value.isValid())
+        return {};
     // An emptied editor is NULL, except for text, where '' is a value of its own.
-    if (type != Type::Text && value.typeId() == QMetaType::QString && value.toString().trimmed().isEmpty())
+    if ((type != Type::Text && type != Type::Other) && value.typeId() == QMetaType::QString &&
+        value.toString().trimmed().isEmpty())
         return {};
     switch (type) {
     case Type::Integer:
+    case Type::Decimal:
+    case Type::Uuid:
+    case Type::Interval:
+    case Type::Inet:
         return value.toString().trimmed();
     case Type::Boolean:
         if (value.typeId() == QMetaType::Bool)
@@ -218,13 +545,85 @@ QVariant ColumnSpec::fromEdit(const QVariant &value) const
     }
     case Type::Json:
         return value.toString().trimmed();
-    default:
+    case Type::ZonedTimestamp: {
+        if (value.typeId() == QMetaType::QDateTime) {
+            const QDateTime utc = value.toDateTime().toUTC();
+            if (!utc.isValid())
+                return value.toString();
+            const QTime seconds(utc.time().hour(), utc.time().minute(), utc.time().second());
+            return storedText(Instant{QDateTime(utc.date(), seconds, Qt::UTC), msFraction(utc.time())});
+        }
+        const QString s = value.toString().trimmed();
+        const std::optional<Instant> i = typedInstant(s);
+        return i ? storedText(*i) : s; // infinity, or malformed: as typed
+    }
+    case Type::LocalTimestamp: {
+        if (value.typeId() == QMetaType::QDateTime) {
+            const QDateTime when = value.toDateTime(); // its wall-clock time, in whatever zone
+            const QTime seconds(when.time().hour(), when.time().minute(), when.time().second());
+            return vt::dateTimeText(when.date(), seconds, msFraction(when.time()));
+        }
+        const QString s = value.toString().trimmed();
+        const std::optional<vt::DateTimeText> t = vt::parseDateTime(s);
+        if (!t || t->offsetSeconds)
+            return s; // an offset would be dropped by the server: kept, so that problem() names it
+        return vt::dateTimeText(t->date, t->time, t->fraction);
+    }
+    case Type::Date: {
+        if (value.typeId() == QMetaType::QDate || value.typeId() == QMetaType::QDateTime)
+            return vt::normalDate(value.toDate().toString(Qt::ISODate)).value_or(value.toString());
+        const QString s = value.toString().trimmed();
+        return vt::normalDate(s).value_or(s);
+    }
+    case Type::Time: {
+        if (value.typeId() == QMetaType::QTime) {
+            const QTime t = value.toTime();
+            const QString f = msFraction(t);
+            return QString(t.toString(QStringLiteral("HH:mm:ss")) +
+                           (f.isEmpty() ? QString() : QString(QLatin1Char('.') + f)));
+        }
+        const QString s = value.toString().trimmed();
+        return vt::normalTime(s, isZonedTime(sqlType)).value_or(s);
+    }
+    case Type::Bytea: {
+        if (value.typeId() == QMetaType::QByteArray && !value.toByteArray().startsWith("\\x"))
+            return QString(QStringLiteral("\\x") + QString::fromLatin1(value.toByteArray().toHex()));
+        const QString s = value.toString(); // untrimmed: in the escape format, spaces are bytes
+        return vt::normalBytea(s).value_or(s);
+    }
+    case Type::Array: {
+        const std::optional<QStringList> elements = arrayElements(value);
+        if (!elements)
+            return value.toString().trimmed(); // kept, so that problem() names it
+        // Every element as a JSON string (the writer casts each to elementType) or null; each in
+        // its element type's normal form.
+        const ColumnSpec element = elementSpec();
+        QStringList normal;
+        for (const QString &e : *elements) {
+            if (e.isNull()) {
+                normal << QString();
+                continue;
+            }
+            const QVariant n = element.fromEdit(e);
+            normal << (n.isNull() ? e : n.toString());
+        }
+        return vt::jsonStringArray(normal);
+    }
+    case Type::Text:
+    case Type::Reference:
+    case Type::Other:
         return value.toString();
     }
+    return value.toString();
 }
 
 QString ColumnSpec::problem(const QVariant &text) const
 {
+    if (sql::isColumnDefault(text)) {
+        if (!hasDefault && !nullable)
+            return tr("%1 has no default value, and cannot be NULL.").arg(header);
+        return {};
+    }
     if (text.isNull())
         return nullable ? QString() : tr("%1 is required.").arg(header);
     const QString s = text.toString();
@@ -249,10 +648,10 @@ QString ColumnSpec::problem(const QVariant &text) const
         return {};
     }
     case Type::Integer: {
-        const std::optional<qint64> n = integer(text);
-        if (!n)
+        if (!vt::isWholeNumber(s))
             return tr("%1 must be a whole number.").arg(header);
-        if ((minimum && *n < *minimum) || (maximum && *n > *maximum))
+        const std::optional<qint64> n = integer(text); // nullopt: beyond bigint
+        if (!n || (minimum && *n < *minimum) || (maximum && *n > *maximum))
             return tr("%1 must be between %2 and %3.")
                 .arg(header, QLocale().toString(minimum.value_or(LLONG_MIN)),
                      QLocale().toString(maximum.value_or(LLONG_MAX)));
@@ -276,15 +675,168 @@ QString ColumnSpec::problem(const QVariant &text) const
             return tr("%1 is empty; JSON needs a value such as {} or null.").arg(header);
         if (s.contains(QLatin1String("\\u0000")))
             return tr("%1 cannot hold the character \\u0000 (PostgreSQL's jsonb refuses it).").arg(header);
+        if (vt::isJson(s))
+            return {}; // by the grammar: numbers Qt's parser cannot hold as doubles are still JSON
         if (const Result<QJsonValue> json = sql::jsonFromText(text); !json)
             return tr("%1 is not valid JSON: %2").arg(header, json.error().message);
-        return {};
+        return tr("%1 is not valid JSON.").arg(header);
     case Type::TextArray:
         return sql::textArrayFromJson(text) ? QString() : tr("%1 must be a list.").arg(header);
-    default:
-        break;
+    case Type::Decimal: {
+        if (!vt::isDecimal(s))
+            return tr("%1 must be a number such as 83261.85, -0.000001 or 1e-30 (NaN and Infinity are "
+                      "allowed too); “%2” is not one.")
+                .arg(header, elided(s, 40));
+        static const QRegularExpression typmod(
+            QStringLiteral(R"(^(?:numeric|decimal)\s*\(\s*(\d+)\s*(?:,\s*(-?\d+)\s*)?\)$)"));
+        if (const QRegularExpressionMatch m = typmod.match(sqlType.trimmed().toLower()); m.hasMatch()) {
+            const int before = m.captured(1).toInt() - m.captured(2).toInt();
+            if (const std::optional<int> digits = vt::integerDigits(s); digits && *digits > before)
+                return tr("%1 allows at most %2 digits before the decimal point (%3); “%4” has %5.")
+                    .arg(header)
+                    .arg(std::max(before, 0))
+                    .arg(sqlType)
+                    .arg(elided(s, 40))
+                    .arg(*digits);
+        }
+        return {};
+    }
+    case Type::Uuid:
+        return vt::isUuid(s) ? QString()
+                             : tr("%1 must be a UUID of 32 hex digits, such as "
+                                  "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11.")
+                                   .arg(header);
+    case Type::Bytea: {
+        if (vt::byteaBytes(s))
+            return {};
+        if (!s.trimmed().startsWith(QLatin1String("\\x")))
+            return tr("%1: a backslash must be followed by another backslash or by three octal digits "
+                      "(\\000 to \\377); or write the bytes in hex, such as \\x0a1b2c.")
+                .arg(header);
+        const QString hex = s.trimmed().mid(2).remove(QRegularExpression(QStringLiteral(R"(\s)")));
+        for (const QChar c : hex) {
+            if (!QStringLiteral("0123456789abcdefABCDEF").contains(c))
+                return tr("%1 must be bytes in hex after \\x: “%2” is not a hex digit.")
+                    .arg(header, QString(c));
+        }
+        return tr("%1 has an odd number of hex digits (%2): each byte needs two.")
+            .arg(header)
+            .arg(hex.size());
+    }
+    case Type::ZonedTimestamp: {
+        if (vt::isSpecialDateTime(s))
+            return {};
+        const QString core = s.endsWith(QLatin1String(" BC")) ? s.chopped(3) : s;
+        bool gap = false;
+        if (storedInstant(core) && (vt::parseDateTime(core)->offsetSeconds || typedInstant(core, &gap)))
+            return {};
+        if (gap)
+            return tr("%1: %2 does not exist in local time (the clocks skip that hour); add an offset such "
+                      "as +02:00 or pick another time.")
+                .arg(header, s);
+        return tr("%1 must be a date and time such as 2026-11-29 18:30:00 (local time; add an offset such "
+                  "as +02:00 for another zone).")
+            .arg(header);
+    }
+    case Type::LocalTimestamp: {
+        if (vt::isSpecialDateTime(s))
+            return {};
+        const QString core = s.endsWith(QLatin1String(" BC")) ? s.chopped(3) : s;
+        if (const std::optional<vt::DateTimeText> t = vt::parseDateTime(core)) {
+            if (t->offsetSeconds)
+                return tr("%1 is a timestamp without time zone: remove the offset from “%2” (PostgreSQL "
+                          "would drop it).")
+                    .arg(header, s);
+            return {};
+        }
+        return tr("%1 must be a date and time such as 2026-11-29 18:30:00 (stored as typed, without a "
+                  "time zone).")
+            .arg(header);
+    }
+    case Type::Date: {
+        const QString core = s.endsWith(QLatin1String(" BC")) ? s.chopped(3) : s;
+        if (vt::isSpecialDateTime(s) || vt::normalDate(core))
+            return {};
+        return tr("%1 must be a date such as 2026-11-29.").arg(header);
+    }
+    case Type::Time: {
+        const bool zoned = isZonedTime(sqlType);
+        if (vt::normalTime(s, zoned) || s.trimmed().toLower() == QLatin1String("allballs") ||
+            s.trimmed().toLower() == QLatin1String("now"))
+            return {};
+        if (!zoned && vt::normalTime(s, true))
+            return tr("%1 is a time without time zone: remove the offset from “%2”.").arg(header, s);
+        return zoned ? tr("%1 must be a time such as 18:30:00 or 18:30:00+02.").arg(header)
+                     : tr("%1 must be a time such as 18:30:00 or 18:30:00.250.").arg(header);
+    }
+    case Type::Interval:
+        return vt::isInterval(s) ? QString()
+                                 : tr("%1 must be an interval such as 1 mon 2 days 03:04:05, 90 minutes or "
+                                      "P1DT2H.")
+                                       .arg(header);
+    case Type::Inet:
+        return vt::isInet(s, sqlType == QLatin1String("cidr"))
+                   ? QString()
+                   : tr("%1 must be an IPv4 or IPv6 address with an optional /prefix, such as 192.168.0.1, "
+                        "10.0.0.0/8 or ::1/128.")
+                         .arg(header);
+    case Type::Array: {
+        const std::optional<QStringList> elements = vt::jsonArrayElements(s);
+        if (!elements)
+            return tr("%1 must be a list, written as a JSON array such as [\"a\", \"b\", null].").arg(header);
+        ColumnSpec element = elementSpec();
+        for (qsizetype i = 0; i < elements->size(); ++i) {
+            if (elements->at(i).isNull())
+                continue;
+            element.header =
+                tr("%1, element %2 (“%3”),").arg(header).arg(i + 1).arg(elided(elements->at(i), 40));
+            const QString p = element.problem(element.fromEdit(elements->at(i)));
+            if (!p.isEmpty())
+                return p;
+        }
+        return {};
+    }
+    case Type::Other:
+        return {};
     }
     return {};
+}
+
+QString ColumnSpec::toolTip(const QVariant &text) const
+{
+    if (sql::isColumnDefault(text))
+        return defaultExpression.isEmpty() ? tr("Set to the column's default.")
+                                           : tr("Set to the column's default: %1").arg(defaultExpression);
+    if (text.isNull())
+        return {};
+    const QString s = text.toString();
+    switch (type) {
+    case Type::Timestamp:
+        return display::utcTooltip(sql::timestampFromText(text));
+    case Type::ZonedTimestamp:
+        if (const std::optional<Instant> i = storedInstant(s))
+            return vt::dateTimeText(i->utc.date(), i->utc.time(), i->fraction) + QStringLiteral(" UTC");
+        return {};
+    case Type::LocalTimestamp:
+        return tr("%1 has no time zone: shown as stored, never converted to local time.").arg(s);
+    case Type::Reference:
+        return s;
+    case Type::Bytea:
+        if (const std::optional<QString> hex = vt::normalBytea(s))
+            return bytesLabel((hex->size() - 2) / 2) + QLatin1Char('\n') + elided(*hex, 2000);
+        return {};
+    case Type::Array:
+    case Type::TextArray: {
+        const QString shown = display(text).toString();
+        return shown.size() > 40 || shown.endsWith(QChar(0x2026)) ? elided(s, 2000) : QString();
+    }
+    case Type::Text:
+    case Type::Json:
+    case Type::Other:
+        return s.size() > 40 ? s.left(2000) : QString();
+    default:
+        return {};
+    }
 }
 
 } // namespace ccpm

@@ -75,6 +75,10 @@ struct ColumnSpec {
     bool generated = false;    ///< a generated column or `GENERATED ALWAYS AS IDENTITY`: never written
 
     /// DisplayRole text for a stored value (`refName`: the referenced row's display column).
+    /// NULL gives a null QVariant (views paint it as NULL, apart from an empty string); a staged
+    /// DEFAULT (sql::columnDefault()) gives "DEFAULT". Numbers show exactly as stored,
+    /// timestamptz in local time with its offset (`2026-11-29 13:30:00 -05:00`), timestamp
+    /// without time zone as stored, bytea as `N bytes · 0a1b2c…`, arrays as `1, 2, NULL`.
     QVariant display(const QVariant &text, const QVariant &refName = {}) const;
     /// roles::RawValue: a typed value (QDateTime in UTC, qlonglong, bool, QStringList, text).
     QVariant raw(const QVariant &text) const;
@@ -82,14 +86,24 @@ struct ColumnSpec {
     /// reference, a list as "a, b" or, when commas cannot express it, as a JSON array).
     QVariant editValue(const QVariant &text) const;
     /// The stored text for what an editor gave back (a QDateTime in any zone, "a, b" for a
-    /// list); a null QVariant stays NULL. Malformed input is kept as typed, so that problem()
-    /// names it.
+    /// list); a null QVariant stays NULL, sql::columnDefault() stays DEFAULT. Malformed input is
+    /// kept as typed, so that problem() names it. Typed timestamptz text is local time unless it
+    /// names an offset, and is stored as UTC (`…+00`); timestamp text is stored as typed. An
+    /// Array takes a JSON array, a PostgreSQL literal (`{1,NULL}`) or a QStringList (a null
+    /// element is NULL) and gives a JSON array of strings and nulls.
     QVariant fromEdit(const QVariant &value) const;
     /// Whether two stored texts mean the same value ("…20.85" and "…20.850"; `{"a":1}` and
     /// `{"a": 1}`), so that an editor closed unchanged stages nothing.
     bool sameValue(const QVariant &a, const QVariant &b) const;
     /// Why `text` cannot be saved in this column, or an empty string.
     QString problem(const QVariant &text) const;
+    /// Qt::ToolTipRole text for a stored value, or empty: UTC for timestamps, "no zone" for a
+    /// timestamp without time zone, the whole text of long values, the default's expression for
+    /// a staged DEFAULT.
+    QString toolTip(const QVariant &text) const;
+    /// Array: a column describing one element (its type from `elementType`, enum `values`,
+    /// nullable), which display(), fromEdit() and problem() of the elements use.
+    ColumnSpec elementSpec() const;
 };
 
 /// A filter on one column of a TableSpec (a typed filter of the issue: contains, equals, in a

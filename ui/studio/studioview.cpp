@@ -1,13 +1,17 @@
 #include "studioview.h"
 
 #include "breadcrumbbar.h"
+#include "clipboardformat.h"
 #include "conflictdialog.h"
 #include "dbexecutor.h"
+#include "exportdialog.h"
+#include "filterpillbar.h"
 #include "itemroles.h"
 #include "pagedtablemodel.h"
 #include "relationspanel.h"
 #include "savepreviewdialog.h"
 #include "sqlvalues.h"
+#include "studioclipboard.h"
 #include "studiosidebar.h"
 #include "studiospec.h"
 
@@ -38,6 +42,8 @@ StudioView::StudioView(DbExecutor &executor, QWidget *parent)
     , m_sidebar(new StudioSidebar(executor, this))
     , m_breadcrumb(new BreadcrumbBar(this))
     , m_relations(new RelationsPanel(executor, this))
+    , m_filterBar(new FilterPillBar(this))
+    , m_clipboard(new StudioClipboard(m_view))
 {
     m_title->setTextFormat(Qt::PlainText);
     QFont titleFont = m_title->font();
@@ -74,6 +80,7 @@ StudioView::StudioView(DbExecutor &executor, QWidget *parent)
     layout->setContentsMargins(4, 4, 4, 0);
     layout->addWidget(m_toolbar);
     layout->addWidget(m_breadcrumb);
+    layout->addWidget(m_filterBar);
     layout->addWidget(m_banner);
     layout->addWidget(m_view, 1);
     layout->addWidget(m_status);
@@ -97,6 +104,11 @@ StudioView::StudioView(DbExecutor &executor, QWidget *parent)
     connect(m_breadcrumb, &BreadcrumbBar::navigated, this, [this](const RelationTarget &target) {
         openTable(target.schema, target.table, RelationQueries::filters(target, QStringLiteral("t")));
     });
+    connect(m_filterBar, &FilterPillBar::filtersChanged, this,
+            [this](const QList<KeysetQuery::Filter> &filters, bool matchAny, const QString &quickSearch) {
+                setFilters(filters, matchAny, quickSearch);
+            });
+    connect(m_clipboard, &StudioClipboard::message, this, &StudioView::statusMessage);
     connect(m_relations, &RelationsPanel::openReferenced, this,
             [this](const RelationTarget &target) { navigate(target); });
     connect(m_relations, &RelationsPanel::openFiltered, this,
@@ -158,6 +170,7 @@ void StudioView::buildActions()
                        [this] { setSelectedCells(sql::columnDefault()); });
     m_toolbar->addSeparator();
     m_toolbar->addAction(m_breadcrumb->backAction()); // Alt+Left
+    m_export = add(tr("Export…"), QKeySequence(Qt::CTRL | Qt::Key_E), [this] { exportView(); });
     m_follow = add(
         tr("Open referenced row"), QKeySequence(Qt::CTRL | Qt::Key_Return),
         [this] { followForeignKey(m_view->currentIndex()); }, false);
@@ -229,7 +242,8 @@ bool StudioView::openTable(const QString &schema, const QString &name,
     m_schema = schema;
     m_table = name;
     m_sort.clear();
-    m_filters = filters;
+    m_relationFilters = filters;
+    m_filters.clear();
     m_matchAny = false;
     m_quickSearch.clear();
     m_model = new PagedTableModel(m_executor, std::move(spec), this);
@@ -237,6 +251,10 @@ bool StudioView::openTable(const QString &schema, const QString &name,
         m_model->setActor(*m_actor, m_role);
     m_view->setModel(m_model);
     m_view->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+    {
+        const QSignalBlocker quiet(m_filterBar); // the new table starts without pills
+        m_filterBar->setTableSpec(m_model->spec());
+    }
     m_sidebar->setCurrentTable(schema, name);
     m_relations->clearRow();
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -306,11 +324,32 @@ void StudioView::setFilters(const QList<KeysetQuery::Filter> &filters, bool matc
     applyQuery();
 }
 
+KeysetQuery StudioView::currentQuery() const
+{
+    KeysetQuery query = m_model->spec().query(m_sort, m_filters, m_matchAny, m_quickSearch);
+    query.setRequiredFilters(m_relationFilters);
+    return query;
+}
+
+void StudioView::exportView()
+{
+    if (!m_model)
+        return;
+    QList<StreamExport::Column> columns;
+    for (const ColumnSpec &column : m_model->spec().columns)
+        columns << StreamExport::Column{column.name, clipboard::valueKind(column)};
+    auto *dialog = new ExportDialog(m_executor, currentQuery(), columns, m_table, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ExportDialog::exportFinished, this,
+            [this](bool, const QString &message) { emit statusMessage(message); });
+    dialog->open();
+}
+
 void StudioView::applyQuery()
 {
     if (!m_model)
         return;
-    m_model->setQuery(m_model->spec().query(m_sort, m_filters, m_matchAny, m_quickSearch));
+    m_model->setQuery(currentQuery());
     updateState();
 }
 
@@ -442,6 +481,10 @@ void StudioView::showCellMenu(const QPoint &position)
     menu.addAction(m_setNull);
     menu.addAction(m_setDefault);
     menu.addSeparator();
+    menu.addAction(m_clipboard->copyAction());
+    menu.addAction(m_clipboard->copyRowAction());
+    menu.addAction(m_clipboard->pasteAction());
+    menu.addSeparator();
     menu.addAction(m_addRow);
     menu.addAction(m_deleteRows);
     menu.addSeparator();
@@ -510,6 +553,7 @@ void StudioView::updateState()
     m_setNull->setEnabled(writable && !saving);
     m_setDefault->setEnabled(writable && !saving);
     m_refresh->setEnabled(m_model);
+    m_export->setEnabled(m_model);
 
     if (!m_model) {
         m_status->setText(tr("Choose a table on the left (Ctrl+P)."));

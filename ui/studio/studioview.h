@@ -17,6 +17,8 @@ namespace ccpm {
 
 class BreadcrumbBar;
 class DbExecutor;
+class FilterPillBar;
+class StudioClipboard;
 class PagedTableModel;
 class RelationsPanel;
 class StudioSidebar;
@@ -27,6 +29,11 @@ class StudioSidebar;
 /// references and the rows pointing at it, with counts. One table at a time in a lazy, keyset-paged grid
 /// (PagedTableModel over a spec made from the catalog, studioSpec()), sorted in SQL by one column or several
 /// (Shift+click adds a key), with columns that can be hidden, moved and resized (header context menu).
+///
+/// The filter pills (typed operators, AND or OR, a quick search over the text columns) narrow
+/// the rows in SQL; a relation's filter stays underneath them. Ctrl+C copies cells as TSV,
+/// Ctrl+Shift+C rows as JSON, Ctrl+V pastes a TSV block as staged edits; Ctrl+E exports the
+/// current view, streamed, to CSV or JSON.
 ///
 /// Editing is staged: edits, new rows (Insert) and deletions (Delete) wait, with undo and redo,
 /// until Save (Ctrl+S) shows every statement with its parameters and runs them in one
@@ -82,6 +89,10 @@ public:
     BreadcrumbBar *breadcrumb() const { return m_breadcrumb; }
     StudioSidebar *sidebar() const { return m_sidebar; }
     RelationsPanel *relations() const { return m_relations; }
+    FilterPillBar *filterBar() const { return m_filterBar; }
+    StudioClipboard *clipboard() const { return m_clipboard; }
+    /// Exports the current view (filters and sort) to CSV or JSON (Ctrl+E), with progress.
+    void exportView();
     /// The current row's values by column name (the server's text), as relations take them.
     QVariantMap rowValues(int row) const;
 
@@ -94,6 +105,7 @@ signals:
 private:
     void buildActions();
     void applyQuery();
+    KeysetQuery currentQuery() const; ///< sort, pills, quick search, and the relation's filter
     void headerClicked(int section);
     void showHeaderMenu(const QPoint &position);
     void showCellMenu(const QPoint &position);
@@ -131,6 +143,11 @@ private:
     StudioSidebar *m_sidebar;
     BreadcrumbBar *m_breadcrumb;
     RelationsPanel *m_relations;
+    FilterPillBar *m_filterBar;
+    StudioClipboard *m_clipboard;
+    QAction *m_export = nullptr;
+    /// The filters a relation opened the table with: always ANDed, under the pills.
+    QList<KeysetQuery::Filter> m_relationFilters;
     quint64 m_catalogGeneration = 0;
 };
 
