@@ -75,10 +75,7 @@ void FilterPillBar::setTableSpec(const TableSpec &spec)
     m_editor->setTableSpec(m_spec);
     m_pills.clear();
     m_filters.clear();
-    {
-        const QSignalBlocker blocker(m_search);
-        m_search->clear();
-    }
+    m_search->clear(); // not under a QSignalBlocker: the line edit's clear button follows textChanged
     m_searchDelay->stop();
     rebuild();
 }
@@ -133,10 +130,7 @@ void FilterPillBar::searchReturnPressed()
     const Result<studiofilter::ParsedFilterLine> parsed = studiofilter::parseLine(m_spec, line);
     if (parsed) {
         m_lineError.clear();
-        {
-            const QSignalBlocker blocker(m_search);
-            m_search->clear(); // the line is now pills, not a search
-        }
+        m_search->clear(); // the line is now pills, not a search (applyLine() emits, stopping the delay)
         if (const Status applied = applyLine(line); !applied)
             m_search->setText(line); // cannot happen: parseLine() built every pill
         return;
