@@ -133,6 +133,14 @@ ValueKind valueKind(const ColumnSpec &column)
     }
 }
 
+QList<StreamExport::Column> exportColumns(const TableSpec &spec)
+{
+    QList<StreamExport::Column> columns;
+    for (const ColumnSpec &column : spec.columns)
+        columns.append({column.name, valueKind(column)});
+    return columns;
+}
+
 QByteArray rowJson(const QStringList &names, const QStringList &values, const QList<ValueKind> &kinds)
 {
     QByteArray out = "{";

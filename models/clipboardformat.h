@@ -1,6 +1,7 @@
 #pragma once
 
 #include "exportformat.h"
+#include "streamexport.h"
 #include "tablespec.h"
 
 #include <QByteArray>
@@ -39,6 +40,9 @@ QList<QStringList> fromTsv(const QString &text);
 
 /// How a column's values are typed in JSON (numbers, booleans, JSON columns and arrays).
 exportformat::ValueKind valueKind(const ColumnSpec &column);
+/// The spec's columns (names and kinds) for StreamExport and ExportDialog: with the query of
+/// spec.query(…), each exported row is then the table's columns, without the joined names.
+QList<StreamExport::Column> exportColumns(const TableSpec &spec);
 /// One row as a compact JSON object: `names` as keys in order, each value as its kind says.
 QByteArray rowJson(const QStringList &names, const QStringList &values,
                    const QList<exportformat::ValueKind> &kinds);

@@ -174,6 +174,12 @@ void TestClipboardFormat::rowJsonIsTyped()
     QCOMPARE(clipboard::valueKind(column("a", ColumnSpec::Type::Array, "integer[]", true)), Kind::Json);
     QCOMPARE(clipboard::valueKind(column("t", ColumnSpec::Type::ZonedTimestamp, "timestamptz", true)),
              Kind::String);
+    const QList<StreamExport::Column> exported = clipboard::exportColumns(itemsSpec());
+    QCOMPARE(exported.size(), 6);
+    QCOMPARE(exported.at(Qty).name, QString("qty"));
+    QCOMPARE(exported.at(Qty).kind, Kind::Number);
+    QCOMPARE(exported.at(DoneFlag).kind, Kind::Boolean);
+    QCOMPARE(exported.at(Note).kind, Kind::String);
 }
 
 void TestClipboardFormat::pasteStagesEditsAndUndoRemovesThem()
