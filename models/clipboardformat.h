@@ -26,9 +26,10 @@ namespace ccpm::clipboard {
 /// with `"`; a quote elsewhere is part of the value.
 /// Pure functions, any thread.
 
-/// A value as the clipboard holds it: the model's raw value (roles::RawValue) as text. NULL
-/// (an invalid or null QVariant) is a null QString; a bool `true`/`false`; a date and time ISO
-/// 8601 with milliseconds and its offset (UTC as `Z`), which the editors read back; a list
+/// A value as the clipboard holds it: a model's value (StudioClipboard passes the EditRole,
+/// which the editors and setData() read back exactly) as text. NULL (an invalid or null QVariant,
+/// or a staged DEFAULT) is a null QString; a bool `true`/`false`; a date and time ISO 8601 with
+/// milliseconds and its offset (UTC as `Z`); a date ISO 8601; bytes `\x` and their hex; a list
 /// the JSON array of its strings; anything else QVariant::toString() (numbers exactly).
 QString cellText(const QVariant &raw);
 

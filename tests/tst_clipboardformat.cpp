@@ -6,6 +6,7 @@
 #include "clipboardformat.h"
 #include "loadedmodel.h"
 #include "pagedtablemodel.h"
+#include "sqlvalues.h"
 #include "studioclipboard.h"
 #include "testdatabase.h"
 
@@ -153,6 +154,12 @@ void TestClipboardFormat::cellTextOfRawValues()
     QCOMPARE(clipboard::cellText(QDateTime(QDate(2026, 11, 29), QTime(18, 30, 0, 123), Qt::UTC)),
              "2026-11-29T18:30:00.123Z");
     QCOMPARE(clipboard::cellText(QStringList{"a", "b,c", QString()}), "[\"a\",\"b,c\",\"\"]");
+    QCOMPARE(clipboard::cellText(QByteArray("\x00\xff"
+                                            "A",
+                                            3)),
+             "\\x00ff41");
+    QCOMPARE(clipboard::cellText(QDate(2026, 2, 28)), "2026-02-28");
+    QVERIFY(clipboard::cellText(sql::columnDefault()).isNull());
 }
 
 void TestClipboardFormat::rowJsonIsTyped()
