@@ -1,5 +1,7 @@
 #include "clipboardformat.h"
 
+#include "sqlvalues.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -10,7 +12,7 @@ using exportformat::ValueKind;
 
 QString cellText(const QVariant &raw)
 {
-    if (!raw.isValid() || raw.isNull())
+    if (!raw.isValid() || raw.isNull() || sql::isColumnDefault(raw))
         return {};
     switch (raw.typeId()) {
     case QMetaType::Bool:
@@ -21,6 +23,10 @@ QString cellText(const QVariant &raw)
                    ? when.toString(Qt::ISODateWithMs)
                    : when.toOffsetFromUtc(when.offsetFromUtc()).toString(Qt::ISODateWithMs);
     }
+    case QMetaType::QDate:
+        return raw.toDate().toString(Qt::ISODate);
+    case QMetaType::QByteArray: // bytea's bytes: its hex form, as the editor takes it
+        return QStringLiteral("\\x") + QString::fromLatin1(raw.toByteArray().toHex());
     case QMetaType::QStringList:
         return QString::fromUtf8(
             QJsonDocument(QJsonArray::fromStringList(raw.toStringList())).toJson(QJsonDocument::Compact));
@@ -131,6 +137,14 @@ ValueKind valueKind(const ColumnSpec &column)
     default:
         return ValueKind::String;
     }
+}
+
+QList<StreamExport::Column> exportColumns(const TableSpec &spec)
+{
+    QList<StreamExport::Column> columns;
+    for (const ColumnSpec &column : spec.columns)
+        columns.append({column.name, valueKind(column)});
+    return columns;
 }
 
 QByteArray rowJson(const QStringList &names, const QStringList &values, const QList<ValueKind> &kinds)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "exportformat.h"
+#include "streamexport.h"
 #include "tablespec.h"
 
 #include <QByteArray>
@@ -25,9 +26,10 @@ namespace ccpm::clipboard {
 /// with `"`; a quote elsewhere is part of the value.
 /// Pure functions, any thread.
 
-/// A value as the clipboard holds it: the model's raw value (roles::RawValue) as text. NULL
-/// (an invalid or null QVariant) is a null QString; a bool `true`/`false`; a date and time ISO
-/// 8601 with milliseconds and its offset (UTC as `Z`), which the editors read back; a list
+/// A value as the clipboard holds it: a model's value (StudioClipboard passes the EditRole,
+/// which the editors and setData() read back exactly) as text. NULL (an invalid or null QVariant,
+/// or a staged DEFAULT) is a null QString; a bool `true`/`false`; a date and time ISO 8601 with
+/// milliseconds and its offset (UTC as `Z`); a date ISO 8601; bytes `\x` and their hex; a list
 /// the JSON array of its strings; anything else QVariant::toString() (numbers exactly).
 QString cellText(const QVariant &raw);
 
@@ -39,6 +41,9 @@ QList<QStringList> fromTsv(const QString &text);
 
 /// How a column's values are typed in JSON (numbers, booleans, JSON columns and arrays).
 exportformat::ValueKind valueKind(const ColumnSpec &column);
+/// The spec's columns (names and kinds) for StreamExport and ExportDialog: with the query of
+/// spec.query(…), each exported row is then the table's columns, without the joined names.
+QList<StreamExport::Column> exportColumns(const TableSpec &spec);
 /// One row as a compact JSON object: `names` as keys in order, each value as its kind says.
 QByteArray rowJson(const QStringList &names, const QStringList &values,
                    const QList<exportformat::ValueKind> &kinds);

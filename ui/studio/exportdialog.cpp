@@ -116,7 +116,7 @@ ExportDialog::ExportDialog(DbExecutor &executor, KeysetQuery query, QList<Stream
 ExportDialog::~ExportDialog()
 {
     if (m_running)
-        m_executor.cancel(m_token);
+        m_exportExecutor->cancel(m_token);
 }
 
 StreamExport::Format ExportDialog::format() const
@@ -189,6 +189,8 @@ void ExportDialog::start()
     request.format = format();
     request.fileName = fileName();
 
+    if (!m_exportExecutor)
+        m_exportExecutor = std::make_unique<DbExecutor>(m_executor.settings(), 1);
     m_progress = std::make_shared<Progress>();
     m_token = CancelToken();
     m_bar->setRange(0, 0); // busy until the count is known
@@ -202,7 +204,7 @@ void ExportDialog::start()
         progress->total = total;
         progress->rows = rows;
     };
-    QCoro::connect(StreamExport::run(m_executor, request, m_token, onProgress), this,
+    QCoro::connect(StreamExport::run(*m_exportExecutor, request, m_token, onProgress), this,
                    [this](const Result<StreamExport::Summary> &result) { finish(result); });
 }
 
@@ -211,7 +213,7 @@ void ExportDialog::cancel()
     if (!m_running)
         return;
     m_status->setText(tr("Cancelling…"));
-    m_executor.cancel(m_token);
+    m_exportExecutor->cancel(m_token);
 }
 
 void ExportDialog::reject()

@@ -28,7 +28,8 @@ class DbExecutor;
 /// one shows the server's message. Cancel or a failure leave no file (a file that was there
 /// stays as it was). Closing the dialog while it runs cancels the export.
 /// `columns`: the names and JSON kinds of the first columns of `query`'s rows.
-/// Thread: GUI; the export runs on one of `executor`'s workers, which must outlive the dialog.
+/// Thread: GUI. The export runs on a connection of its own (a one-worker DbExecutor made from
+/// `executor`'s settings when it starts), so the grid's pages never queue behind it.
 class ExportDialog : public QDialog {
     Q_OBJECT
 public:
@@ -64,6 +65,7 @@ private:
     void setRunning(bool running);
 
     DbExecutor &m_executor;
+    std::unique_ptr<DbExecutor> m_exportExecutor; ///< made by the first start()
     KeysetQuery m_query;
     QList<StreamExport::Column> m_columns;
     QRadioButton *m_csv;

@@ -125,7 +125,7 @@ QMimeData *StudioClipboard::selectionMimeData(QString *message) const
         QStringList values;
         for (const int column : columns) {
             values << (cells.contains(qint64(row) << 32 | column)
-                           ? clipboard::cellText(model->index(row, column).data(roles::RawValue))
+                           ? clipboard::cellText(model->index(row, column).data(Qt::EditRole))
                            : QString());
         }
         block << values;
@@ -185,8 +185,12 @@ QString StudioClipboard::copyRowAsJson()
             return report(tr("The selected rows are still loading: copy again in a moment."));
         }
         QStringList values;
-        for (const int column : columns)
-            values << clipboard::cellText(model->index(row, column).data(roles::RawValue));
+        for (const int column : columns) {
+            // A text[]'s editor text may be "a, b": its raw list is the JSON array
+            const bool list = paged && paged->spec().columns.at(column).type == ColumnSpec::Type::TextArray;
+            values << clipboard::cellText(
+                model->index(row, column).data(list ? roles::RawValue : Qt::EditRole));
+        }
         objects << clipboard::rowJson(names, values, kinds);
     }
     const QByteArray json = objects.size() == 1 ? objects.first() : "[\n" + objects.join(",\n") + "\n]";

@@ -13,7 +13,8 @@ namespace ccpm {
 /// Copy and paste for a Studio grid (a QAbstractItemView over a PagedTableModel), in the formats
 /// of models/clipboardformat.h:
 /// - Copy (Ctrl+C): one cell as its plain text, several as TSV in the view's column order
-///   (hidden columns left out); values are the model's raw values, so numbers stay exact.
+///   (hidden columns left out); values are the model's EditRole as text (what the editors
+///   start from and setData() reads back exactly: numbers exact, times in full precision).
 /// - Copy row as JSON (Ctrl+Shift+C): the current row, or the selected rows as a JSON array,
 ///   one object per line, keys the column names, typed as the JSON export.
 /// - Paste (Ctrl+V): a TSV block becomes staged edits (model->setData, EditRole) from the
