@@ -209,6 +209,10 @@ Result<StreamExport::Summary> StreamExport::write(QSqlDatabase &db, const Reques
     if (Result<PgResult> r = session.exec("START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"); !r)
         return r.error();
     transaction.open = true;
+    // QPSQL sets bytea_output to escape for its own parser; an export writes the hex form, as
+    // COPY and psql do (for this transaction only).
+    if (Result<PgResult> r = session.exec("SET LOCAL bytea_output TO hex"); !r)
+        return r.error();
 
     qint64 total = -1;
     if (request.count) {

@@ -16,8 +16,10 @@ namespace ccpm {
 /// Streams the rows of a query to a file as CSV or JSON (Studio's export of the current view),
 /// so a million rows never sit in memory: one READ ONLY, REPEATABLE READ transaction,
 /// `DECLARE … NO SCROLL CURSOR FOR <query>` and `FETCH 5000` until the end, each batch encoded
-/// and written before the next is read. Values are the server's text (libpq's text format) and
-/// are encoded as exportformat.h says:
+/// and written before the next is read. Values are the server's text (libpq's text format; bytea
+/// in the hex form `\x…` whatever the connection's bytea_output) and are encoded as
+/// exportformat.h says (arrays selected as Studio selects them are JSON arrays, which COPY … FROM
+/// does not read as PostgreSQL arrays):
 /// - CSV: RFC 4180, a header row of the column names, CRLF, UTF-8 without BOM; NULL is an empty
 ///   unquoted field, the empty string `""` (COPY … CSV reads both back as they were).
 /// - JSON: an array with one object per line (`[`, `{…},` …, `]`), keys the column names in

@@ -2,8 +2,11 @@
 // read back by PostgreSQL's own COPY … FROM, the view's filter and order (KeysetQuery::all()),
 // cancellation and failures that leave no file (and the previous one untouched), progress, and
 // memory that stays flat while 200,000 wide rows stream through.
+#include "catalog.h"
+#include "clipboardformat.h"
 #include "keysetquery.h"
 #include "streamexport.h"
+#include "studiospec.h"
 #include "testdatabase.h"
 
 #include <QDir>
@@ -152,6 +155,7 @@ private slots:
     void cancelStopsARunningFetch();
     void failingQueryLeavesNoFile();
     void memoryStaysBounded();
+    void studioTableOfEveryType();
 
 private:
     Result<StreamExport::Summary> exportTo(const QString &file, Format format, const KeysetQuery::Sql &sql,
@@ -439,6 +443,84 @@ void TestStreamExport::memoryStaysBounded()
     const qint64 growth = peak - before;
     qInfo("resident before %lld MB, peak while exporting %lld MB", before >> 20, peak >> 20);
     QVERIFY2(growth < 50LL * 1024 * 1024, qPrintable(QString("grew by %1 MB").arg(growth >> 20)));
+}
+
+void TestStreamExport::studioTableOfEveryType()
+{
+    // Given the Studio schema's table of every type, typed by the catalog as the grid types it
+    TestDatabase db("exporttypes");
+    QVERIFY2(db.error().isEmpty(), qPrintable(db.error()));
+    const QString loaded = db.loadSqlFile(TestDatabase::fixture("studio-schema.sql"));
+    QVERIFY2(loaded.isEmpty(), qPrintable(loaded));
+    QSqlDatabase connection = db.connection();
+    const Result<SchemaCatalog> catalog = Catalog::load(connection);
+    CCPM_VERIFY_OK(catalog);
+    const CatalogTable *table = catalog->find("public", "everything");
+    QVERIFY(table);
+    const TableSpec spec = studioSpec(*table);
+    const KeysetQuery query = spec.query(spec.columnOf("id"), true);
+    DbExecutor executor(db.settings(), 1);
+
+    // When the grid's query is exported as JSON
+    StreamExport::Request request;
+    request.query = query.all();
+    request.count = query.count();
+    request.columns = clipboard::exportColumns(spec);
+    request.format = Format::Json;
+    request.fileName = m_dir->filePath("everything.json");
+    const auto r = QCoro::waitFor(StreamExport::run(executor, request, CancelToken()));
+    CCPM_VERIFY_OK(r);
+    QCOMPARE(r->rows, 3);
+
+    // Then it is valid JSON with the values typed and exact
+    const QByteArray json = readAll(request.fileName);
+    QJsonParseError error;
+    const QJsonArray rows = QJsonDocument::fromJson(json, &error).array();
+    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString() + "\n" + json));
+    QCOMPARE(rows.size(), 3);
+    QCOMPARE(json.count('\n'), 5); // five lines: "[", three objects, "]"
+    for (const char *exact :
+         {"\"big\":9007199254740993,", "\"big\":-9223372036854775808,", "\"amount\":83261.85,",
+          "\"amount\":9999999999.99,", "\"small\":-32768,", "\"flag\":true,", "\"note\":\"\",",
+          "\"note\":null,", "\"data\":42,", "\"data\":\"text\",", "\"doc\":{\"a\":[1,2]},",
+          "\"numbers\":[1,2,3],", "\"tags\":[\"a\",\"b c\",null],", "\"prices\":[1.50,2.25],",
+          "\"blob\":\"\\\\xdeadbeef\",", "\"happened\":\"2026-11-29 18:30:00.123+00\","})
+        QVERIFY2(json.contains(exact), qPrintable(QString(exact) + " in " + QString::fromUtf8(json)));
+    QCOMPARE(rows.at(0).toObject().value("during").toString(), QString("[1,10)"));
+
+    // And as CSV, PostgreSQL's COPY reads it back into a copy of the table as it was
+    request.format = Format::Csv;
+    request.fileName = m_dir->filePath("everything.csv");
+    CCPM_VERIFY_OK(QCoro::waitFor(StreamExport::run(executor, request, CancelToken())));
+    // (arrays are exported as Studio selects them, as JSON: they go into jsonb columns)
+    QCOMPARE(
+        psql(db, {"-c", "CREATE TABLE back (LIKE everything); ALTER TABLE back ALTER tags TYPE jsonb USING "
+                        "NULL, ALTER numbers TYPE jsonb USING NULL, ALTER prices TYPE jsonb USING NULL, "
+                        "ALTER moods TYPE jsonb USING NULL"}),
+        QString());
+    QStringList names;
+    for (const auto &c : request.columns)
+        names << c.name;
+    QCOMPARE(psql(db, {"-c", QString("\\copy back (%1) FROM '%2' WITH (FORMAT csv, HEADER true)")
+                                 .arg(names.join(", "), request.fileName)}),
+             QString());
+    const QString scalars =
+        "id, small, whole, big, amount, ratio, precise, flag, feeling, note, label, code, happened, "
+        "local_at, day, clock, clock_tz, span, CAST(doc AS text), data, uid, blob, address, "
+        "network, during";
+    QCOMPARE(
+        db.scalar(QString("SELECT count(*) FROM (SELECT %1 FROM everything EXCEPT SELECT %1 FROM back) d")
+                      .arg(scalars))
+            .toInt(),
+        0);
+    QCOMPARE(db.scalar("SELECT count(*) FROM back").toInt(), 3);
+    QCOMPARE(
+        db.scalar(
+              "SELECT count(*) FROM everything e JOIN back b USING (id) WHERE to_jsonb(e.tags) IS DISTINCT "
+              "FROM b.tags OR to_jsonb(e.numbers) IS DISTINCT FROM b.numbers OR to_jsonb(e.prices) IS "
+              "DISTINCT FROM b.prices OR to_jsonb(e.moods) IS DISTINCT FROM b.moods")
+            .toInt(),
+        0);
 }
 
 QTEST_GUILESS_MAIN(TestStreamExport)
