@@ -65,9 +65,14 @@ public:
     /// Who edits: with a role below the spec's writeRole nothing is editable, insertable or
     /// deletable, and every save checks the role again in its transaction (Access::require),
     /// so a user demoted after loading is refused too. Without an actor (tests, benchmarks) the
-    /// model writes as the connection's database user.
+    /// model writes as the connection's database user. A spec with a readOnlyReason (no primary
+    /// key, a view) is never written, whoever asks.
     void setActor(const Actor &actor, Role role);
-    bool canWrite() const { return !m_actor || m_role == Role::Admin || m_spec.writeRole == Role::User; }
+    bool canWrite() const
+    {
+        return m_spec.readOnlyReason.isEmpty() &&
+               (!m_actor || m_role == Role::Admin || m_spec.writeRole == Role::User);
+    }
 
     /// Loads again with the current sort and filters (at first, the spec's default sort).
     void reload();

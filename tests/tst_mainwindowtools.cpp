@@ -152,7 +152,7 @@ void TestMainWindowTools::jumpToFiltersTheViews()
     QuickSwitcher *jump = nullptr;
     QTRY_VERIFY((jump = openSwitcher(m_window.get())));
     QCOMPARE(jump->visibleViews(),
-             (QStringList{"Dashboard", "Users", "Agents", "Tasks", "Messages", "Sessions"}));
+             (QStringList{"Dashboard", "Users", "Agents", "Tasks", "Messages", "Sessions", "Studio"}));
 
     // Then typing filters, and Enter opens the one left
     QTest::keyClicks(jump->input(), "mes");
