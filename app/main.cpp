@@ -121,8 +121,8 @@ int main(int argc, char **argv)
     screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
     QCommandLineOption screenshotTab(
         QStringLiteral("screenshot-tab"),
-        QStringLiteral("Tab for --screenshot (0-4 the tables, 5 the dashboard)."), QStringLiteral("index"),
-        QStringLiteral("5"));
+        QStringLiteral("Tab for --screenshot (0-4 the tables, 5 the dashboard, 6 Studio)."),
+        QStringLiteral("index"), QStringLiteral("5"));
     screenshotTab.setFlags(QCommandLineOption::HiddenFromHelp);
     const QCommandLineOption table(
         QStringLiteral("table"),
@@ -241,8 +241,7 @@ int main(int argc, char **argv)
     options.hubAddress = parser.value(hubAddress);
     options.hubSettings = hubSettings;
     options.screenshotPath = parser.value(screenshot);
-    options.screenshotTab =
-        qBound(0, parser.value(screenshotTab).toInt(), int(ccpm::MainWindow::DashboardTab));
+    options.screenshotTab = qBound(0, parser.value(screenshotTab).toInt(), int(ccpm::MainWindow::StudioTab));
     ccpm::QuitOnSignal quitOnSignal; // `kill` and logout shut down cleanly, like File > Quit
     ccpm::DesktopApp desktop(options);
     desktop.start();

@@ -168,10 +168,15 @@ void MainWindow::createStudio(DbExecutor &executor, const UserRow &user)
     m_tabs->addTab(m_studio, tr("S&tudio"));
     connect(m_studio, &StudioView::statusMessage, this,
             [this](const QString &message) { statusBar()->showMessage(message, 8000); });
-    // The catalog is read when Studio is first shown, not at every start.
+    // The catalog is read when Studio is first shown, not at every start. While Studio shows,
+    // its own Save, Find and Refresh (Ctrl+S, Ctrl+F, F5) act, not the window's: an enabled
+    // window action with the same keys would make both ambiguous, and neither would fire.
     connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
-        if (m_tabs->currentWidget() == m_studio && m_studio->catalog().tables.isEmpty())
+        const bool studio = m_tabs->currentWidget() == m_studio;
+        if (studio && m_studio->catalog().tables.isEmpty())
             m_studio->reloadCatalog();
+        for (QAction *action : {m_saveAction, m_findAction, m_reloadAction})
+            action->setEnabled(!studio);
     });
     auto *show = new QAction(tr("Studio"), this);
     show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_9));

@@ -147,7 +147,7 @@ void StudioView::buildActions()
             m_model->undoStack()->redo();
     });
     m_toolbar->addSeparator();
-    m_addRow = add(tr("Add row"), QKeySequence(Qt::Key_Insert), [this] {
+    m_addRow = add(tr("Add row"), QKeySequence(Qt::CTRL | Qt::Key_Insert), [this] {
         if (m_model && m_model->insertRows(0, 1)) {
             m_view->scrollToTop();
             m_view->setCurrentIndex(m_model->index(0, 0));
@@ -259,6 +259,16 @@ bool StudioView::openTable(const QString &schema, const QString &name,
     }
     m_sidebar->setCurrentTable(schema, name);
     m_relations->clearRow();
+    // Columns sized once, to the first rows (at most 360 px); later the user's widths stay.
+    auto sized = std::make_shared<bool>(false);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, [this, sized] {
+        if (*sized || !m_model || !m_model->isLoaded(0))
+            return;
+        *sized = true;
+        m_view->resizeColumnsToContents();
+        for (int c = 0; c < m_model->columnCount(); ++c)
+            m_view->setColumnWidth(c, qBound(60, m_view->columnWidth(c), 360));
+    });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
                 if (current.isValid() && m_model && m_model->isLoaded(current.row()))
