@@ -13,6 +13,31 @@
         <source>Connected to the agent hub since %1</source>
         <translation>自 %1 起已连接到代理中心</translation>
     </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="169"/>
+        <source>1 byte</source>
+        <translation>1 字节</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="169"/>
+        <source>%1 bytes</source>
+        <translation>%1 字节</translation>
+    </message>
+    <message>
+        <location filename="../models/studiospec.cpp" line="84"/>
+        <source>%1 is a view: its rows are shown, but they cannot be changed here.</source>
+        <translation>%1 是视图：可以查看其中的行，但不能在此处修改。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiospec.cpp" line="86"/>
+        <source>%1 is a materialized view: its rows are shown, but they cannot be changed here.</source>
+        <translation>%1 是物化视图：可以查看其中的行，但不能在此处修改。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiospec.cpp" line="89"/>
+        <source>%1 has no primary key, so its rows cannot be told apart to change them: it is shown read-only.</source>
+        <translation>%1 没有主键，无法区分各行以进行修改：以只读方式显示。</translation>
+    </message>
 </context>
 <context>
     <name>ccpm::AdminActions</name>
@@ -117,57 +142,57 @@
         <translation>用户 %1 已保存。</translation>
     </message>
     <message>
-        <location filename="../ui/adminactions.cpp" line="164"/>
+        <location filename="../ui/adminactions.cpp" line="162"/>
         <source>Delete user</source>
         <translation>删除用户</translation>
     </message>
     <message>
-        <location filename="../ui/adminactions.cpp" line="169"/>
+        <location filename="../ui/adminactions.cpp" line="167"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../ui/adminactions.cpp" line="175"/>
+        <location filename="../ui/adminactions.cpp" line="173"/>
         <source>User %1 deleted.</source>
         <translation>用户 %1 已删除。</translation>
     </message>
     <message>
-        <location filename="../ui/adminactions.cpp" line="187"/>
+        <location filename="../ui/adminactions.cpp" line="185"/>
         <source>Agent %1 created.</source>
         <translation>代理 %1 已创建。</translation>
     </message>
     <message>
-        <location filename="../ui/adminactions.cpp" line="201"/>
+        <location filename="../ui/adminactions.cpp" line="199"/>
         <source>Agent %1 saved.</source>
         <translation>代理 %1 已保存。</translation>
     </message>
     <message>
-        <location filename="../ui/adminactions.cpp" line="226"/>
+        <location filename="../ui/adminactions.cpp" line="224"/>
         <source>Delete agent</source>
         <translation>删除代理</translation>
     </message>
     <message>
-        <location filename="../ui/adminactions.cpp" line="227"/>
+        <location filename="../ui/adminactions.cpp" line="225"/>
         <source>Delete the agent %1? Its tokens are deleted and its tasks become unassigned.</source>
         <translation>删除代理 %1？其令牌将被删除，其任务将变为未分配。</translation>
     </message>
     <message>
-        <location filename="../ui/adminactions.cpp" line="234"/>
+        <location filename="../ui/adminactions.cpp" line="232"/>
         <source>Agent %1 deleted.</source>
         <translation>代理 %1 已删除。</translation>
     </message>
     <message>
-        <location filename="../ui/adminactions.cpp" line="247"/>
+        <location filename="../ui/adminactions.cpp" line="245"/>
         <source>Revoke session</source>
         <translation>撤销会话</translation>
     </message>
     <message>
-        <location filename="../ui/adminactions.cpp" line="248"/>
+        <location filename="../ui/adminactions.cpp" line="246"/>
         <source>End this session of %1? Their desk asks for the password again.</source>
         <translation>结束 %1 的这个会话？其桌面端将再次要求输入密码。</translation>
     </message>
     <message>
-        <location filename="../ui/adminactions.cpp" line="254"/>
+        <location filename="../ui/adminactions.cpp" line="252"/>
         <source>Session revoked.</source>
         <translation>会话已撤销。</translation>
     </message>
@@ -415,77 +440,282 @@
     </message>
 </context>
 <context>
+    <name>ccpm::CatalogTreeModel</name>
+    <message>
+        <location filename="../models/catalogtreemodel.cpp" line="246"/>
+        <source>partitioned table</source>
+        <translation>分区表</translation>
+    </message>
+    <message>
+        <location filename="../models/catalogtreemodel.cpp" line="248"/>
+        <source>view</source>
+        <translation>视图</translation>
+    </message>
+    <message>
+        <location filename="../models/catalogtreemodel.cpp" line="250"/>
+        <source>materialized view</source>
+        <translation>物化视图</translation>
+    </message>
+    <message>
+        <location filename="../models/catalogtreemodel.cpp" line="252"/>
+        <source>foreign table</source>
+        <translation>外部表</translation>
+    </message>
+    <message>
+        <location filename="../models/catalogtreemodel.cpp" line="254"/>
+        <source>table</source>
+        <translation>表</translation>
+    </message>
+    <message>
+        <location filename="../models/catalogtreemodel.cpp" line="319"/>
+        <source>Table</source>
+        <translation>表</translation>
+    </message>
+    <message>
+        <location filename="../models/catalogtreemodel.cpp" line="319"/>
+        <source>Rows</source>
+        <translation>行数</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../models/catalogtreemodel.cpp" line="339"/>
+        <source>Schema %1: %n table(s) listed</source>
+        <translation>
+            <numerusform>模式 %1：列出了 %n 个表</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../models/catalogtreemodel.cpp" line="357"/>
+        <source>counting…</source>
+        <translation>正在计数…</translation>
+    </message>
+    <message>
+        <location filename="../models/catalogtreemodel.cpp" line="374"/>
+        <source>%1.%2 (%3)</source>
+        <translation>%1.%2（%3）</translation>
+    </message>
+    <message>
+        <location filename="../models/catalogtreemodel.cpp" line="376"/>
+        <source>Counting failed: %1</source>
+        <translation>计数失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../models/catalogtreemodel.cpp" line="378"/>
+        <source>%1 rows, counted exactly</source>
+        <translation>%1 行，精确计数</translation>
+    </message>
+    <message>
+        <location filename="../models/catalogtreemodel.cpp" line="380"/>
+        <source>About %1 rows: PostgreSQL&apos;s estimate. Right-click to count them exactly.</source>
+        <translation>约 %1 行：PostgreSQL 的估计值。右键单击可精确计数。</translation>
+    </message>
+    <message>
+        <location filename="../models/catalogtreemodel.cpp" line="383"/>
+        <source>No estimate (never analysed, or a view). Right-click to count the rows exactly.</source>
+        <translation>无估计值（从未分析过，或是视图）。右键单击可精确计算行数。</translation>
+    </message>
+    <message>
+        <location filename="../models/catalogtreemodel.cpp" line="385"/>
+        <source>No primary key: this table opens read-only.</source>
+        <translation>没有主键：此表以只读方式打开。</translation>
+    </message>
+</context>
+<context>
     <name>ccpm::ColumnSpec</name>
     <message>
-        <location filename="../models/columnspec.cpp" line="52"/>
+        <location filename="../models/columnspec.cpp" line="237"/>
+        <source>DEFAULT</source>
+        <translation>DEFAULT</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="247"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="52"/>
+        <location filename="../models/columnspec.cpp" line="247"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="225"/>
-        <location filename="../models/columnspec.cpp" line="244"/>
+        <location filename="../models/columnspec.cpp" line="285"/>
+        <source>(empty list)</source>
+        <translation>（空列表）</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="624"/>
+        <source>%1 has no default value, and cannot be NULL.</source>
+        <translation>%1 没有默认值，且不能为 NULL。</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="628"/>
+        <location filename="../models/columnspec.cpp" line="647"/>
         <source>%1 is required.</source>
         <translation>%1 为必填项。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="233"/>
+        <location filename="../models/columnspec.cpp" line="636"/>
         <source>%1 must be %2 to %3 characters long (it has %4).</source>
         <translation>%1 的长度必须为 %2 到 %3 个字符（当前为 %4 个）。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="238"/>
+        <location filename="../models/columnspec.cpp" line="641"/>
         <source>%1 must be at least %2 characters long (it has %3).</source>
         <translation>%1 的长度至少为 %2 个字符（当前为 %3 个）。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="250"/>
+        <location filename="../models/columnspec.cpp" line="652"/>
         <source>%1 must be a whole number.</source>
         <translation>%1 必须是整数。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="252"/>
+        <location filename="../models/columnspec.cpp" line="655"/>
         <source>%1 must be between %2 and %3.</source>
         <translation>%1 必须介于 %2 和 %3 之间。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="258"/>
+        <location filename="../models/columnspec.cpp" line="661"/>
         <source>%1 must be true or false.</source>
         <translation>%1 必须是 true 或 false。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="262"/>
+        <location filename="../models/columnspec.cpp" line="665"/>
         <source>%1 must be one of: %2.</source>
         <translation>%1 必须是以下值之一：%2。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="266"/>
+        <location filename="../models/columnspec.cpp" line="669"/>
         <source>%1 must be a date and time between the years 1 and 9999, such as 2026-11-29 18:30:00.</source>
         <translation>%1 必须是 1 年至 9999 年之间的日期和时间，例如 2026-11-29 18:30:00。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="272"/>
+        <location filename="../models/columnspec.cpp" line="675"/>
         <source>%1 is empty; JSON needs a value such as {} or null.</source>
         <translation>%1 为空；JSON 需要一个值，例如 {} 或 null。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="274"/>
+        <location filename="../models/columnspec.cpp" line="677"/>
         <source>%1 cannot hold the character \u0000 (PostgreSQL&apos;s jsonb refuses it).</source>
         <translation>%1 不能包含字符 \u0000（PostgreSQL 的 jsonb 不接受该字符）。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="276"/>
+        <location filename="../models/columnspec.cpp" line="681"/>
         <source>%1 is not valid JSON: %2</source>
         <translation>%1 不是有效的 JSON：%2</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="279"/>
+        <location filename="../models/columnspec.cpp" line="682"/>
+        <source>%1 is not valid JSON.</source>
+        <translation>%1 不是有效的 JSON。</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="684"/>
         <source>%1 must be a list.</source>
         <translation>%1 必须是列表。</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="687"/>
+        <source>%1 must be a number such as 83261.85, -0.000001 or 1e-30 (NaN and Infinity are allowed too); “%2” is not one.</source>
+        <translation>%1 必须是数字，例如 83261.85、-0.000001 或 1e-30（也允许 NaN 和 Infinity）；“%2”不是数字。</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="695"/>
+        <source>%1 allows at most %2 digits before the decimal point (%3); “%4” has %5.</source>
+        <translation>%1 的小数点前最多允许 %2 位数字（%3）；“%4”有 %5 位。</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="706"/>
+        <source>%1 must be a UUID of 32 hex digits, such as a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11.</source>
+        <translation>%1 必须是由 32 个十六进制数字组成的 UUID，例如 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11。</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="713"/>
+        <source>%1: a backslash must be followed by another backslash or by three octal digits (\000 to \377); or write the bytes in hex, such as \x0a1b2c.</source>
+        <translation>%1：反斜杠后面必须跟另一个反斜杠或三位八进制数字（\000 到 \377）；也可以用十六进制写出字节，例如 \x0a1b2c。</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="719"/>
+        <source>%1 must be bytes in hex after \x: “%2” is not a hex digit.</source>
+        <translation>%1 在 \x 之后必须是十六进制字节：“%2”不是十六进制数字。</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="722"/>
+        <source>%1 has an odd number of hex digits (%2): each byte needs two.</source>
+        <translation>%1 的十六进制数字个数为奇数（%2 个）：每个字节需要两个。</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="734"/>
+        <source>%1: %2 does not exist in local time (the clocks skip that hour); add an offset such as +02:00 or pick another time.</source>
+        <translation>%1：%2 在本地时间中不存在（时钟跳过了该小时）；请添加偏移量（例如 +02:00）或选择其他时间。</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="737"/>
+        <source>%1 must be a date and time such as 2026-11-29 18:30:00 (local time; add an offset such as +02:00 for another zone).</source>
+        <translation>%1 必须是日期和时间，例如 2026-11-29 18:30:00（本地时间；如为其他时区，请添加偏移量，例如 +02:00）。</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="747"/>
+        <source>%1 is a timestamp without time zone: remove the offset from “%2” (PostgreSQL would drop it).</source>
+        <translation>%1 是不带时区的时间戳：请删除“%2”中的偏移量（PostgreSQL 会将其丢弃）。</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="752"/>
+        <source>%1 must be a date and time such as 2026-11-29 18:30:00 (stored as typed, without a time zone).</source>
+        <translation>%1 必须是日期和时间，例如 2026-11-29 18:30:00（按输入原样存储，不带时区）。</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="760"/>
+        <source>%1 must be a date such as 2026-11-29.</source>
+        <translation>%1 必须是日期，例如 2026-11-29。</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="768"/>
+        <source>%1 is a time without time zone: remove the offset from “%2”.</source>
+        <translation>%1 是不带时区的时间：请删除“%2”中的偏移量。</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="769"/>
+        <source>%1 must be a time such as 18:30:00 or 18:30:00+02.</source>
+        <translation>%1 必须是时间，例如 18:30:00 或 18:30:00+02。</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="770"/>
+        <source>%1 must be a time such as 18:30:00 or 18:30:00.250.</source>
+        <translation>%1 必须是时间，例如 18:30:00 或 18:30:00.250。</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="774"/>
+        <source>%1 must be an interval such as 1 mon 2 days 03:04:05, 90 minutes or P1DT2H.</source>
+        <translation>%1 必须是时间间隔，例如 1 mon 2 days 03:04:05、90 minutes 或 P1DT2H。</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="780"/>
+        <source>%1 must be an IPv4 or IPv6 address with an optional /prefix, such as 192.168.0.1, 10.0.0.0/8 or ::1/128.</source>
+        <translation>%1 必须是 IPv4 或 IPv6 地址，可带 /前缀长度，例如 192.168.0.1、10.0.0.0/8 或 ::1/128。</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="786"/>
+        <source>%1 must be a list, written as a JSON array such as [&quot;a&quot;, &quot;b&quot;, null].</source>
+        <translation>%1 必须是列表，以 JSON 数组的形式书写，例如 [&quot;a&quot;, &quot;b&quot;, null]。</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="792"/>
+        <source>%1, element %2 (“%3”),</source>
+        <translation>%1 的第 %2 个元素（“%3”）</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="808"/>
+        <source>Set to the column&apos;s default.</source>
+        <translation>设为该列的默认值。</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="809"/>
+        <source>Set to the column&apos;s default: %1</source>
+        <translation>设为该列的默认值：%1</translation>
+    </message>
+    <message>
+        <location filename="../models/columnspec.cpp" line="821"/>
+        <source>%1 has no time zone: shown as stored, never converted to local time.</source>
+        <translation>%1 不带时区：按存储的原样显示，不会转换为本地时间。</translation>
     </message>
 </context>
 <context>
@@ -932,212 +1162,223 @@
 <context>
     <name>ccpm::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="43"/>
+        <location filename="../ui/mainwindow.cpp" line="44"/>
         <source>CCPM Desk — %1 @ %2</source>
         <translation>CCPM Desk — %1 @ %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="47"/>
+        <location filename="../ui/mainwindow.cpp" line="48"/>
         <source>&amp;Users</source>
         <translation>用户(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="48"/>
+        <location filename="../ui/mainwindow.cpp" line="49"/>
         <source>&amp;Agents</source>
         <translation>代理(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="49"/>
+        <location filename="../ui/mainwindow.cpp" line="50"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="50"/>
+        <location filename="../ui/mainwindow.cpp" line="51"/>
         <source>&amp;Messages</source>
         <translation>消息(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="51"/>
+        <location filename="../ui/mainwindow.cpp" line="52"/>
         <source>&amp;Sessions</source>
         <translation>会话(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="87"/>
+        <location filename="../ui/mainwindow.cpp" line="89"/>
         <source>Nothing was saved</source>
         <translation>未保存任何内容</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="99"/>
+        <location filename="../ui/mainwindow.cpp" line="101"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="100"/>
+        <location filename="../ui/mainwindow.cpp" line="102"/>
         <source>&amp;Save changes</source>
         <translation>保存更改(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="101"/>
+        <location filename="../ui/mainwindow.cpp" line="103"/>
         <source>&amp;Discard changes</source>
         <translation>放弃更改(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="106"/>
+        <location filename="../ui/mainwindow.cpp" line="108"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="108"/>
+        <location filename="../ui/mainwindow.cpp" line="110"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="109"/>
+        <location filename="../ui/mainwindow.cpp" line="111"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="111"/>
+        <location filename="../ui/mainwindow.cpp" line="113"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="120"/>
+        <location filename="../ui/mainwindow.cpp" line="122"/>
         <source>&amp;Add row</source>
         <translation>添加行(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="121"/>
+        <location filename="../ui/mainwindow.cpp" line="123"/>
         <source>&amp;Delete rows</source>
         <translation>删除行(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="127"/>
+        <location filename="../ui/mainwindow.cpp" line="129"/>
         <source>Resolve &amp;conflict…</source>
         <translation>解决冲突(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="131"/>
+        <location filename="../ui/mainwindow.cpp" line="133"/>
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="136"/>
+        <location filename="../ui/mainwindow.cpp" line="138"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="137"/>
+        <location filename="../ui/mainwindow.cpp" line="139"/>
         <source>Users</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="137"/>
+        <location filename="../ui/mainwindow.cpp" line="139"/>
         <source>Agents</source>
         <translation>代理</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="137"/>
+        <location filename="../ui/mainwindow.cpp" line="139"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="137"/>
+        <location filename="../ui/mainwindow.cpp" line="139"/>
         <source>Messages</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="137"/>
+        <location filename="../ui/mainwindow.cpp" line="139"/>
         <source>Sessions</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="143"/>
+        <location filename="../ui/mainwindow.cpp" line="145"/>
         <source>&amp;Reload</source>
         <translation>重新加载(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="145"/>
+        <location filename="../ui/mainwindow.cpp" line="147"/>
         <source>&amp;Jump to…</source>
         <translation>跳转到(&amp;J)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="147"/>
+        <location filename="../ui/mainwindow.cpp" line="149"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="148"/>
+        <location filename="../ui/mainwindow.cpp" line="150"/>
         <source>&amp;Health…</source>
         <translation>运行状况(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="154"/>
+        <location filename="../ui/mainwindow.cpp" line="156"/>
         <source>&amp;Dashboard</source>
         <translation>仪表板(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="156"/>
+        <location filename="../ui/mainwindow.cpp" line="158"/>
         <source>Dashboard</source>
         <translation>仪表板</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="181"/>
+        <location filename="../ui/mainwindow.cpp" line="168"/>
+        <source>S&amp;tudio</source>
+        <translation>Studio(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="176"/>
+        <location filename="../ui/mainwindow.cpp" line="446"/>
+        <source>Studio</source>
+        <translation>Studio</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="201"/>
         <source>The database is back.</source>
         <translation>数据库已恢复。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="189"/>
+        <location filename="../ui/mainwindow.cpp" line="209"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="328"/>
+        <location filename="../ui/mainwindow.cpp" line="350"/>
         <source>Rows cannot be added here: use the dialog for this table.</source>
         <translation>无法在此处添加行：请使用此表的对话框。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="347"/>
+        <location filename="../ui/mainwindow.cpp" line="369"/>
         <source>Delete a row</source>
         <translation>删除一行</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="348"/>
+        <location filename="../ui/mainwindow.cpp" line="370"/>
         <source>Delete %1 rows</source>
         <translation>删除 %1 行</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="354"/>
+        <location filename="../ui/mainwindow.cpp" line="376"/>
         <source>Some rows cannot be deleted here.</source>
         <translation>部分行无法在此处删除。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="360"/>
+        <location filename="../ui/mainwindow.cpp" line="382"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="395"/>
+        <location filename="../ui/mainwindow.cpp" line="417"/>
         <source>Tas&amp;k</source>
         <translation>任务(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="406"/>
+        <location filename="../ui/mainwindow.cpp" line="428"/>
         <source>Show &amp;board</source>
         <translation>显示看板(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="410"/>
+        <location filename="../ui/mainwindow.cpp" line="432"/>
         <source>Show &amp;table</source>
         <translation>显示表格(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="428"/>
+        <location filename="../ui/mainwindow.cpp" line="452"/>
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="429"/>
+        <location filename="../ui/mainwindow.cpp" line="453"/>
         <source>These tables have changes that are not saved: %1.
 Quit and lose them?</source>
         <translation>以下表中有未保存的更改：%1。
@@ -1173,22 +1414,22 @@ Quit and lose them?</source>
         <translation>当前未显示的行（清除搜索和筛选条件后即可看到）</translation>
     </message>
     <message>
-        <location filename="../models/pagedtablemodeledits.cpp" line="88"/>
+        <location filename="../models/pagedtablemodeledits.cpp" line="91"/>
         <source>Someone else deleted this row.</source>
         <translation>其他人删除了此行。</translation>
     </message>
     <message>
-        <location filename="../models/pagedtablemodeledits.cpp" line="89"/>
+        <location filename="../models/pagedtablemodeledits.cpp" line="92"/>
         <source>Someone else saved: %1</source>
         <translation>其他人保存的值：%1</translation>
     </message>
     <message>
-        <location filename="../models/pagedtablemodeledits.cpp" line="212"/>
+        <location filename="../models/pagedtablemodeledits.cpp" line="210"/>
         <source>Add a row</source>
         <translation>添加一行</translation>
     </message>
     <message>
-        <location filename="../models/pagedtablemodeledits.cpp" line="212"/>
+        <location filename="../models/pagedtablemodeledits.cpp" line="210"/>
         <source>Add %1 rows</source>
         <translation>添加 %1 行</translation>
     </message>
@@ -1229,17 +1470,17 @@ Quit and lose them?</source>
         <translation>未保存任何内容。%1：%2 请为其选择“保留我的”或“采用他人的”。</translation>
     </message>
     <message>
-        <location filename="../models/pagedtablemodeledits.cpp" line="443"/>
+        <location filename="../models/pagedtablemodeledits.cpp" line="446"/>
         <source>Saved 1 change.</source>
         <translation>已保存 1 项更改。</translation>
     </message>
     <message>
-        <location filename="../models/pagedtablemodeledits.cpp" line="443"/>
+        <location filename="../models/pagedtablemodeledits.cpp" line="446"/>
         <source>Saved %1 changes.</source>
         <translation>已保存 %1 项更改。</translation>
     </message>
     <message>
-        <location filename="../models/pagedtablemodeledits.cpp" line="492"/>
+        <location filename="../models/pagedtablemodeledits.cpp" line="500"/>
         <source>Take their values</source>
         <translation>采用他人的值</translation>
     </message>
@@ -2039,9 +2280,281 @@ Quit and lose them?</source>
     </message>
 </context>
 <context>
+    <name>ccpm::studiofilter</name>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="230"/>
+        <source>&apos;%1&apos; is not a whole number.</source>
+        <translation>“%1”不是整数。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="235"/>
+        <source>%1 is out of range (%2 to %3).</source>
+        <translation>%1 超出范围（%2 到 %3）。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="250"/>
+        <source>&apos;%1&apos; is not a number.</source>
+        <translation>“%1”不是数字。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="264"/>
+        <source>%1 is out of range for %2.</source>
+        <translation>%1 超出了 %2 的范围。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="269"/>
+        <source>%1 is out of range for a number.</source>
+        <translation>%1 超出了数字的范围。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="282"/>
+        <source>&apos;%1&apos; is not true or false.</source>
+        <translation>“%1”不是 true 或 false。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="297"/>
+        <source>&apos;%1&apos; is not one of %2.</source>
+        <translation>“%1”不是 %2 之一。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="309"/>
+        <source>&apos;%1&apos; is not a UUID such as 123e4567-e89b-12d3-a456-426614174000.</source>
+        <translation>“%1”不是 UUID（例如 123e4567-e89b-12d3-a456-426614174000）。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="318"/>
+        <source>&apos;%1&apos; is not a date such as 2026-11-29.</source>
+        <translation>“%1”不是日期（例如 2026-11-29）。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="340"/>
+        <source>&apos;%1&apos; is not a time such as 18:30 or 18:30:00.</source>
+        <translation>“%1”不是时间（例如 18:30 或 18:30:00）。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="357"/>
+        <source>&apos;%1&apos; is not a date and time such as 2026-11-29 18:30:00.</source>
+        <translation>“%1”不是日期和时间（例如 2026-11-29 18:30:00）。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="384"/>
+        <source>&apos;%1&apos; is not an interval such as 1 day 02:00:00 or 3 hours.</source>
+        <translation>“%1”不是时间间隔（例如 1 day 02:00:00 或 3 hours）。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="414"/>
+        <source>%1 is out of range for an interval.</source>
+        <translation>%1 超出了时间间隔的范围。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="468"/>
+        <source>&apos;%1&apos; is not an IP address such as 192.168.0.1 or 10.0.0.0/8.</source>
+        <translation>“%1”不是 IP 地址（例如 192.168.0.1 或 10.0.0.0/8）。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="477"/>
+        <source>&apos;%1&apos; is not bytes in hex such as \x0a1b.</source>
+        <translation>“%1”不是十六进制字节（例如 \x0a1b）。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="485"/>
+        <source>JSON cannot hold the character \u0000.</source>
+        <translation>JSON 不能包含字符 \u0000。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="487"/>
+        <source>&apos;%1&apos; is not JSON (a string needs double quotes: &quot;text&quot;).</source>
+        <translation>“%1”不是 JSON（字符串需要用双引号括起来：&quot;text&quot;）。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="590"/>
+        <location filename="../models/studiofilter.cpp" line="623"/>
+        <source>contains</source>
+        <translation>包含</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="592"/>
+        <location filename="../models/studiofilter.cpp" line="625"/>
+        <source>starts with</source>
+        <translation>开头是</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="594"/>
+        <source>in</source>
+        <translation>属于</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="596"/>
+        <location filename="../models/studiofilter.cpp" line="629"/>
+        <source>is null</source>
+        <translation>为 NULL</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="598"/>
+        <location filename="../models/studiofilter.cpp" line="631"/>
+        <source>is not null</source>
+        <translation>不为 NULL</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="600"/>
+        <location filename="../models/studiofilter.cpp" line="633"/>
+        <source>has key</source>
+        <translation>包含键</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="611"/>
+        <source>=  equals</source>
+        <translation>=  等于</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="613"/>
+        <source>≠  does not equal</source>
+        <translation>≠  不等于</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="615"/>
+        <source>&lt;  less than</source>
+        <translation>&lt;  小于</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="617"/>
+        <source>≤  at most</source>
+        <translation>≤  小于或等于</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="619"/>
+        <source>&gt;  greater than</source>
+        <translation>&gt;  大于</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="621"/>
+        <source>≥  at least</source>
+        <translation>≥  大于或等于</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="627"/>
+        <source>in list</source>
+        <translation>属于列表</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="635"/>
+        <source>path equals</source>
+        <translation>路径等于</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="637"/>
+        <source>contains element</source>
+        <translation>包含元素</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="652"/>
+        <source>There is no column &apos;%1&apos; in %2.</source>
+        <translation>%2 中没有列“%1”。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="657"/>
+        <source>&apos;%1&apos; does not apply to this column.</source>
+        <translation>“%1”不适用于此列。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="660"/>
+        <source>a value cannot hold the character NUL.</source>
+        <translation>值不能包含字符 NUL。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="676"/>
+        <source>type the text to look for.</source>
+        <translation>请输入要查找的文本。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="680"/>
+        <source>type the key to look for.</source>
+        <translation>请输入要查找的键。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="684"/>
+        <source>type a path such as address.city or items.0.name.</source>
+        <translation>请输入路径，例如 address.city 或 items.0.name。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="688"/>
+        <source>type at least one value for the list.</source>
+        <translation>请为列表至少输入一个值。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../models/studiofilter.cpp" line="763"/>
+        <source>%n more</source>
+        <translation>
+            <numerusform>还有 %n 项</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::studiofilter::LineParser</name>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="802"/>
+        <source>Type a filter such as price &gt;= 10 and status in (A, B).</source>
+        <translation>请输入筛选条件，例如 price &gt;= 10 and status in (A, B)。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="818"/>
+        <source>Expected and or or before &apos;%1&apos;.</source>
+        <translation>“%1”之前应为 and 或 or。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="820"/>
+        <source>Use either and or or between filters, not both.</source>
+        <translation>筛选条件之间请只使用 and 或 or 中的一种，不要混用。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="892"/>
+        <source>A column name in double quotes is not closed.</source>
+        <translation>双引号中的列名缺少右引号。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="898"/>
+        <source>Expected a column name at &apos;%1&apos;.</source>
+        <translation>“%1”处应为列名。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="917"/>
+        <source>A quoted value is not closed.</source>
+        <translation>带引号的值缺少右引号。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="928"/>
+        <source>Expected a value at &apos;%1&apos;.</source>
+        <translation>“%1”处应为值。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="941"/>
+        <source>There is no column &apos;%1&apos; in %2.</source>
+        <translation>%2 中没有列“%1”。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="953"/>
+        <source>Expected = after the path of %1.</source>
+        <translation>%1 的路径之后应为 =。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="997"/>
+        <source>Expected an operator after %1 (=, ≠, &lt;, ≤, &gt;, ≥, contains, starts with, in, is null, has key) at &apos;%2&apos;.</source>
+        <translation>%1 之后的“%2”处应为运算符（=、≠、&lt;、≤、&gt;、≥、contains、starts with、in、is null、has key）。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="1010"/>
+        <source>Expected ( after in, as in status in (A, B).</source>
+        <translation>in 之后应为 (，例如 status in (A, B)。</translation>
+    </message>
+    <message>
+        <location filename="../models/studiofilter.cpp" line="1026"/>
+        <source>Expected , or ) in the list of %1.</source>
+        <translation>%1 的列表中应为 , 或 )。</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
-        <location filename="../app/main.cpp" line="56"/>
         <source>CCPM Desk: the desktop control centre for the ccpm multi-agent collaboration database.
 
 Commands (without one, the window opens):
@@ -2052,7 +2565,7 @@ Commands (without one, the window opens):
   db connect &lt;url&gt;|--embedded   save the database to use from now on
   agent token create &lt;agent&gt;    print a new access token for an agent (name or id)
   hub                           run the agent hub without a window</source>
-        <translation>CCPM Desk：ccpm 多代理协作数据库的桌面控制中心。
+        <translation type="vanished">CCPM Desk：ccpm 多代理协作数据库的桌面控制中心。
 
 命令（不带命令时打开窗口）：
   db status                     列出已应用和待应用的迁移
@@ -2064,59 +2577,98 @@ Commands (without one, the window opens):
   hub                           不打开窗口，仅运行代理中心</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="70"/>
+        <location filename="../app/main.cpp" line="57"/>
+        <source>CCPM Desk: the desktop control centre for the ccpm multi-agent collaboration database.
+
+Commands (without one, the window opens):
+  db status                     list applied and pending migrations
+  db migrate                    apply pending migrations
+  db seed --demo                write the demo data into an empty database
+  db seed --scale N             add N synthetic tasks (N/1000 agents, 5N messages)
+  db connect &lt;url&gt;|--embedded   save the database to use from now on
+  agent token create &lt;agent&gt;    print a new access token for an agent (name or id)
+  hub                           run the agent hub without a window
+  studio [--table T]            browse and edit any PostgreSQL database (--database-url)
+  studio --list-tables          print every table of any PostgreSQL database (columns,
+                                primary key, estimated rows); reads only</source>
+        <translation>CCPM Desk：ccpm 多代理协作数据库的桌面控制中心。
+
+命令（不带命令时打开窗口）：
+  db status                     列出已应用和待应用的迁移
+  db migrate                    应用待应用的迁移
+  db seed --demo                将演示数据写入空数据库
+  db seed --scale N             添加 N 个合成任务（N/1000 个代理，5N 条消息）
+  db connect &lt;url&gt;|--embedded   保存今后要使用的数据库
+  agent token create &lt;agent&gt;    为代理输出新的访问令牌（名称或 ID）
+  hub                           不打开窗口，仅运行代理中心
+  studio [--table T]            浏览和编辑任意 PostgreSQL 数据库（--database-url）
+  studio --list-tables          输出任意 PostgreSQL 数据库的所有表（列、主键、
+                                估计行数）；只读</translation>
+    </message>
+    <message>
+        <location filename="../app/main.cpp" line="74"/>
         <source>PostgreSQL URL (postgresql://user:password@host:5432/ccpm?schema=public). Default: DATABASE_URL, the saved setting, the embedded database.</source>
         <translation>PostgreSQL URL（postgresql://user:password@host:5432/ccpm?schema=public）。默认依次使用：DATABASE_URL、已保存的设置、内置数据库。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="76"/>
+        <location filename="../app/main.cpp" line="80"/>
         <source>Agent hub port (default 8765, 0 turns it off).</source>
         <translation>代理中心端口（默认 8765，0 表示关闭）。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="80"/>
+        <location filename="../app/main.cpp" line="84"/>
         <source>Agent hub address (default 127.0.0.1).</source>
         <translation>代理中心地址（默认 127.0.0.1）。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="84"/>
+        <location filename="../app/main.cpp" line="88"/>
         <source>PEM certificate (chain) for wss:// agent connections.</source>
         <translation>用于 wss:// 代理连接的 PEM 证书（链）。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="88"/>
+        <location filename="../app/main.cpp" line="92"/>
         <source>PEM private key of --hub-tls-cert.</source>
         <translation>--hub-tls-cert 对应的 PEM 私钥。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="91"/>
+        <location filename="../app/main.cpp" line="95"/>
         <source>Allow plain ws:// on a non-loopback --hub-address (tokens cross the network unencrypted).</source>
         <translation>允许在非回环的 --hub-address 上使用明文 ws://（令牌将以未加密形式在网络中传输）。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="94"/>
+        <location filename="../app/main.cpp" line="98"/>
         <source>With &apos;db seed&apos;: the demo data.</source>
         <translation>与 &apos;db seed&apos; 配合使用：写入演示数据。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="96"/>
+        <location filename="../app/main.cpp" line="100"/>
         <source>With &apos;db seed&apos;: N synthetic tasks, N/1000 agents and 5N messages.</source>
         <translation>与 &apos;db seed&apos; 配合使用：N 个合成任务、N/1000 个代理和 5N 条消息。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="102"/>
+        <location filename="../app/main.cpp" line="106"/>
         <source>With &apos;db connect&apos;: use the embedded database.</source>
         <translation>与 &apos;db connect&apos; 配合使用：使用内置数据库。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="105"/>
+        <location filename="../app/main.cpp" line="109"/>
         <source>With &apos;agent token create&apos;: a label for the token.</source>
         <translation>与 &apos;agent token create&apos; 配合使用：令牌的标签。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="109"/>
+        <location filename="../app/main.cpp" line="113"/>
+        <source>With &apos;studio&apos;: print the tables, then exit (writes nothing).</source>
+        <translation>与 &apos;studio&apos; 配合使用：输出所有表，然后退出（不写入任何内容）。</translation>
+    </message>
+    <message>
+        <location filename="../app/main.cpp" line="116"/>
         <source>User interface language (en, zh_CN), instead of the system&apos;s.</source>
         <translation>用户界面语言（en、zh_CN），代替系统语言。</translation>
+    </message>
+    <message>
+        <location filename="../app/main.cpp" line="129"/>
+        <source>With &apos;studio&apos;: open this table first (name or schema.name).</source>
+        <translation>与 &apos;studio&apos; 配合使用：首先打开此表（名称或 schema.name）。</translation>
     </message>
 </context>
 </TS>
