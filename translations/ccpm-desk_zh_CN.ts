@@ -337,6 +337,84 @@
     </message>
 </context>
 <context>
+    <name>ccpm::ArrayEditor</name>
+    <message>
+        <location filename="../ui/studio/arrayeditor.cpp" line="37"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/arrayeditor.cpp" line="37"/>
+        <source>Add an element at the end</source>
+        <translation>在末尾添加一个元素</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/arrayeditor.cpp" line="38"/>
+        <source>Add NULL</source>
+        <translation>添加 NULL</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/arrayeditor.cpp" line="38"/>
+        <source>Add a NULL element at the end</source>
+        <translation>在末尾添加一个 NULL 元素</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/arrayeditor.cpp" line="39"/>
+        <source>Set NULL</source>
+        <translation>设为 NULL</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/arrayeditor.cpp" line="39"/>
+        <source>Make the selected element NULL</source>
+        <translation>将所选元素设为 NULL</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/arrayeditor.cpp" line="40"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/arrayeditor.cpp" line="40"/>
+        <source>Remove the selected element</source>
+        <translation>移除所选元素</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/arrayeditor.cpp" line="41"/>
+        <source>Up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/arrayeditor.cpp" line="41"/>
+        <source>Move the selected element up</source>
+        <translation>将所选元素上移</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/arrayeditor.cpp" line="42"/>
+        <source>Down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/arrayeditor.cpp" line="42"/>
+        <source>Move the selected element down</source>
+        <translation>将所选元素下移</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/arrayeditor.cpp" line="156"/>
+        <source>Element %1 (“%2”)</source>
+        <translation>第 %1 个元素（“%2”）</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/arrayeditor.cpp" line="170"/>
+        <source>1 element of %1.</source>
+        <translation>1 个 %1 元素。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/arrayeditor.cpp" line="171"/>
+        <source>%1 elements of %2.</source>
+        <translation>%1 个 %2 元素。</translation>
+    </message>
+</context>
+<context>
     <name>ccpm::AssignDialog</name>
     <message>
         <location filename="../ui/assigndialog.cpp" line="23"/>
@@ -437,6 +515,62 @@
         <location filename="../ui/assigndialog.cpp" line="131"/>
         <source>%1/%2</source>
         <translation>%1/%2</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::BreadcrumbBar</name>
+    <message>
+        <location filename="../ui/studio/breadcrumbbar.cpp" line="26"/>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/breadcrumbbar.cpp" line="33"/>
+        <source>Back (Alt+Left)</source>
+        <translation>返回（Alt+Left）</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::ByteaEditor</name>
+    <message>
+        <location filename="../ui/studio/byteaeditor.cpp" line="46"/>
+        <source>Hex (\x followed by two hex digits per byte):</source>
+        <translation>十六进制（\x 后每个字节写两个十六进制数字）：</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/byteaeditor.cpp" line="82"/>
+        <source>NULL</source>
+        <translation>NULL</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/byteaeditor.cpp" line="85"/>
+        <source>Empty: saves SQL NULL (\x is zero bytes).</source>
+        <translation>留空：保存为 SQL NULL（\x 表示零字节）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/byteaeditor.cpp" line="86"/>
+        <source>%1 cannot be NULL: \x is zero bytes.</source>
+        <translation>%1 不能为 NULL：\x 表示零字节。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/byteaeditor.cpp" line="95"/>
+        <source>1 byte</source>
+        <translation>1 字节</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/byteaeditor.cpp" line="96"/>
+        <source>%1 bytes</source>
+        <translation>%1 字节</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/byteaeditor.cpp" line="99"/>
+        <source>… %1 more bytes</source>
+        <translation>… 还有 %1 字节</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/byteaeditor.cpp" line="101"/>
+        <source>Valid: %1.</source>
+        <translation>有效：%1。</translation>
     </message>
 </context>
 <context>
@@ -945,6 +1079,325 @@
     </message>
 </context>
 <context>
+    <name>ccpm::ExportDialog</name>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="59"/>
+        <source>CSV (comma-separated, with a header row)</source>
+        <translation>CSV（逗号分隔，带标题行）</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="60"/>
+        <source>JSON (an array of objects, one per line)</source>
+        <translation>JSON（对象数组，每行一个）</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="62"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="69"/>
+        <source>Export %1</source>
+        <translation>导出 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="83"/>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="84"/>
+        <source>File:</source>
+        <translation>文件：</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="86"/>
+        <source>Exports every row of the current view, with its filters and sort. NULL is written as an empty field in CSV and as null in JSON.</source>
+        <translation>导出当前视图的所有行，并应用其筛选条件和排序。NULL 在 CSV 中写为空字段，在 JSON 中写为 null。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="96"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="160"/>
+        <source>JSON files (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="160"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="161"/>
+        <source>Export to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="174"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="174"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="182"/>
+        <source>Choose the file to export to.</source>
+        <translation>请选择要导出到的文件。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="197"/>
+        <source>Counting the rows…</source>
+        <translation>正在计算行数…</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="215"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="237"/>
+        <source>%1 rows/s</source>
+        <translation>%1 行/秒</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="241"/>
+        <source>%1 of %2 rows</source>
+        <translation>%1 / %2 行</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="244"/>
+        <source>%1 rows</source>
+        <translation>%1 行</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="262"/>
+        <source>Exported 1 row to %1 in %2 s.</source>
+        <translation>已用 %2 秒将 1 行导出到 %1。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="263"/>
+        <source>Exported %1 rows to %2 in %3 s (%4 rows/s).</source>
+        <translation>已用 %3 秒将 %1 行导出到 %2（%4 行/秒）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="270"/>
+        <source>Export cancelled: no file was written.</source>
+        <translation>导出已取消：未写入任何文件。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="271"/>
+        <source>The export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::FilterEditor</name>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="26"/>
+        <source>a whole number</source>
+        <translation>整数</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="28"/>
+        <source>a number such as 10.5</source>
+        <translation>数字，例如 10.5</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="30"/>
+        <source>2026-11-29 18:30 (local time)</source>
+        <translation>2026-11-29 18:30（本地时间）</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="33"/>
+        <source>2026-11-29 18:30:00</source>
+        <translation>2026-11-29 18:30:00</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="35"/>
+        <source>2026-11-29</source>
+        <translation>2026-11-29</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="37"/>
+        <source>18:30</source>
+        <translation>18:30</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="39"/>
+        <source>1 day 02:00:00</source>
+        <translation>1 day 02:00:00</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="41"/>
+        <source>123e4567-e89b-12d3-a456-426614174000</source>
+        <translation>123e4567-e89b-12d3-a456-426614174000</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="43"/>
+        <source>192.168.0.1 or 10.0.0.0/8</source>
+        <translation>192.168.0.1 或 10.0.0.0/8</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="45"/>
+        <source>\x0a1b</source>
+        <translation>\x0a1b</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="47"/>
+        <source>JSON: {&quot;a&quot;: 1}, &quot;text&quot;, 42</source>
+        <translation>JSON：{&quot;a&quot;: 1}、&quot;text&quot;、42</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="50"/>
+        <source>an element</source>
+        <translation>一个元素</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="52"/>
+        <location filename="../ui/studio/filtereditor.cpp" line="232"/>
+        <source>text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="81"/>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="82"/>
+        <source>Operator</source>
+        <translation>运算符</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="83"/>
+        <location filename="../ui/studio/filtereditor.cpp" line="84"/>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="85"/>
+        <source>JSON path</source>
+        <translation>JSON 路径</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="86"/>
+        <source>path: address.city or items.0.name</source>
+        <translation>路径：address.city 或 items.0.name</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="108"/>
+        <source>Enter to apply, Esc to close</source>
+        <translation>按回车应用，按 Esc 关闭</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="142"/>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="142"/>
+        <source>Add filter</source>
+        <translation>添加筛选条件</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="218"/>
+        <source>true</source>
+        <translation>true</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="219"/>
+        <source>false</source>
+        <translation>false</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="229"/>
+        <source>values separated by commas (&quot;a, b&quot; keeps its comma)</source>
+        <translation>以逗号分隔的值（&quot;a, b&quot; 会保留其中的逗号）</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="230"/>
+        <source>some of: %1</source>
+        <translation>以下值中的若干个：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="234"/>
+        <source>key</source>
+        <translation>键</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filtereditor.cpp" line="236"/>
+        <source>value at the path, as text (x, 42, true)</source>
+        <translation>路径处的值，以文本形式（x、42、true）</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::FilterPill</name>
+    <message>
+        <location filename="../ui/studio/filterpill.cpp" line="29"/>
+        <source>%1
+Click to edit, × or Delete to remove</source>
+        <translation>%1
+单击可编辑，单击 × 或按 Delete 可移除</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::FilterPillBar</name>
+    <message>
+        <location filename="../ui/studio/filterpillbar.cpp" line="29"/>
+        <source>+ Filter</source>
+        <translation>+ 筛选</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filterpillbar.cpp" line="30"/>
+        <source>Add a filter on a column</source>
+        <translation>为某一列添加筛选条件</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filterpillbar.cpp" line="33"/>
+        <location filename="../ui/studio/filterpillbar.cpp" line="270"/>
+        <source>AND</source>
+        <translation>AND</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filterpillbar.cpp" line="34"/>
+        <source>AND: a row must match every filter. OR: any filter may match. Click to switch.</source>
+        <translation>AND：行必须满足所有筛选条件。OR：满足任一筛选条件即可。单击可切换。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filterpillbar.cpp" line="36"/>
+        <source>Search text columns (Ctrl+F)</source>
+        <translation>搜索文本列（Ctrl+F）</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filterpillbar.cpp" line="37"/>
+        <source>Text typed here is searched in the text columns.
+A filter typed here, such as price &gt;= 10 and status in (A, B), becomes pills on Enter.</source>
+        <translation>在此输入的文本将在文本列中搜索。
+在此输入的筛选条件（例如 price &gt;= 10 and status in (A, B)）按回车后会变为筛选标签。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filterpillbar.cpp" line="252"/>
+        <source>or</source>
+        <translation>或</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filterpillbar.cpp" line="252"/>
+        <source>and</source>
+        <translation>且</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/filterpillbar.cpp" line="270"/>
+        <source>OR</source>
+        <translation>OR</translation>
+    </message>
+</context>
+<context>
     <name>ccpm::FirstAdminDialog</name>
     <message>
         <location filename="../ui/firstadmindialog.cpp" line="20"/>
@@ -1103,6 +1556,64 @@
         <location filename="../models/stagingcommands.cpp" line="36"/>
         <source>Add row</source>
         <translation>添加行</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::JsonEditor</name>
+    <message>
+        <location filename="../ui/studio/jsoneditor.cpp" line="15"/>
+        <source>an object</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/jsoneditor.cpp" line="17"/>
+        <source>an array</source>
+        <translation>数组</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/jsoneditor.cpp" line="19"/>
+        <source>a string</source>
+        <translation>字符串</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/jsoneditor.cpp" line="21"/>
+        <source>a boolean</source>
+        <translation>布尔值</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/jsoneditor.cpp" line="23"/>
+        <source>JSON null (not SQL NULL)</source>
+        <translation>JSON null（不是 SQL NULL）</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/jsoneditor.cpp" line="24"/>
+        <source>a number</source>
+        <translation>数字</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/jsoneditor.cpp" line="36"/>
+        <source>A JSON value: {&quot;key&quot;: 1}, [1, 2], &quot;text&quot;, 42, true or null</source>
+        <translation>JSON 值：{&quot;key&quot;: 1}、[1, 2]、&quot;text&quot;、42、true 或 null</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/jsoneditor.cpp" line="64"/>
+        <source>Empty: saves SQL NULL.</source>
+        <translation>留空：保存为 SQL NULL。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/jsoneditor.cpp" line="66"/>
+        <source>Empty, and %1 cannot be NULL: write a JSON value such as {} or null.</source>
+        <translation>值为空，但 %1 不能为 NULL：请输入 JSON 值，例如 {} 或 null。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/jsoneditor.cpp" line="72"/>
+        <source>Valid JSON: %1.</source>
+        <translation>有效的 JSON：%1。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/jsoneditor.cpp" line="74"/>
+        <source>Invalid: %1</source>
+        <translation>无效：%1</translation>
     </message>
 </context>
 <context>
@@ -1317,68 +1828,68 @@
         <translation>Studio(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="176"/>
-        <location filename="../ui/mainwindow.cpp" line="446"/>
+        <location filename="../ui/mainwindow.cpp" line="181"/>
+        <location filename="../ui/mainwindow.cpp" line="451"/>
         <source>Studio</source>
         <translation>Studio</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="201"/>
+        <location filename="../ui/mainwindow.cpp" line="206"/>
         <source>The database is back.</source>
         <translation>数据库已恢复。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="209"/>
+        <location filename="../ui/mainwindow.cpp" line="214"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="350"/>
+        <location filename="../ui/mainwindow.cpp" line="355"/>
         <source>Rows cannot be added here: use the dialog for this table.</source>
         <translation>无法在此处添加行：请使用此表的对话框。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="369"/>
+        <location filename="../ui/mainwindow.cpp" line="374"/>
         <source>Delete a row</source>
         <translation>删除一行</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="370"/>
+        <location filename="../ui/mainwindow.cpp" line="375"/>
         <source>Delete %1 rows</source>
         <translation>删除 %1 行</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="376"/>
+        <location filename="../ui/mainwindow.cpp" line="381"/>
         <source>Some rows cannot be deleted here.</source>
         <translation>部分行无法在此处删除。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="382"/>
+        <location filename="../ui/mainwindow.cpp" line="387"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="417"/>
+        <location filename="../ui/mainwindow.cpp" line="422"/>
         <source>Tas&amp;k</source>
         <translation>任务(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="428"/>
+        <location filename="../ui/mainwindow.cpp" line="433"/>
         <source>Show &amp;board</source>
         <translation>显示看板(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="432"/>
+        <location filename="../ui/mainwindow.cpp" line="437"/>
         <source>Show &amp;table</source>
         <translation>显示表格(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="452"/>
+        <location filename="../ui/mainwindow.cpp" line="457"/>
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="453"/>
+        <location filename="../ui/mainwindow.cpp" line="458"/>
         <source>These tables have changes that are not saved: %1.
 Quit and lose them?</source>
         <translation>以下表中有未保存的更改：%1。
@@ -1486,6 +1997,19 @@ Quit and lose them?</source>
     </message>
 </context>
 <context>
+    <name>ccpm::PopupEditor</name>
+    <message>
+        <location filename="../ui/studio/popupeditor.cpp" line="38"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/popupeditor.cpp" line="39"/>
+        <source>Apply (Ctrl+Enter)</source>
+        <translation>应用（Ctrl+Enter）</translation>
+    </message>
+</context>
+<context>
     <name>ccpm::QuickSwitcher</name>
     <message>
         <location filename="../ui/quickswitcher.cpp" line="15"/>
@@ -1496,6 +2020,89 @@ Quit and lose them?</source>
         <location filename="../ui/quickswitcher.cpp" line="16"/>
         <source>Jump to… (type a view&apos;s name, Enter opens it)</source>
         <translation>跳转到…（输入视图名称，按回车打开）</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::RelationsPanel</name>
+    <message>
+        <location filename="../ui/studio/relationspanel.cpp" line="161"/>
+        <source>Relations</source>
+        <translation>关联</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/relationspanel.cpp" line="163"/>
+        <source>Select a row to see what it references and what points at it.</source>
+        <translation>选择一行，查看它引用了哪些行，以及哪些行指向它。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/relationspanel.cpp" line="168"/>
+        <source>Relations of a row of %1</source>
+        <translation>%1 中某一行的关联</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/relationspanel.cpp" line="169"/>
+        <source>Relations of %1</source>
+        <translation>%1 的关联</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/relationspanel.cpp" line="171"/>
+        <source>This table has no foreign keys, and none point at it.</source>
+        <translation>此表没有外键，也没有外键指向它。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/relationspanel.cpp" line="178"/>
+        <source>References</source>
+        <translation>引用</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/relationspanel.cpp" line="186"/>
+        <source>Foreign key %1</source>
+        <translation>外键 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/relationspanel.cpp" line="189"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/relationspanel.cpp" line="190"/>
+        <source>NULL: this row references nothing here</source>
+        <translation>NULL：此行在这里没有引用任何行</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/relationspanel.cpp" line="191"/>
+        <source>Open the referenced row of %1</source>
+        <translation>打开 %1 中被引用的行</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/relationspanel.cpp" line="204"/>
+        <source>Referenced by</source>
+        <translation>被引用于</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/relationspanel.cpp" line="215"/>
+        <source>Open %1 filtered to the rows pointing at this one (foreign key %2)</source>
+        <translation>打开 %1，并筛选出指向此行的行（外键 %2）</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/relationspanel.cpp" line="306"/>
+        <source>The related rows could not be counted: %1</source>
+        <translation>无法统计关联行的数量：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::SavePreviewDialog</name>
+    <message>
+        <location filename="../ui/studio/savepreviewdialog.cpp" line="61"/>
+        <source>Save changes</source>
+        <translation>保存更改</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/studio/savepreviewdialog.cpp" line="64"/>
+        <source>These %n statement(s) run in one transaction: all of them are saved, or none.</source>
+        <translation>
+            <numerusform>这 %n 条语句在同一个事务中运行：要么全部保存，要么全部不保存。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1569,6 +2176,438 @@ Quit and lose them?</source>
         <location filename="../ui/statusbar.cpp" line="98"/>
         <source>Hub: %1 · %2</source>
         <translation>代理中心：%1 · %2</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::StudioClipboard</name>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="34"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="35"/>
+        <source>Copy Row as JSON</source>
+        <translation>将行复制为 JSON</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="36"/>
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="81"/>
+        <location filename="../ui/studio/studioclipboard.cpp" line="101"/>
+        <source>Select the cells to copy.</source>
+        <translation>请选择要复制的单元格。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="105"/>
+        <location filename="../ui/studio/studioclipboard.cpp" line="166"/>
+        <source>That is too much for the clipboard: select fewer rows, or export the view.</source>
+        <translation>内容过多，无法放入剪贴板：请选择较少的行，或导出视图。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="118"/>
+        <source>A selected row is still loading: copy again in a moment.</source>
+        <translation>有一个所选行仍在加载：请稍后再复制。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="119"/>
+        <source>%1 selected rows are still loading: copy again in a moment.</source>
+        <translation>有 %1 个所选行仍在加载：请稍后再复制。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="139"/>
+        <source>Copied the cell.</source>
+        <translation>已复制该单元格。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="140"/>
+        <source>Copied %1 cells as TSV.</source>
+        <translation>已将 %1 个单元格复制为 TSV。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="164"/>
+        <source>Select the row to copy.</source>
+        <translation>请选择要复制的行。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="185"/>
+        <source>The selected rows are still loading: copy again in a moment.</source>
+        <translation>所选行仍在加载：请稍后再复制。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="201"/>
+        <source>Copied 1 row as JSON.</source>
+        <translation>已将 1 行复制为 JSON。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="202"/>
+        <source>Copied %1 rows as JSON.</source>
+        <translation>已将 %1 行复制为 JSON。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="209"/>
+        <source>The clipboard is empty.</source>
+        <translation>剪贴板为空。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="214"/>
+        <source>The clipboard holds no text to paste.</source>
+        <translation>剪贴板中没有可粘贴的文本。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="228"/>
+        <source>Choose the cell to paste into.</source>
+        <translation>请选择要粘贴到的单元格。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="263"/>
+        <source>Paste 1 cell</source>
+        <translation>粘贴 1 个单元格</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="264"/>
+        <source>Paste %1 cells</source>
+        <translation>粘贴 %1 个单元格</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="274"/>
+        <source>Pasted 1 cell as staged edits.</source>
+        <translation>已粘贴 1 个单元格，作为暂存的修改。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="275"/>
+        <source>Pasted %1 cells as staged edits.</source>
+        <translation>已粘贴 %1 个单元格，作为暂存的修改。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="277"/>
+        <source>1 cell skipped: not editable.</source>
+        <translation>跳过了 1 个单元格：不可编辑。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="278"/>
+        <source>%1 cells skipped: not editable.</source>
+        <translation>跳过了 %1 个单元格：不可编辑。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="280"/>
+        <source>1 value fell outside the table.</source>
+        <translation>有 1 个值超出了表的范围。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioclipboard.cpp" line="281"/>
+        <source>%1 values fell outside the table.</source>
+        <translation>有 %1 个值超出了表的范围。</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::StudioDelegate</name>
+    <message>
+        <location filename="../ui/studio/studiodelegate.cpp" line="60"/>
+        <source>%1 lines.</source>
+        <translation>%1 行。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiodelegate.cpp" line="119"/>
+        <source>yyyy-MM-dd HH:mm:ss, local time (UTC%1)</source>
+        <translation>yyyy-MM-dd HH:mm:ss，本地时间（UTC%1）</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiodelegate.cpp" line="122"/>
+        <source>yyyy-MM-dd HH:mm:ss, no time zone: stored as typed</source>
+        <translation>yyyy-MM-dd HH:mm:ss，不带时区：按输入原样存储</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiodelegate.cpp" line="124"/>
+        <source>yyyy-MM-dd</source>
+        <translation>yyyy-MM-dd</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiodelegate.cpp" line="126"/>
+        <source>HH:mm:ss+hh</source>
+        <translation>HH:mm:ss+hh</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiodelegate.cpp" line="126"/>
+        <source>HH:mm:ss</source>
+        <translation>HH:mm:ss</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiodelegate.cpp" line="128"/>
+        <source>1 mon 2 days 03:04:05, 90 minutes, P1DT2H</source>
+        <translation>1 mon 2 days 03:04:05、90 minutes、P1DT2H</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiodelegate.cpp" line="132"/>
+        <source>192.168.0.1, 10.0.0.0/8 or ::1/128</source>
+        <translation>192.168.0.1、10.0.0.0/8 或 ::1/128</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiodelegate.cpp" line="134"/>
+        <source>a number: 83261.85, -0.000001, 1e-30, NaN</source>
+        <translation>数字：83261.85、-0.000001、1e-30、NaN</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiodelegate.cpp" line="136"/>
+        <source>a whole number</source>
+        <translation>整数</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiodelegate.cpp" line="182"/>
+        <source>no zone</source>
+        <translation>无时区</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiodelegate.cpp" line="361"/>
+        <location filename="../ui/studio/studiodelegate.cpp" line="393"/>
+        <source>Set to NULL</source>
+        <translation>设为 NULL</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiodelegate.cpp" line="363"/>
+        <location filename="../ui/studio/studiodelegate.cpp" line="393"/>
+        <source>Set to DEFAULT</source>
+        <translation>设为 DEFAULT</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::StudioSidebar</name>
+    <message>
+        <location filename="../ui/studio/studiosidebar.cpp" line="36"/>
+        <source>Jump to table…</source>
+        <translation>跳转到表…</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiosidebar.cpp" line="38"/>
+        <source>Search tables (Ctrl+P jumps)</source>
+        <translation>搜索表（Ctrl+P 跳转）</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiosidebar.cpp" line="147"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiosidebar.cpp" line="149"/>
+        <source>Cancel count</source>
+        <translation>取消计数</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiosidebar.cpp" line="151"/>
+        <source>Count rows exactly</source>
+        <translation>精确计算行数</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiosidebar.cpp" line="153"/>
+        <source>Copy qualified name</source>
+        <translation>复制限定名称</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiosidebar.cpp" line="220"/>
+        <source>Jump to table</source>
+        <translation>跳转到表</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiosidebar.cpp" line="220"/>
+        <source>Jump to table… (type part of its name, Enter opens it)</source>
+        <translation>跳转到表…（输入其名称的一部分，按回车打开）</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::StudioView</name>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="135"/>
+        <source>Save…</source>
+        <translation>保存…</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="136"/>
+        <source>Discard</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="141"/>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="145"/>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="150"/>
+        <source>Add row</source>
+        <translation>添加行</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="156"/>
+        <source>Delete rows</source>
+        <translation>删除行</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/studio/studioview.cpp" line="164"/>
+        <source>Delete %n row(s)</source>
+        <translation>
+            <numerusform>删除 %n 行</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="169"/>
+        <source>Set NULL</source>
+        <translation>设为 NULL</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="171"/>
+        <source>Set DEFAULT</source>
+        <translation>设为 DEFAULT</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="175"/>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="177"/>
+        <source>Open referenced row</source>
+        <translation>打开被引用的行</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="180"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="207"/>
+        <source>Cannot read the database&apos;s tables: %1</source>
+        <translation>无法读取数据库中的表：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="227"/>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="228"/>
+        <source>%1 has changes that are not saved. Discard them?</source>
+        <translation>%1 有未保存的更改。是否放弃这些更改？</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="276"/>
+        <source>Row %1</source>
+        <translation>第 %1 行</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="310"/>
+        <source>Read-only: Studio edits need the ADMIN role.</source>
+        <translation>只读：在 Studio 中编辑需要 ADMIN 角色。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="401"/>
+        <source>Hide “%1”</source>
+        <translation>隐藏“%1”</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="402"/>
+        <source>Sort by “%1”, then by the current keys</source>
+        <translation>按“%1”排序，然后按当前排序键排序</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="411"/>
+        <source>Clear the sort</source>
+        <translation>清除排序</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="412"/>
+        <source>Columns</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="422"/>
+        <source>Show all</source>
+        <translation>全部显示</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="426"/>
+        <source>Fit widths to contents</source>
+        <translation>按内容调整列宽</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="455"/>
+        <source>%1 is not part of a foreign key.</source>
+        <translation>%1 不属于任何外键。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="459"/>
+        <source>%1 is NULL here: it refers to no row.</source>
+        <translation>此处 %1 为 NULL：它没有引用任何行。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="513"/>
+        <source>Set to DEFAULT</source>
+        <translation>设为 DEFAULT</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="513"/>
+        <source>Set to NULL</source>
+        <translation>设为 NULL</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/studio/studioview.cpp" line="525"/>
+        <source>%n cell(s) left as they were: no default, or not editable.</source>
+        <translation>
+            <numerusform>%n 个单元格保持不变：没有默认值，或不可编辑。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/studio/studioview.cpp" line="526"/>
+        <source>%n cell(s) left as they were: NOT NULL, or not editable.</source>
+        <translation>
+            <numerusform>%n 个单元格保持不变：NOT NULL，或不可编辑。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="571"/>
+        <source>Choose a table on the left (Ctrl+P).</source>
+        <translation>请在左侧选择一个表（Ctrl+P）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="580"/>
+        <source>sorted by %1</source>
+        <translation>按 %1 排序</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/studio/studioview.cpp" line="584"/>
+        <source>%n change(s) not saved</source>
+        <translation>
+            <numerusform>%n 项更改未保存</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::StudioWindow</name>
+    <message>
+        <location filename="../ui/studio/studiowindow.cpp" line="16"/>
+        <source>CCPM Desk Studio — %1</source>
+        <translation>CCPM Desk Studio — %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiowindow.cpp" line="18"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiowindow.cpp" line="19"/>
+        <source>Reload the table list</source>
+        <translation>重新加载表列表</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studiowindow.cpp" line="21"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
     </message>
 </context>
 <context>
