@@ -2,6 +2,7 @@
 
 #include "databaselocator.h"
 #include "dbexecutor.h"
+#include "studiocommand.h"
 #include "studioview.h"
 #include "studiowindow.h"
 
@@ -11,16 +12,6 @@
 #include <QTimer>
 
 namespace ccpm {
-
-namespace {
-
-int printError(const QString &message, int exitCode)
-{
-    QTextStream(stderr) << "ccpm-desk: " << message.simplified() << Qt::endl;
-    return exitCode;
-}
-
-} // namespace
 
 int runStudioWindow(const StudioWindowOptions &options)
 {

@@ -37,13 +37,6 @@ QString keyText(const CatalogTable &table)
     return columns.join(QStringLiteral(", "));
 }
 
-int printError(const QString &message, int exitCode)
-{
-    // libpq's messages run over lines ("...\n\tIs the server running..."): one line for scripts.
-    QTextStream(stderr) << "ccpm-desk: " << message.simplified() << Qt::endl;
-    return exitCode;
-}
-
 Result<SchemaCatalog> readCatalog(const ConnectionSettings &settings)
 {
     DbExecutor executor(settings, 1);
@@ -58,6 +51,13 @@ Result<SchemaCatalog> readCatalog(const ConnectionSettings &settings)
 }
 
 } // namespace
+
+int printError(const QString &message, int exitCode)
+{
+    // libpq's messages run over lines ("...\n\tIs the server running..."): one line for scripts.
+    QTextStream(stderr) << "ccpm-desk: " << message.simplified() << Qt::endl;
+    return exitCode;
+}
 
 QString estimatedRowsText(qint64 rows)
 {

@@ -15,6 +15,9 @@ namespace ccpm {
 /// estimated rows (`~1,000,000`: pg_class.reltuples, an estimate; `unknown` when never analyzed).
 /// Pure function, any thread.
 QStringList tableListing(const SchemaCatalog &catalog);
+/// Prints `ccpm-desk: <message>` as one line on stderr (libpq's line breaks folded) and returns
+/// `exitCode`, for the `studio` command and window.
+int printError(const QString &message, int exitCode);
 /// `~1,000,000` (always with English digit grouping, for scripts), or `unknown` for -1.
 QString estimatedRowsText(qint64 rows);
 

@@ -5,6 +5,7 @@
 // back the same values, and a save writes NULL and '' as pasted.
 #include "catalog.h"
 #include "clipboardformat.h"
+#include "columnspecs.h"
 #include "loadedmodel.h"
 #include "pagedtablemodel.h"
 #include "sqlvalues.h"
@@ -47,17 +48,6 @@ QList<QStringList> shown(const QList<QStringList> &rows)
 }
 
 enum Column { Name, Code, Qty, Price, DoneFlag, Note };
-
-ColumnSpec column(const QString &name, ColumnSpec::Type type, const QString &sqlType, bool nullable)
-{
-    ColumnSpec c;
-    c.name = name;
-    c.header = name;
-    c.type = type;
-    c.sqlType = sqlType;
-    c.nullable = nullable;
-    return c;
-}
 
 TableSpec itemsSpec()
 {

@@ -2,6 +2,7 @@
 // refused value shown in the popup, a pill edited and removed, AND/OR, the debounced quick
 // search, and the emitted filters run against the real PostgreSQL. Saves
 // docs/screenshots/studio-filters.png.
+#include "columnspecs.h"
 #include "keysetquery.h"
 #include "sqlvalues.h"
 #include "studio/filtereditor.h"
@@ -29,17 +30,6 @@ using Op = KeysetQuery::Filter::Op;
 using Type = ColumnSpec::Type;
 
 namespace {
-
-ColumnSpec column(const QString &name, Type type, const QString &sqlType, bool nullable = true)
-{
-    ColumnSpec c;
-    c.name = name;
-    c.header = name;
-    c.type = type;
-    c.sqlType = sqlType;
-    c.nullable = nullable;
-    return c;
-}
 
 TableSpec productsSpec()
 {

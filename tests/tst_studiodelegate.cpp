@@ -6,6 +6,7 @@
 // docs/screenshots/. Runs in New York's time zone.
 #include "arrayeditor.h"
 #include "byteaeditor.h"
+#include "columnspecs.h"
 #include "itemroles.h"
 #include "jsoneditor.h"
 #include "sqlvalues.h"
@@ -96,17 +97,6 @@ private:
     TableSpec m_spec;
     QList<QVariantList> m_rows;
 };
-
-ColumnSpec column(const QString &name, Type type, const QString &sqlType, bool nullable = true)
-{
-    ColumnSpec c;
-    c.name = name;
-    c.header = name;
-    c.type = type;
-    c.sqlType = sqlType;
-    c.nullable = nullable;
-    return c;
-}
 
 enum Col { Id, Payload, Scores, Mood, MoodRequired, Flag, Blob, Zoned, Local, Amount, Note, Tags, Count };
 

@@ -3,6 +3,7 @@
 // literally match, and unknown or injected column names and malformed values are refused before
 // any SQL exists.
 #include "catalog.h"
+#include "columnspecs.h"
 #include "keysetquery.h"
 #include "sqlvalues.h"
 #include "studiofilter.h"
@@ -75,17 +76,6 @@ INSERT INTO %1 VALUES
   NULL, '{"a": [10, {"b": "z"}]}', '{10}', '{Red}', NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'r');
 )");
-
-ColumnSpec column(const QString &name, Type type, const QString &sqlType, bool nullable = true)
-{
-    ColumnSpec c;
-    c.name = name;
-    c.header = name;
-    c.type = type;
-    c.sqlType = sqlType;
-    c.nullable = nullable;
-    return c;
-}
 
 /// The spec Studio's catalog would make of the table above (what models/studiospec gives).
 TableSpec spec(const QString &table)

@@ -2,6 +2,7 @@
 // primary keys, keys the database makes, a schema-qualified table whose name holds quotes and a
 // semicolon, staged DEFAULT and NULL, json without an equality operator, and the save preview.
 // Real PostgreSQL; QAbstractItemModelTester watches every model (LoadedModel).
+#include "columnspecs.h"
 #include "keysetquery.h"
 #include "loadedmodel.h"
 #include "pagedtablemodel.h"
@@ -17,17 +18,6 @@
 using namespace ccpm;
 
 namespace {
-
-ColumnSpec column(const QString &name, ColumnSpec::Type type, const QString &sqlType, bool nullable = true)
-{
-    ColumnSpec c;
-    c.name = name;
-    c.header = name;
-    c.type = type;
-    c.sqlType = sqlType;
-    c.nullable = nullable;
-    return c;
-}
 
 QString key(const QStringList &values)
 {
