@@ -30,12 +30,14 @@ int runStudioWindow(const StudioWindowOptions &options)
     QObject::connect(window.studio(), &StudioView::catalogLoaded, &window, [&window, wanted, screenshot] {
         StudioView *studio = window.studio();
         if (!wanted.isEmpty()) {
-            const qsizetype dot = wanted.indexOf(QLatin1Char('.'));
-            const bool qualified = dot > 0 && !studio->catalog().find(QStringLiteral("public"), wanted);
-            const QString schema = qualified ? wanted.left(dot) : QStringLiteral("public");
-            const QString name = qualified ? wanted.mid(dot + 1) : wanted;
-            if (!studio->open(schema, name))
-                printError(QStringLiteral("there is no table '%1'.").arg(wanted), 0);
+            const std::optional<std::pair<QString, QString>> table = findTable(studio->catalog(), wanted);
+            if (!table || !studio->open(table->first, table->second)) {
+                printError(QStringLiteral("there is no table '%1'.").arg(wanted), 1);
+                if (!screenshot.isEmpty()) {
+                    QCoreApplication::exit(1);
+                    return;
+                }
+            }
         }
         if (!screenshot.isEmpty()) {
             QTimer::singleShot(1500, &window, [&window, screenshot] {

@@ -11,7 +11,8 @@ struct StudioWindowOptions {
 };
 /// `ccpm-desk studio --database-url URL`: the StudioWindow on any PostgreSQL database, without
 /// login, migrations, change listener or hub; it writes only when the user saves. Returns the
-/// event loop's exit code; 2 with a message for a missing or malformed URL.
+/// event loop's exit code; 2 with a message for a missing or malformed URL; with --screenshot, 1
+/// when --table names no table.
 /// Thread: the main thread, with a QApplication.
 int runStudioWindow(const StudioWindowOptions &options);
 

@@ -59,6 +59,20 @@ int printError(const QString &message, int exitCode)
     return exitCode;
 }
 
+std::optional<std::pair<QString, QString>> findTable(const SchemaCatalog &catalog, const QString &wanted)
+{
+    // `name` in public, or `schema.name` split at whichever dot names a table (both may hold
+    // dots), as --list-tables prints them.
+    if (catalog.find(QStringLiteral("public"), wanted))
+        return std::make_pair(QStringLiteral("public"), wanted);
+    for (qsizetype dot = wanted.indexOf(QLatin1Char('.')); dot > 0;
+         dot = wanted.indexOf(QLatin1Char('.'), dot + 1)) {
+        if (catalog.find(wanted.left(dot), wanted.mid(dot + 1)))
+            return std::make_pair(wanted.left(dot), wanted.mid(dot + 1));
+    }
+    return std::nullopt;
+}
+
 QString estimatedRowsText(qint64 rows)
 {
     if (rows < 0)

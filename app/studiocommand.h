@@ -5,6 +5,9 @@
 
 #include <QStringList>
 
+#include <optional>
+#include <utility>
+
 namespace ccpm {
 
 /// `ccpm-desk studio --list-tables`: the tables of any PostgreSQL database, for scripts.
@@ -15,6 +18,10 @@ namespace ccpm {
 /// estimated rows (`~1,000,000`: pg_class.reltuples, an estimate; `unknown` when never analyzed).
 /// Pure function, any thread.
 QStringList tableListing(const SchemaCatalog &catalog);
+/// The (schema, name) `--table` names: `name` in public, or `schema.name` split at whichever dot
+/// names a table of `catalog` (schema and name may both hold dots, as --list-tables prints them).
+/// Pure; any thread.
+std::optional<std::pair<QString, QString>> findTable(const SchemaCatalog &catalog, const QString &wanted);
 /// Prints `ccpm-desk: <message>` as one line on stderr (libpq's line breaks folded) and returns
 /// `exitCode`, for the `studio` command and window.
 int printError(const QString &message, int exitCode);

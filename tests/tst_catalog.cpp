@@ -661,6 +661,21 @@ void TestCatalog::studioWindowOpensATableAndWritesNothing()
     const Run unknown = runDesk(
         {"studio", "--database-url", urlOf(*m_db), "--table", "no_such_table", "--screenshot", png}, true);
     QVERIFY2(unknown.err.contains("there is no table 'no_such_table'"), qPrintable(unknown.err));
+    QCOMPARE(unknown.exitCode, 1);
+
+    // --table takes what --list-tables prints, dots in the schema or the name included
+    SchemaCatalog dotted;
+    CatalogTable a;
+    a.schema = "we\"ird.sch;ema";
+    a.name = "t%1.x";
+    CatalogTable b;
+    b.schema = "public";
+    b.name = "a.b";
+    dotted.tables = {a, b};
+    QCOMPARE(findTable(dotted, "we\"ird.sch;ema.t%1.x"),
+             std::make_optional(std::make_pair(a.schema, a.name)));
+    QCOMPARE(findTable(dotted, "a.b"), std::make_optional(std::make_pair(QString("public"), QString("a.b"))));
+    QVERIFY(!findTable(dotted, "we\"ird.t%1.x"));
 }
 
 QTEST_GUILESS_MAIN(TestCatalog)

@@ -136,6 +136,7 @@ void StudioView::buildActions()
     m_discard = add(tr("Discard"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backspace), [this] {
         if (m_model)
             m_model->discard();
+        showTableNotice(); // a save's error no longer applies
     });
     m_toolbar->addSeparator();
     m_undo = add(tr("Undo"), QKeySequence::Undo, [this] {
@@ -303,13 +304,7 @@ bool StudioView::openTable(const QString &schema, const QString &name,
         updateState();
     });
     m_title->setText(schema == QLatin1String("public") ? name : schema + QLatin1Char('.') + name);
-    const QString &why = m_model->spec().readOnlyReason;
-    if (!why.isEmpty())
-        showBanner(why, false);
-    else if (m_actor && m_role != Role::Admin)
-        showBanner(tr("Read-only: Studio edits need the ADMIN role."), false);
-    else
-        m_banner->hide();
+    showTableNotice();
     applyQuery();
     emit tableOpened(schema, name);
     return true;
@@ -543,6 +538,17 @@ void StudioView::save(bool confirm)
     updateState();
 }
 
+void StudioView::showTableNotice()
+{
+    const QString &why = m_model ? m_model->spec().readOnlyReason : QString();
+    if (!why.isEmpty())
+        showBanner(why, false);
+    else if (m_model && m_actor && m_role != Role::Admin)
+        showBanner(tr("Read-only: Studio edits need the ADMIN role."), false);
+    else
+        m_banner->hide();
+}
+
 void StudioView::showBanner(const QString &text, bool error)
 {
     m_banner->setText(text);
@@ -580,8 +586,8 @@ void StudioView::updateState()
         status += QStringLiteral(" · ") + tr("sorted by %1").arg(keys.join(QStringLiteral(", ")));
     }
     if (staged)
-        status +=
-            QStringLiteral(" · ") + tr("%n change(s) not saved", nullptr, m_model->undoStack()->index());
+        status += QStringLiteral(" · ") +
+                  tr("%n statement(s) to save", nullptr, int(m_model->savePreview().size()));
     m_status->setText(status);
 }
 

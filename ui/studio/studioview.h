@@ -112,6 +112,7 @@ private:
     void setSelectedCells(const QVariant &value);
     void updateState();
     void showBanner(const QString &text, bool error);
+    void showTableNotice(); ///< the table's read-only reason, or no banner
 
     DbExecutor &m_executor;
     SchemaCatalog m_catalog;
