@@ -2429,160 +2429,166 @@ Quit and lose them?</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="141"/>
+        <location filename="../ui/studio/studioview.cpp" line="142"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="145"/>
+        <location filename="../ui/studio/studioview.cpp" line="146"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="150"/>
+        <location filename="../ui/studio/studioview.cpp" line="151"/>
         <source>Add row</source>
         <translation>添加行</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="156"/>
+        <location filename="../ui/studio/studioview.cpp" line="157"/>
         <source>Delete rows</source>
         <translation>删除行</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/studio/studioview.cpp" line="164"/>
+        <location filename="../ui/studio/studioview.cpp" line="165"/>
         <source>Delete %n row(s)</source>
         <translation>
             <numerusform>删除 %n 行</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="169"/>
+        <location filename="../ui/studio/studioview.cpp" line="170"/>
         <source>Set NULL</source>
         <translation>设为 NULL</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="171"/>
+        <location filename="../ui/studio/studioview.cpp" line="172"/>
         <source>Set DEFAULT</source>
         <translation>设为 DEFAULT</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="175"/>
+        <location filename="../ui/studio/studioview.cpp" line="176"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="177"/>
+        <location filename="../ui/studio/studioview.cpp" line="178"/>
         <source>Open referenced row</source>
         <translation>打开被引用的行</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="180"/>
+        <location filename="../ui/studio/studioview.cpp" line="181"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="207"/>
+        <location filename="../ui/studio/studioview.cpp" line="208"/>
         <source>Cannot read the database&apos;s tables: %1</source>
         <translation>无法读取数据库中的表：%1</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="227"/>
+        <location filename="../ui/studio/studioview.cpp" line="228"/>
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="228"/>
+        <location filename="../ui/studio/studioview.cpp" line="229"/>
         <source>%1 has changes that are not saved. Discard them?</source>
         <translation>%1 有未保存的更改。是否放弃这些更改？</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="276"/>
+        <location filename="../ui/studio/studioview.cpp" line="277"/>
         <source>Row %1</source>
         <translation>第 %1 行</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="310"/>
+        <location filename="../ui/studio/studioview.cpp" line="547"/>
         <source>Read-only: Studio edits need the ADMIN role.</source>
         <translation>只读：在 Studio 中编辑需要 ADMIN 角色。</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../ui/studio/studioview.cpp" line="590"/>
+        <source>%n statement(s) to save</source>
+        <translation>
+            <numerusform>%n 条语句待保存</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="401"/>
+        <location filename="../ui/studio/studioview.cpp" line="396"/>
         <source>Hide “%1”</source>
         <translation>隐藏“%1”</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="402"/>
+        <location filename="../ui/studio/studioview.cpp" line="397"/>
         <source>Sort by “%1”, then by the current keys</source>
         <translation>按“%1”排序，然后按当前排序键排序</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="411"/>
+        <location filename="../ui/studio/studioview.cpp" line="406"/>
         <source>Clear the sort</source>
         <translation>清除排序</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="412"/>
+        <location filename="../ui/studio/studioview.cpp" line="407"/>
         <source>Columns</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="422"/>
+        <location filename="../ui/studio/studioview.cpp" line="417"/>
         <source>Show all</source>
         <translation>全部显示</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="426"/>
+        <location filename="../ui/studio/studioview.cpp" line="421"/>
         <source>Fit widths to contents</source>
         <translation>按内容调整列宽</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="455"/>
+        <location filename="../ui/studio/studioview.cpp" line="450"/>
         <source>%1 is not part of a foreign key.</source>
         <translation>%1 不属于任何外键。</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="459"/>
+        <location filename="../ui/studio/studioview.cpp" line="454"/>
         <source>%1 is NULL here: it refers to no row.</source>
         <translation>此处 %1 为 NULL：它没有引用任何行。</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="513"/>
+        <location filename="../ui/studio/studioview.cpp" line="508"/>
         <source>Set to DEFAULT</source>
         <translation>设为 DEFAULT</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="513"/>
+        <location filename="../ui/studio/studioview.cpp" line="508"/>
         <source>Set to NULL</source>
         <translation>设为 NULL</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/studio/studioview.cpp" line="525"/>
+        <location filename="../ui/studio/studioview.cpp" line="520"/>
         <source>%n cell(s) left as they were: no default, or not editable.</source>
         <translation>
             <numerusform>%n 个单元格保持不变：没有默认值，或不可编辑。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/studio/studioview.cpp" line="526"/>
+        <location filename="../ui/studio/studioview.cpp" line="521"/>
         <source>%n cell(s) left as they were: NOT NULL, or not editable.</source>
         <translation>
             <numerusform>%n 个单元格保持不变：NOT NULL，或不可编辑。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="571"/>
+        <location filename="../ui/studio/studioview.cpp" line="577"/>
         <source>Choose a table on the left (Ctrl+P).</source>
         <translation>请在左侧选择一个表（Ctrl+P）。</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="580"/>
+        <location filename="../ui/studio/studioview.cpp" line="586"/>
         <source>sorted by %1</source>
         <translation>按 %1 排序</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/studio/studioview.cpp" line="584"/>
         <source>%n change(s) not saved</source>
-        <translation>
+        <translation type="vanished">
             <numerusform>%n 项更改未保存</numerusform>
         </translation>
     </message>
