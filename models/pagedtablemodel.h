@@ -134,6 +134,8 @@ public:
     // Staged edits
     QUndoStack *undoStack() { return &m_undo; }
     bool hasStagedChanges() const { return !m_staged.isEmpty(); }
+    /// How many rows (statements) the next save writes.
+    int stagedRowCount() const { return m_staged.rowCount(); }
     /// Staged new rows, shown above the loaded ones (not in the row count of countText()).
     int stagedNewRows() const { return top(); }
     /// Problems of the staged values, each marked on its cell (roles::Problem); empty if none.

@@ -31,6 +31,8 @@ public:
     };
 
     bool isEmpty() const { return m_rows.isEmpty() && m_inserted.isEmpty(); }
+    /// The rows a save writes, one statement each (a clean row is never kept touched).
+    int rowCount() const { return int(m_rows.size() + m_inserted.size()); }
     void clear();
     void clearInserted() { m_inserted.clear(); }
 

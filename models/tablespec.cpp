@@ -74,7 +74,8 @@ KeysetQuery::Source TableSpec::source() const
     source.from = source.table + QLatin1Char(' ') + kAlias;
     // Without a key column (a view), the row's whole text is its id: pages are still stable,
     // though rows that are equal in every column show once per page boundary they straddle.
-    source.id = idColumn.isEmpty() ? QStringLiteral("CAST(%1 AS text)").arg(kAlias) : qualified(kAlias, idColumn);
+    source.id =
+        idColumn.isEmpty() ? QStringLiteral("CAST(%1 AS text)").arg(kAlias) : qualified(kAlias, idColumn);
     for (int k = 0; k < keyColumns.size(); ++k) {
         source.key << qualified(kAlias, keyColumns.at(k));
         source.keyTypes << keyTypes.value(k, QStringLiteral("text"));

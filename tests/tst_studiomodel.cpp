@@ -228,6 +228,7 @@ void TestStudioModel::savePreviewListsStatementsAndValues()
     QVERIFY(t.model.setData(t.cell(key({"1", "en"}), 2), "'; DROP TABLE counters; --"));
     const QList<TableWriter::Statement> preview = t.model.savePreview();
     QCOMPARE(preview.size(), 1);
+    QCOMPARE(t.model.stagedRowCount(), int(preview.size())); // the status line's count
     // The statement names the table quoted once, and the value only as a bound parameter
     QVERIFY2(preview.first().text.startsWith(R"(UPDATE "Mixed Case"."tr""ans; lations" SET "body" = )"),
              qPrintable(preview.first().text));

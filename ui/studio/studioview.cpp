@@ -586,8 +586,7 @@ void StudioView::updateState()
         status += QStringLiteral(" · ") + tr("sorted by %1").arg(keys.join(QStringLiteral(", ")));
     }
     if (staged)
-        status += QStringLiteral(" · ") +
-                  tr("%n statement(s) to save", nullptr, int(m_model->savePreview().size()));
+        status += QStringLiteral(" · ") + tr("%n statement(s) to save", nullptr, m_model->stagedRowCount());
     m_status->setText(status);
 }
 
