@@ -173,8 +173,13 @@ WHERE "id" = :id AND %3 RETURNING "id")sql")
         if (Status s = sql::execPrepared(q, sql, bindings, QStringLiteral("Cannot %1 the task").arg(t.name));
             !s)
             return s.error();
-        if (!q.next())
-            return whyNot(db, agentId, taskId, t.name, t.from);
+        if (!q.next()) {
+            Error why = whyNot(db, agentId, taskId, t.name, t.from);
+            // A retry of a call that already succeeded: the task is where it would take it.
+            if (why.kind == Error::Kind::Conflict && !t.done.isEmpty() && why.detail == t.done)
+                return TaskRepository::selectOne(db, taskId);
+            return why;
+        }
         return TaskRepository::selectOne(db, taskId);
     };
     co_return co_await m_executor->exec(job);
@@ -187,7 +192,8 @@ QCoro::Task<Result<TaskRow>> TaskLifecycle::accept(const QString &agentId, const
                        {QStringLiteral("PENDING"), QStringLiteral("ASSIGNED")},
                        QStringLiteral(R"sql("status" = 'IN_PROGRESS', "assignedTo" = :agent)sql"),
                        {},
-                       true});
+                       true,
+                       QStringLiteral("IN_PROGRESS")});
 }
 
 QCoro::Task<Result<TaskRow>> TaskLifecycle::progress(QString agentId, QString taskId, int percent,
@@ -210,7 +216,9 @@ QCoro::Task<Result<TaskRow>> TaskLifecycle::complete(const QString &agentId, con
                       {QStringLiteral("complete"),
                        {QStringLiteral("ASSIGNED"), QStringLiteral("IN_PROGRESS")},
                        set,
-                       {{QStringLiteral(":result"), value}}});
+                       {{QStringLiteral(":result"), value}},
+                       false,
+                       QStringLiteral("COMPLETED")});
 }
 
 QCoro::Task<Result<TaskRow>> TaskLifecycle::fail(const QString &agentId, const QString &taskId,
@@ -218,12 +226,13 @@ QCoro::Task<Result<TaskRow>> TaskLifecycle::fail(const QString &agentId, const Q
 {
     const QString set =
         QStringLiteral(R"sql("status" = 'FAILED', "metadata" = "metadata" || CAST(:reason AS jsonb))sql");
-    return transition(
-        agentId, taskId,
-        {QStringLiteral("fail"),
-         {QStringLiteral("ASSIGNED"), QStringLiteral("IN_PROGRESS")},
-         set,
-         {{QStringLiteral(":reason"), jsonObjectText(QStringLiteral("failureReason"), reason)}}});
+    return transition(agentId, taskId,
+                      {QStringLiteral("fail"),
+                       {QStringLiteral("ASSIGNED"), QStringLiteral("IN_PROGRESS")},
+                       set,
+                       {{QStringLiteral(":reason"), jsonObjectText(QStringLiteral("failureReason"), reason)}},
+                       false,
+                       QStringLiteral("FAILED")});
 }
 
 QCoro::Task<Result<TaskRow>> TaskLifecycle::release(const QString &agentId, const QString &taskId) const

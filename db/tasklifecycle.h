@@ -24,6 +24,12 @@ namespace ccpm {
 /// assigned to this agent: agents never learn about others' tasks) or Error::Kind::Conflict
 /// (the task is in another state; `detail` holds that state). Times are the server's UTC.
 ///
+/// Accept, complete and fail are idempotent: when the task is already where the call would
+/// take it (IN_PROGRESS, COMPLETED, FAILED) and still assigned to this agent, the call succeeds
+/// with the task as it is and changes nothing (the first complete's result and the first fail's
+/// reason stay). An agent can therefore retry a call whose reply it never got (the connection or
+/// the database went away after the commit) without being told the transition is invalid.
+///
 /// Progress reports, the most frequent, are coalesced with group commit (GroupCommit): the
 /// reports that arrive while one batch is written go together into the next single UPDATE,
 /// each still guarded, each still answered with its own task or error after the commit.
@@ -55,6 +61,9 @@ private:
         QString set;                ///< the SET clause; its parameters are in `values`
         QVariantMap values;         ///< ":name" → text
         bool claimsPending = false; ///< also takes an unassigned PENDING task
+        /// The state this transition leaves the task in, when a retry of it must succeed
+        /// (idempotence); empty for transitions that are not idempotent.
+        QString done = {};
     };
     QCoro::Task<Result<TaskRow>> transition(const QString &agentId, const QString &taskId,
                                             Transition t) const;

@@ -47,6 +47,7 @@ private slots:
     void cleanupTestCase();
     void acceptProgressComplete();
     void releaseAndFail();
+    void retriesAreIdempotent();
     void errors_data();
     void errors();
     void exactlyOneWriterWins();
@@ -171,6 +172,38 @@ void TestHubTasks::releaseAndFail()
     QCOMPARE(field(failed, "metadata->>'failureReason'"), QStringLiteral("disk full"));
 }
 
+void TestHubTasks::retriesAreIdempotent()
+{
+    // An agent that lost the reply (connection or database gone after the commit) sends the same
+    // call again: it succeeds with the task as it is, and the first call's values stay.
+    HubClient bot;
+    QVERIFY(connect(bot, kBuildBot));
+    const QString task = insertTask(*m_db, kBuildBot, "ASSIGNED");
+    QJsonObject reply = bot.request("task.accept", {{"taskId", task}});
+    QCOMPARE(path(reply, "result.task.status").toString(), QStringLiteral("IN_PROGRESS"));
+    reply = bot.request("task.accept", {{"taskId", task}});
+    QCOMPARE(path(reply, "result.task.status").toString(), QStringLiteral("IN_PROGRESS"));
+    reply = bot.request("task.complete", {{"taskId", task}, {"result", "first"}});
+    QCOMPARE(path(reply, "result.task.status").toString(), QStringLiteral("COMPLETED"));
+    const QString completedAt = field(task, "\"completedAt\"::text");
+    reply = bot.request("task.complete", {{"taskId", task}, {"result", "second"}});
+    QCOMPARE(path(reply, "result.task.status").toString(), QStringLiteral("COMPLETED"));
+    QCOMPARE(field(task, "metadata->>'result'"), QStringLiteral("first"));
+    QCOMPARE(field(task, "\"completedAt\"::text"), completedAt);
+
+    const QString failed = insertTask(*m_db, kBuildBot, "IN_PROGRESS");
+    reply = bot.request("task.fail", {{"taskId", failed}, {"reason", "disk full"}});
+    QCOMPARE(path(reply, "result.task.status").toString(), QStringLiteral("FAILED"));
+    reply = bot.request("task.fail", {{"taskId", failed}, {"reason", "again"}});
+    QCOMPARE(path(reply, "result.task.status").toString(), QStringLiteral("FAILED"));
+    QCOMPARE(field(failed, "metadata->>'failureReason'"), QStringLiteral("disk full"));
+
+    // Another agent's retry is still refused: idempotence is for the agent that holds the task
+    const QString other = insertTask(*m_db, kAssistant, "COMPLETED");
+    reply = bot.request("task.complete", {{"taskId", other}});
+    QCOMPARE(path(reply, "error.code").toInt(), -32002);
+}
+
 void TestHubTasks::errors_data()
 {
     QTest::addColumn<QString>("owner");  // who the task is assigned to
@@ -183,8 +216,8 @@ void TestHubTasks::errors_data()
     QTest::newRow("accept an unknown task") << ""
                                             << "ASSIGNED"
                                             << "task.accept" << QJsonObject{} << -32002;
-    QTest::newRow("accept twice") << kBuildBot << "IN_PROGRESS"
-                                  << "task.accept" << QJsonObject{} << -32003;
+    QTest::newRow("accept a failed task") << kBuildBot << "FAILED"
+                                          << "task.accept" << QJsonObject{} << -32003;
     QTest::newRow("progress before accepting") << kBuildBot << "ASSIGNED"
                                                << "task.progress" << QJsonObject{{"progress", 10}} << -32003;
     QTest::newRow("progress 101") << kBuildBot << "IN_PROGRESS"
@@ -196,8 +229,10 @@ void TestHubTasks::errors_data()
     QTest::newRow("note not a string")
         << kBuildBot << "IN_PROGRESS"
         << "task.progress" << QJsonObject{{"progress", 5}, {"note", 7}} << -32602;
-    QTest::newRow("complete a completed task") << kBuildBot << "COMPLETED"
-                                               << "task.complete" << QJsonObject{} << -32003;
+    QTest::newRow("complete a failed task") << kBuildBot << "FAILED"
+                                            << "task.complete" << QJsonObject{} << -32003;
+    QTest::newRow("fail a completed task") << kBuildBot << "COMPLETED"
+                                           << "task.fail" << QJsonObject{{"reason", "x"}} << -32003;
     QTest::newRow("fail without a reason") << kBuildBot << "IN_PROGRESS"
                                            << "task.fail" << QJsonObject{} << -32602;
     QTest::newRow("release a pending task") << kBuildBot << "PENDING"
