@@ -549,6 +549,26 @@ void AgentClient::dropWork()
     m_busy = false;
 }
 
+QCoro::Task<RpcReply> AgentClient::callUntilStored(QString method, QJsonObject params, quint64 generation)
+{
+    QPointer<AgentClient> self(this);
+    int delayMs = kStoreRetryMinMs;
+    for (;;) {
+        RpcReply reply = co_await call(method, params);
+        const bool retryable = reply.errorCode == kServerError &&
+                               reply.errorData.toObject().value(QLatin1String("retryable")).toBool();
+        if (!self || m_workGeneration != generation || !retryable)
+            co_return reply;
+        qCInfo(lcAgent).noquote() << method << "not stored (" << reply.errorMessage << "): again in"
+                                  << delayMs << "ms";
+        const std::chrono::milliseconds pause(delayMs);
+        co_await QCoro::sleepFor(pause);
+        if (!self || m_workGeneration != generation)
+            co_return reply;
+        delayMs = std::min(delayMs * 2, kStoreRetryMaxMs);
+    }
+}
+
 QCoro::Task<> AgentClient::work(WorkItem item, quint64 generation)
 {
     QPointer<AgentClient> self(this);
@@ -558,7 +578,7 @@ QCoro::Task<> AgentClient::work(WorkItem item, quint64 generation)
     if (item.status == kAssigned) {
         const QString method = QStringLiteral("task.accept");
         const QJsonObject params = taskParams(item.id);
-        const RpcReply accepted = co_await call(method, params);
+        const RpcReply accepted = co_await callUntilStored(method, params, generation);
         if (!mine())
             co_return;
         if (!accepted.ok()) {
@@ -584,7 +604,7 @@ QCoro::Task<> AgentClient::work(WorkItem item, quint64 generation)
         const QString method = QStringLiteral("task.progress");
         QJsonObject params = taskParams(item.id);
         params.insert(QStringLiteral("progress"), progress);
-        const RpcReply reported = co_await call(method, params);
+        const RpcReply reported = co_await callUntilStored(method, params, generation);
         if (!mine())
             co_return;
         if (!reported.ok()) {
@@ -602,7 +622,7 @@ QCoro::Task<> AgentClient::work(WorkItem item, quint64 generation)
     QJsonObject params = taskParams(item.id);
     params.insert(QStringLiteral("result"),
                   QJsonObject{{QStringLiteral("by"), QStringLiteral("ccpm-agent")}});
-    const RpcReply completed = co_await call(method, params);
+    const RpcReply completed = co_await callUntilStored(method, params, generation);
     if (!mine())
         co_return;
     if (!completed.ok()) {

@@ -48,7 +48,9 @@ struct RpcReply {
 /// notifications (and, on connect, `task.list` of its ASSIGNED and IN_PROGRESS tasks, for hubs
 /// without notifications) queue tasks; one at a time it accepts a task, reports progress in steps
 /// of 10 every workMs / 10, and completes it, BUSY while working and ACTIVE when idle.
-/// `task.unassigned` and a `task.updated` that closes the task stop the work on it. A dropped
+/// `task.unassigned` and a `task.updated` that closes the task stop the work on it. While the
+/// hub's database is away (-32000 with `data.retryable`), the work's calls are sent again with
+/// backoff (0.25 s doubling to 2 s) instead of dropping the task. A dropped
 /// connection drops the queue; the hub lists the tasks again after the reconnection, and an
 /// IN_PROGRESS task resumes from its progress.
 ///
@@ -172,6 +174,13 @@ private:
     /// The connection is gone: forget the current and queued tasks.
     void dropWork();
     QCoro::Task<> work(WorkItem item, quint64 generation);
+    /// call() again while the hub answers -32000 with `data.retryable` (the database is away),
+    /// 0.25 s doubling to 2 s apart, as long as this work is current; then the last reply.
+    /// Safe because accept, progress, complete and fail are idempotent.
+    QCoro::Task<RpcReply> callUntilStored(QString method, QJsonObject params, quint64 generation);
+    static constexpr int kServerError = -32000;
+    static constexpr int kStoreRetryMinMs = 250;
+    static constexpr int kStoreRetryMaxMs = 2000;
 
     Settings m_settings;
     AgentStats *m_stats;

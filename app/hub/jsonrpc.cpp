@@ -124,11 +124,12 @@ QByteArray result(const QJsonValue &id, const QJsonValue &result)
 QByteArray databaseError(const QJsonValue &id, const ccpm::Error &error)
 {
     qCWarning(lcRpc).noquote() << "database error answered as -32000:" << error.toString();
-    const QString message =
-        error.kind == ccpm::Error::Kind::Connection
-            ? QStringLiteral("The database cannot be reached; try again later.")
-            : QStringLiteral("The database refused the request (the hub's log has the details).");
-    return jsonrpc::error(id, ServerError, message);
+    if (error.kind == ccpm::Error::Kind::Connection)
+        return jsonrpc::error(id, ServerError,
+                              QStringLiteral("The database cannot be reached; try again later."),
+                              QJsonObject{{QStringLiteral("retryable"), true}});
+    return jsonrpc::error(
+        id, ServerError, QStringLiteral("The database refused the request (the hub's log has the details)."));
 }
 
 QByteArray notification(const QString &method, const QJsonObject &params)

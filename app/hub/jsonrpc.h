@@ -54,7 +54,8 @@ QString paramsProblem(const QJsonValue &params, int maxDepth = 32);
 
 QByteArray result(const QJsonValue &id, const QJsonValue &result);
 /// -32000 for a database failure: the details (SQL, other agents' values) go to the hub's log,
-/// the agent gets a generic message.
+/// the agent gets a generic message, with `data.retryable` true when the database could not be
+/// reached (the same request may succeed later).
 QByteArray databaseError(const QJsonValue &id, const ccpm::Error &error);
 /// A notification (no id): what the hub sends unasked, e.g. `task.assigned`.
 QByteArray notification(const QString &method, const QJsonObject &params);
