@@ -20,8 +20,8 @@ namespace ccpm {
 ///
 /// A lost connection gives QPSQL no event, so the listener pings its connection (every
 /// pingIntervalMs, default 2,000 ms), reconnects with a growing delay (retryMinMs doubling up
-/// to retryMaxMs), subscribes again and then publishes TableChanged for every followed table:
-/// what was sent during the outage is lost.
+/// to retryMaxMs, default 250 to 1,500 ms: back within 2 s of the server), subscribes again and then
+/// publishes TableChanged for every followed table: what was sent during the outage is lost.
 ///
 /// Errors: malformed payloads and connection failures are logged (category ccpm.db.listen) and
 /// never stop the listener. Thread: a dedicated thread with its own connection; construct,
@@ -33,7 +33,7 @@ public:
     struct Tuning {
         int pingIntervalMs = 2000;
         int retryMinMs = 250;
-        int retryMaxMs = 5000;
+        int retryMaxMs = 1500;
     };
     /// One decoded payload; ids are empty for TableChanged.
     struct Notice {

@@ -39,6 +39,22 @@ bool closedWhileIdle(const QSqlDatabase &db)
     return false;
 }
 
+/// libpq's message on one line, as sentences: "…failed: No such file or directory\n\tIs the
+/// server running…?" becomes "…failed: No such file or directory. Is the server running…?".
+QString oneLine(const QString &message)
+{
+    QString out;
+    for (const QString &piece : message.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        const QString line = piece.simplified();
+        if (line.isEmpty())
+            continue;
+        if (!out.isEmpty())
+            out += QStringLiteral(".?!:").contains(out.back()) ? QStringLiteral(" ") : QStringLiteral(". ");
+        out += line;
+    }
+    return out;
+}
+
 } // namespace
 
 bool connectionLost(const QSqlDatabase &db)
@@ -82,10 +98,11 @@ std::optional<Error> DbWorker::ensureOpen()
     if (!db.open()) {
         Error e = Error::fromSql(db.lastError());
         e.kind = Error::Kind::Connection;
-        e.message = QStringLiteral("Cannot connect to %1: %2")
-                        .arg(m_settings.displayName(), db.lastError().databaseText().trimmed().isEmpty()
+        e.message =
+            QStringLiteral("Cannot connect to %1: %2")
+                .arg(m_settings.displayName(), oneLine(db.lastError().databaseText().trimmed().isEmpty()
                                                            ? db.lastError().driverText()
-                                                           : db.lastError().databaseText().trimmed());
+                                                           : db.lastError().databaseText()));
         qCDebug(lcDb).noquote() << e.message; // the caller reports it
         return e;
     }

@@ -12,9 +12,11 @@ namespace ccpm {
 /// While available it pings (`SELECT 1` through ServerInfo::ping on a db worker) every
 /// pingInterval() (5 s), and at once when suspect() is called (a model reported an error).
 /// When a ping fails with Error::Kind::Connection the database is unavailable: it retries
-/// after 1 s, then 2, 4, 8, 16 and 30 s (maxRetryDelay()), counting down each second, or at
-/// once on retryNow(). The first ping that answers makes it available again (restored()).
-/// A ping refused for another reason (a query error) leaves the state as it is.
+/// after 1 s, then every 2 s (maxRetryDelay(): the delay doubles up to it), counting down each
+/// second, or at once on retryNow(). The cap is low on purpose: a ping costs one connection
+/// attempt, and the app must be back within 2 s of the server (docs/reliability.md). The first ping that
+/// answers makes it available again (restored()). A ping refused for another reason (a query error) leaves
+/// the state as it is.
 ///
 /// Nothing is cached or dropped here: models keep their pages and staged edits while the
 /// database is away; the owner reloads them on restored(). Times in milliseconds and seconds
@@ -37,7 +39,7 @@ public:
     bool isUnavailable() const { return m_unavailable; }
     /// While unavailable: seconds until the next retry (0 while a retry runs).
     int secondsLeft() const { return m_secondsLeft; }
-    /// While unavailable: the wait before the current retry, in seconds (1, 2, 4 … 30).
+    /// While unavailable: the wait before the current retry, in seconds (1, then 2).
     int retryDelay() const { return m_delay; }
     /// The last answered ping's round trip, in milliseconds (negative before the first).
     double roundTripMs() const { return m_roundTripMs; }
@@ -73,7 +75,7 @@ private:
     bool m_available = false;
     bool m_unavailable = false;
     int m_delay = 0;
-    int m_maxDelay = 30;
+    int m_maxDelay = 2;
     int m_secondsLeft = 0;
     double m_roundTripMs = -1;
     Error m_lastError;
