@@ -186,12 +186,17 @@ int dbConnect(const CommandOptions &options)
     Result<ConnectionSettings> parsed = parseDatabaseUrl(options.positional.at(2));
     if (!parsed)
         return fail(parsed.error());
-    settings.setValue(savedDatabaseUrlKey(), options.positional.at(2));
+    // Settings are a plain file: the password is never written there. Without it, libpq reads
+    // the password from ~/.pgpass (or PGPASSFILE) when the server asks for one.
+    ConnectionSettings saved = *parsed;
+    saved.password.clear();
+    settings.setValue(savedDatabaseUrlKey(), saved.redactedUrl());
     settings.sync();
-    out() << "saved: " << parsed->redactedUrl() << Qt::endl;
+    out() << "saved: " << saved.redactedUrl() << Qt::endl;
     if (!parsed->password.isEmpty())
-        err() << "note: the password is stored in " << settings.fileName()
-              << "; prefer ~/.pgpass or DATABASE_URL" << Qt::endl;
+        err() << "note: the password was not saved (settings are a plain file): put it in ~/.pgpass, "
+                 "or give the whole URL in DATABASE_URL or --database-url"
+              << Qt::endl;
     return 0;
 }
 

@@ -181,6 +181,10 @@ Result<ConnectionSettings> EmbeddedPostgres::start()
 {
     if (!QDir().mkpath(m_rootDir))
         return environmentError(QStringLiteral("Could not create the database directory %1.").arg(m_rootDir));
+    // Only the owner may list or write the cluster's directory. As root, the cluster user must
+    // still traverse it (0711): it reaches data/, run/ and the log by name, and those are its own,
+    // mode 0700 and 0600.
+    ::chmod(QFile::encodeName(m_rootDir).constData(), isRoot() ? 0711 : 0700);
 
     QLockFile control(m_rootDir + QStringLiteral("/control.lock"));
     control.setStaleLockTime(0); // held for as long as a start takes; only a dead holder is stale
@@ -333,8 +337,8 @@ Status EmbeddedPostgres::ensureReachable() const
 {
     if (m_clusterUser.isEmpty())
         return Done{};
-    // mkpath honours the umask; the root directory itself must be traversable by the cluster user.
-    ::chmod(QFile::encodeName(m_rootDir).constData(), 0755);
+    // The root directory itself must be traversable by the cluster user (not listable).
+    ::chmod(QFile::encodeName(m_rootDir).constData(), 0711);
     const ProcessResult check =
         run(QStringLiteral("test"), {QStringLiteral("-x"), m_rootDir}, kShortTimeoutMs, true);
     if (!check.ok())

@@ -163,6 +163,18 @@ void tst_EmbeddedPostgres::start_createsClusterAndReturnsSocketSettings()
     m_firstPid = postmasterPid();
     QVERIFY(m_firstPid > 0);
     QCOMPARE(pgCtlStatus(), 0);
+
+    // ... and only its owner can read it (issue 8): the cluster, its socket directory and its log
+    // are the cluster user's alone; the root may be traversed (as root, by the cluster user) but
+    // neither listed nor written by anyone else
+    const auto mode = [](const QString &path) {
+        struct stat st {};
+        return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 07777) : -1;
+    };
+    QCOMPARE(mode(dataDir()) & 0077, 0);
+    QCOMPARE(mode(settings->host) & 0077, 0);
+    QCOMPARE(mode(m_first->logFile()) & 0077, 0);
+    QCOMPARE(mode(rootDir()), ::geteuid() == 0 ? 0711 : 0700);
 }
 
 void tst_EmbeddedPostgres::connection_reachesCcpmDatabaseWithoutTcp()
