@@ -1,6 +1,7 @@
 #include "desktopapp.h"
 
 #include "authservice.h"
+#include "databasewatch.h"
 #include "useradmin.h"
 
 #include "firstadmindialog.h"
@@ -151,6 +152,8 @@ void DesktopApp::showMainWindow(const UserRow &user)
                                             m_core.databaseLabel(), user);
     m_window->showTab(MainWindow::Tab(m_options.screenshotTab));
     m_window->setHubStatus(m_hubStatus); // the status bar and Help > Health follow it
+    if (const ChangeListener *listener = m_core.listener())
+        m_window->databaseWatch()->retryWhenListening(*listener);
     QString hubError;
     if (m_options.hubPort > 0) {
         QHostAddress address;

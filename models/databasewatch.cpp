@@ -1,5 +1,6 @@
 #include "databasewatch.h"
 
+#include "changelistener.h"
 #include "serverinfo.h"
 
 namespace ccpm {
@@ -24,6 +25,15 @@ void DatabaseWatch::suspect()
 {
     if (!m_unavailable)
         ping();
+}
+
+void DatabaseWatch::retryWhenListening(const ChangeListener &listener)
+{
+    // Emitted in the listener's thread; queued to this one.
+    connect(&listener, &ChangeListener::listening, this, [this](bool reconnected) {
+        if (reconnected && m_unavailable)
+            retryNow();
+    });
 }
 
 void DatabaseWatch::retryNow()

@@ -2,6 +2,10 @@
 
 #include "dbexecutor.h"
 
+namespace ccpm {
+class ChangeListener;
+}
+
 #include <QObject>
 #include <QTimer>
 
@@ -28,6 +32,10 @@ public:
 
     /// Pings now, then every pingInterval().
     void start();
+    /// Pings at once whenever `listener` subscribes again after losing its connection: the
+    /// listener retries every 1.5 s at most, so an outage ends here without waiting for the
+    /// countdown. The listener must outlive this watch, or the connection is dropped with it.
+    void retryWhenListening(const ChangeListener &listener);
 
     void setPingInterval(int ms) { m_pingTimer.setInterval(ms); }
     int pingInterval() const { return m_pingTimer.interval(); }

@@ -67,10 +67,11 @@ void TestInjection::initTestCase()
 
 void TestInjection::cleanupTestCase()
 {
-    qInfo(
-        "%d hostile inputs, each through 9 fields: %d users and %d agents stored them verbatim, nothing else "
-        "changed",
-        m_tried, m_usersCreated, m_agentsCreated);
+    qInfo("%d hostile inputs, each through 10 typed fields (login name and password, user name and password, "
+          "agent name and capability, task title and description, column filters, quick search): %d users "
+          "and %d agents stored them verbatim, nothing else "
+          "changed",
+          m_tried, m_usersCreated, m_agentsCreated);
     m_executor.reset();
     m_db.reset();
 }

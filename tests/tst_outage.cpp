@@ -287,6 +287,7 @@ void TestOutage::survivesTenSecondsWithoutTheServer()
     // ... the GUI's watch on the database, and the agents sending updates
     DatabaseWatch watch(core.executor());
     watch.setPingInterval(500);
+    watch.retryWhenListening(*core.listener()); // as DesktopApp does
     watch.start();
     QTRY_VERIFY(watch.isAvailable());
     connect(&m_ticker, &QTimer::timeout, this, &TestOutage::tick);
