@@ -1,0 +1,190 @@
+#include "schemalayout.h"
+
+#include <QElapsedTimer>
+#include <QMutex>
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <graphviz/cgraph.h>
+#include <graphviz/gvc.h>
+
+#include <cmath>
+
+namespace ccpm {
+
+namespace {
+
+// libgvc keeps global state (the error handler, cgraph's dictionaries, plugin loading): one
+// layout at a time in the whole program.
+QMutex &graphvizMutex()
+{
+    static QMutex mutex;
+    return mutex;
+}
+
+QString &graphvizErrors()
+{
+    static QString text;
+    return text;
+}
+
+int collectError(char *message)
+{
+    graphvizErrors() += QString::fromUtf8(message).trimmed() + QLatin1Char(' ');
+    return 0;
+}
+
+QThreadPool &layoutThread()
+{
+    static QThreadPool pool;
+    pool.setMaxThreadCount(1);
+    pool.setExpiryTimeout(-1);
+    return pool;
+}
+
+// cgraph takes char*: names and values live in these buffers for the call.
+void set(void *object, const char *name, const QByteArray &value)
+{
+    agsafeset(object, const_cast<char *>(name), const_cast<char *>(value.constData()),
+              const_cast<char *>(""));
+}
+
+QByteArray inches(qreal points)
+{
+    return QByteArray::number(points / 72.0, 'f', 6);
+}
+
+QByteArray port(int row)
+{
+    return "r" + QByteArray::number(row);
+}
+
+QList<QPointF> spline(Agedge_t *edge, qreal top)
+{
+    QList<QPointF> points;
+    const splines *spl = ED_spl(edge);
+    if (!spl)
+        return points;
+    for (int b = 0; b < spl->size; ++b) {
+        const bezier &curve = spl->list[b];
+        for (int i = 0; i < curve.size; ++i)
+            points << QPointF(curve.list[i].x, top - curve.list[i].y);
+    }
+    return points;
+}
+
+} // namespace
+
+Result<SchemaLayout> SchemaLayout::compute(const SchemaGraph &graph, const QList<qreal> &widths,
+                                           qreal rowHeight)
+{
+    if (widths.size() != graph.nodes.size() || rowHeight <= 0)
+        return Error{
+            Error::Kind::Invalid, QStringLiteral("The diagram's box sizes do not match its tables."), {}, {}};
+    const qreal row = std::ceil(rowHeight);
+
+    const QMutexLocker lock(&graphvizMutex());
+    QElapsedTimer timer;
+    timer.start();
+    graphvizErrors().clear();
+    agseterr(AGERR); // warnings are not errors; errors are kept for the message
+    agseterrf(collectError);
+
+    GVC_t *gvc = gvContext();
+    Agraph_t *g = agopen(const_cast<char *>("schema"), Agdirected, nullptr);
+    set(g, "rankdir", "LR");
+    set(g, "nodesep", "0.35");
+    set(g, "ranksep", "0.9 equally");
+    set(g, "splines", "spline");
+    set(g, "pad", "0.15");
+
+    QList<Agnode_t *> nodes;
+    QList<QSizeF> sizes;
+    for (int n = 0; n < graph.nodes.size(); ++n) {
+        const SchemaGraph::Node &node = graph.nodes.at(n);
+        Agnode_t *gn = agnode(g, QByteArray("n" + QByteArray::number(n)).data(), 1);
+        const int rows = 1 + node.rowCount();
+        const QSizeF size(std::ceil(widths.at(n)), rows * row);
+        // A record of one empty field per row: Graphviz sizes the fields equally, so field i is
+        // exactly the i-th row the diagram paints, and an edge can leave from that row.
+        QByteArray label;
+        for (int r = 0; r < rows; ++r)
+            label += (r ? "|<" : "<") + port(r) + "> ";
+        set(gn, "shape", "record");
+        set(gn, "fixedsize", "true");
+        set(gn, "fontsize", "1");
+        set(gn, "width", inches(size.width()));
+        set(gn, "height", inches(size.height()));
+        set(gn, "label", label);
+        nodes << gn;
+        sizes << size;
+    }
+    QList<Agedge_t *> edges;
+    for (int i = 0; i < graph.edges.size(); ++i) {
+        const SchemaGraph::Edge &edge = graph.edges.at(i);
+        Agedge_t *ge = agedge(g, nodes.at(edge.fromNode), nodes.at(edge.toNode),
+                              QByteArray("e" + QByteArray::number(i)).data(), 1);
+        set(ge, "dir", "none"); // the diagram draws its own arrowheads at the curve's end
+        set(ge, "tailport", port(1 + edge.fromColumns.value(0)));
+        set(ge, "headport", port(1 + edge.toColumns.value(0)));
+        edges << ge;
+    }
+    QList<EnumLink> links;
+    QList<Agedge_t *> linkEdges;
+    for (int n = 0; n < graph.nodes.size(); ++n) {
+        const QList<SchemaGraph::Column> &columns = graph.nodes.at(n).columns;
+        for (int c = 0; c < columns.size(); ++c) {
+            const int target = columns.at(c).enumNode;
+            if (target < 0)
+                continue;
+            Agedge_t *ge = agedge(g, nodes.at(n), nodes.at(target),
+                                  QByteArray("u" + QByteArray::number(links.size())).data(), 1);
+            set(ge, "dir", "none");
+            set(ge, "weight", "0"); // the foreign keys decide the ranks first
+            set(ge, "tailport", port(1 + c));
+            set(ge, "headport", port(0));
+            links << EnumLink{n, c, target, {}};
+            linkEdges << ge;
+        }
+    }
+
+    const int failed = gvLayout(gvc, g, "dot");
+    SchemaLayout layout;
+    if (!failed) {
+        const boxf box = GD_bb(g);
+        const qreal top = box.UR.y;
+        layout.bounds = QRectF(QPointF(box.LL.x, 0), QPointF(box.UR.x, top - box.LL.y));
+        for (int n = 0; n < nodes.size(); ++n) {
+            const pointf centre = ND_coord(nodes.at(n));
+            const QSizeF size = sizes.at(n);
+            layout.nodes << QRectF(QPointF(centre.x - size.width() / 2, top - centre.y - size.height() / 2),
+                                   size);
+        }
+        for (Agedge_t *edge : std::as_const(edges))
+            layout.edges << spline(edge, top);
+        for (int i = 0; i < links.size(); ++i) {
+            links[i].path = spline(linkEdges.at(i), top);
+            layout.enumLinks << links.at(i);
+        }
+        gvFreeLayout(gvc, g);
+    }
+    agclose(g);
+    gvFreeContext(gvc);
+    agseterrf(nullptr);
+    layout.milliseconds = timer.elapsed();
+    if (failed)
+        return Error{Error::Kind::Environment,
+                     QStringLiteral("Graphviz could not lay out the diagram."),
+                     graphvizErrors().trimmed(),
+                     {}};
+    return layout;
+}
+
+QFuture<Result<SchemaLayout>> SchemaLayout::start(const SchemaGraph &graph, const QList<qreal> &widths,
+                                                  qreal rowHeight)
+{
+    return QtConcurrent::run(&layoutThread(),
+                             [graph, widths, rowHeight] { return compute(graph, widths, rowHeight); });
+}
+
+} // namespace ccpm
