@@ -34,6 +34,14 @@ int collectError(char *message)
     return 0;
 }
 
+// One context for the program's life: gvContext() reads the plugin configuration and loads the
+// plugins, which costs more than laying out a hundred tables. Called under the mutex.
+GVC_t *context()
+{
+    static GVC_t *gvc = gvContext();
+    return gvc;
+}
+
 QThreadPool &layoutThread()
 {
     static QThreadPool pool;
@@ -90,7 +98,7 @@ Result<SchemaLayout> SchemaLayout::compute(const SchemaGraph &graph, const QList
     agseterr(AGERR); // warnings are not errors; errors are kept for the message
     agseterrf(collectError);
 
-    GVC_t *gvc = gvContext();
+    GVC_t *gvc = context();
     Agraph_t *g = agopen(const_cast<char *>("schema"), Agdirected, nullptr);
     set(g, "rankdir", "LR");
     set(g, "nodesep", "0.35");
@@ -169,7 +177,6 @@ Result<SchemaLayout> SchemaLayout::compute(const SchemaGraph &graph, const QList
         gvFreeLayout(gvc, g);
     }
     agclose(g);
-    gvFreeContext(gvc);
     agseterrf(nullptr);
     layout.milliseconds = timer.elapsed();
     if (failed)

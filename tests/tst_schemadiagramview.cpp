@@ -13,6 +13,7 @@
 #include <QGraphicsScene>
 #include <QGraphicsView>
 #include <QImage>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -168,6 +169,10 @@ void TestSchemaDiagramView::hoveringAnArrowHighlightsItAndBothColumns()
     QCOMPARE(tasks.columns.at(*from.cbegin()).name, QString("assignedTo"));
     QCOMPARE(to.size(), 1);
     QCOMPARE(agents.columns.at(*to.cbegin()).name, QString("id"));
+    // And the status line names the key
+    const QLabel *status = m_view->findChild<QLabel *>("diagramStatus");
+    QVERIFY(status);
+    QVERIFY2(status->text().contains("tasks (assignedTo) → agents (id)"), qPrintable(status->text()));
 
     // And moving away clears it
     const QRectF empty = m_view->scene()->sceneRect();

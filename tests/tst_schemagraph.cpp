@@ -273,8 +273,19 @@ void TestSchemaGraph::layoutPlacesEveryBoxApart()
     Result<SchemaLayout> result = future.result();
     CCPM_VERIFY_OK(result);
     const SchemaLayout layout = std::move(result).value();
-    qInfo("layout of %s: %lld nodes, %lld edges, %lld ms in Graphviz, %lld ms in all", qPrintable(schema),
-          qlonglong(graph.nodes.size()), qlonglong(graph.edges.size()), layout.milliseconds, wall);
+    // Later layouts (the context and its plugins are loaded once): the median of five
+    QList<qint64> again;
+    for (int i = 0; i < 5; ++i) {
+        const Result<SchemaLayout> repeat = SchemaLayout::compute(graph, widths, row);
+        CCPM_VERIFY_OK(repeat);
+        QCOMPARE(repeat->nodes, layout.nodes); // dot is deterministic
+        again << repeat->milliseconds;
+    }
+    std::sort(again.begin(), again.end());
+    qInfo("layout of %s: %lld nodes, %lld edges: first %lld ms in Graphviz (%lld ms with the thread hop), "
+          "then median %lld ms",
+          qPrintable(schema), qlonglong(graph.nodes.size()), qlonglong(graph.edges.size()),
+          layout.milliseconds, wall, again.at(2));
 
     // Then every box is where the layout says, of the size asked, inside the drawing
     QCOMPARE(layout.nodes.size(), graph.nodes.size());

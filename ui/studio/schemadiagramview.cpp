@@ -10,6 +10,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QPainter>
+#include <QResizeEvent>
 #include <QSaveFile>
 #include <QSvgGenerator>
 #include <QToolBar>
@@ -27,9 +28,11 @@ constexpr qreal margin = 12;
 // Ctrl+wheel zooms under the pointer; the wheel alone scrolls; dragging the background pans.
 class DiagramCanvas : public QGraphicsView {
 public:
-    DiagramCanvas(QGraphicsScene *scene, QWidget *parent, std::function<void(qreal)> zoomBy)
+    DiagramCanvas(QGraphicsScene *scene, QWidget *parent, std::function<void(qreal)> zoomBy,
+                  std::function<void()> resized)
         : QGraphicsView(scene, parent)
         , m_zoomBy(std::move(zoomBy))
+        , m_resized(std::move(resized))
     {
         setDragMode(QGraphicsView::ScrollHandDrag);
         setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
@@ -52,8 +55,15 @@ protected:
         event->accept();
     }
 
+    void resizeEvent(QResizeEvent *event) override
+    {
+        QGraphicsView::resizeEvent(event);
+        m_resized();
+    }
+
 private:
     std::function<void(qreal)> m_zoomBy;
+    std::function<void()> m_resized;
 };
 
 QRectF drawingRect(const QGraphicsScene *scene)
@@ -69,10 +79,16 @@ SchemaDiagramView::SchemaDiagramView(QWidget *parent)
     , m_toolbar(new QToolBar(this))
     , m_schemas(new QComboBox(this))
     , m_scene(new QGraphicsScene(this))
-    , m_view(new DiagramCanvas(m_scene, this, [this](qreal factor) { zoomBy(factor); }))
+    , m_view(new DiagramCanvas(
+          m_scene, this, [this](qreal factor) { zoomBy(factor); },
+          [this] {
+              if (m_fitted) // a fitted diagram stays fitted as the window changes size
+                  fit();
+          }))
     , m_status(new QLabel(this))
 {
     m_status->setTextFormat(Qt::PlainText);
+    m_status->setObjectName(QStringLiteral("diagramStatus"));
     m_toolbar->addWidget(new QLabel(tr("Schema "), m_toolbar));
     m_schemas->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_toolbar->addWidget(m_schemas);
@@ -154,15 +170,19 @@ void SchemaDiagramView::layoutDone()
     buildScene();
     fit();
     int tables = 0;
-    for (const SchemaGraph::Node &node : std::as_const(m_graph.nodes))
-        tables += node.kind == SchemaGraph::NodeKind::Table ? 1 : 0;
+    int enums = 0;
+    for (const SchemaGraph::Node &node : std::as_const(m_graph.nodes)) {
+        tables += node.kind == SchemaGraph::NodeKind::Table && !node.external ? 1 : 0;
+        enums += node.kind == SchemaGraph::NodeKind::Enum ? 1 : 0;
+    }
     const QString message =
         m_graph.nodes.isEmpty()
             ? tr("%1 has no tables.").arg(m_graph.schema)
             : tr("%1: %n table(s)", nullptr, tables).arg(m_graph.schema) + QStringLiteral(" · ") +
                   tr("%n foreign key(s)", nullptr, int(m_graph.edges.size())) + QStringLiteral(" · ") +
-                  tr("%n enum(s)", nullptr, int(m_graph.nodes.size()) - tables) + QStringLiteral(" · ") +
+                  tr("%n enum(s)", nullptr, enums) + QStringLiteral(" · ") +
                   tr("laid out by Graphviz in %1 ms").arg(m_layout.milliseconds);
+    m_summary = message;
     m_status->setText(message);
     emit layoutFinished(true, message);
 }
@@ -200,7 +220,7 @@ void SchemaDiagramView::buildScene()
                 distance(to, spline.last()) + distance(from, spline.first()))
             std::reverse(spline.begin(), spline.end());
         auto *item = new DiagramEdgeItem(spline, DiagramEdgeItem::Kind::ForeignKey);
-        item->setToolTip(m_graph.edges.at(e).name);
+        item->setToolTip(describe(e));
         item->onHover = [this, e](bool on) {
             if (on)
                 highlightEdge(e);
@@ -226,6 +246,7 @@ void SchemaDiagramView::highlightEdge(int edge)
         m_nodeItems.at(old.toNode)->setHighlightedRows({});
     }
     m_highlighted = edge >= 0 && edge < m_edgeItems.size() ? edge : -1;
+    m_status->setText(m_highlighted < 0 ? m_summary : describe(m_highlighted));
     if (m_highlighted < 0)
         return;
     const SchemaGraph::Edge &now = m_graph.edges.at(m_highlighted);
@@ -242,8 +263,25 @@ void SchemaDiagramView::highlightEdge(int edge)
     }
 }
 
+QString SchemaDiagramView::describe(int edge) const
+{
+    const SchemaGraph::Edge &key = m_graph.edges.at(edge);
+    const SchemaGraph::Node &from = m_graph.nodes.at(key.fromNode);
+    const SchemaGraph::Node &to = m_graph.nodes.at(key.toNode);
+    QStringList fromColumns;
+    QStringList toColumns;
+    for (int i = 0; i < key.fromColumns.size(); ++i) {
+        fromColumns << from.columns.at(key.fromColumns.at(i)).name;
+        toColumns << to.columns.at(key.toColumns.at(i)).name;
+    }
+    const QString separator = QStringLiteral(", ");
+    return tr("%1 (%2) → %3 (%4) · foreign key %5")
+        .arg(from.title(), fromColumns.join(separator), to.title(), toColumns.join(separator), key.name);
+}
+
 void SchemaDiagramView::fit()
 {
+    m_fitted = true;
     if (m_scene->items().isEmpty())
         return;
     m_view->fitInView(m_scene->sceneRect(), Qt::KeepAspectRatio);
@@ -255,6 +293,7 @@ void SchemaDiagramView::fit()
 
 void SchemaDiagramView::zoomBy(qreal factor)
 {
+    m_fitted = false;
     const qreal target = qBound(minZoom, zoom() * factor, maxZoom);
     m_view->setTransform(QTransform::fromScale(target, target));
 }

@@ -74,6 +74,7 @@ private:
     void layoutDone();
     void buildScene();
     void chooseExport(bool svg);
+    QString describe(int edge) const; ///< `tasks (assignedTo) → agents (id) · foreign key …`
 
     SchemaCatalog m_catalog;
     SchemaGraph m_graph;
@@ -85,6 +86,8 @@ private:
     QList<DiagramNodeItem *> m_nodeItems;
     QList<DiagramEdgeItem *> m_edgeItems;
     int m_highlighted = -1;
+    bool m_fitted = true; ///< until the user zooms: fit again when the window changes size
+    QString m_summary;    ///< the status line when no arrow is hovered
 
     QToolBar *m_toolbar;
     QComboBox *m_schemas;
