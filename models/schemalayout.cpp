@@ -44,10 +44,12 @@ GVC_t *context()
 
 QThreadPool &layoutThread()
 {
-    static QThreadPool pool;
-    pool.setMaxThreadCount(1);
-    pool.setExpiryTimeout(-1);
-    return pool;
+    static QThreadPool *pool = [] {
+        auto *threads = new QThreadPool; // lives as long as the program, like the context
+        threads->setMaxThreadCount(1);
+        return threads;
+    }();
+    return *pool;
 }
 
 // cgraph takes char*: names and values live in these buffers for the call.

@@ -131,6 +131,7 @@ private slots:
     void layoutPlacesEveryBoxApart_data();
     void layoutPlacesEveryBoxApart();
     void layoutRefusesSizesThatDoNotMatch();
+    void emptySchemaLaysOutEmpty();
 
 private:
     SchemaGraph graphOf(const QString &schema) const { return SchemaGraph::build(m_catalog, schema); }
@@ -330,6 +331,16 @@ void TestSchemaGraph::layoutRefusesSizesThatDoNotMatch()
     const Result<SchemaLayout> layout = SchemaLayout::compute(graph, {100.0}, 20);
     QVERIFY(!layout);
     QCOMPARE(layout.error().kind, Error::Kind::Invalid);
+}
+
+void TestSchemaGraph::emptySchemaLaysOutEmpty()
+{
+    const SchemaGraph graph = graphOf("no_such_schema");
+    QVERIFY(graph.nodes.isEmpty());
+    const Result<SchemaLayout> layout = SchemaLayout::compute(graph, {}, 20);
+    CCPM_VERIFY_OK(layout);
+    QVERIFY(layout->nodes.isEmpty());
+    QVERIFY(layout->edges.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestSchemaGraph)
