@@ -15,6 +15,8 @@
 #include <QImage>
 #include <QLabel>
 #include <QSignalSpy>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -272,6 +274,19 @@ void TestSchemaDiagramView::studioOpensTheTableClickedInItsDiagram()
     QCOMPARE(opened.size(), 1);
     QVERIFY(studio.currentTable());
     QCOMPARE(studio.currentTable()->name, QString("messages"));
+
+    // When the catalog is read again (F5) with a new table, the open diagram shows it
+    QVERIFY(m_db->connection()
+                .exec("CREATE TABLE public.notes (id int PRIMARY KEY, "
+                      "task text REFERENCES public.tasks (id))")
+                .lastError()
+                .type() == QSqlError::NoError);
+    diagram->show();
+    laidOut.clear();
+    studio.reloadCatalog();
+    QVERIFY(laidOut.wait(10000));
+    QVERIFY(diagram->graph().nodeIndex("public", "notes") >= 0);
+    QVERIFY(diagram->nodeItem(diagram->graph().nodeIndex("public", "notes")));
 }
 
 QTEST_MAIN(TestSchemaDiagramView)

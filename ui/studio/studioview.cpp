@@ -607,6 +607,10 @@ SchemaDiagramView *StudioView::showDiagram()
                     if (open(schema, name))
                         window()->activateWindow();
                 });
+        connect(this, &StudioView::catalogLoaded, m_diagram, [this] {
+            if (m_diagram->isVisible()) // F5: the diagram follows the catalog read again
+                m_diagram->setCatalog(m_catalog, m_diagram->schema());
+        });
     }
     m_diagram->setCatalog(m_catalog, !selected.isEmpty()   ? selected
                                      : !m_schema.isEmpty() ? m_schema
