@@ -53,7 +53,7 @@ private:
     void paintRow(QPainter *painter, int row, const QRectF &rect) const;
 
     SchemaGraph::Node m_node;
-    const DiagramMetrics &m_metrics;
+    DiagramMetrics m_metrics; // a copy: the item may outlive the view that measured it
     QSizeF m_size;
     QSet<int> m_highlighted;
     bool m_hovered = false;
