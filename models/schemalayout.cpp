@@ -1,6 +1,7 @@
 #include "schemalayout.h"
 
 #include <QElapsedTimer>
+#include <QLineF>
 #include <QMutex>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
@@ -81,6 +82,36 @@ QList<QPointF> spline(Agedge_t *edge, qreal top)
             points << QPointF(curve.list[i].x, top - curve.list[i].y);
     }
     return points;
+}
+
+qreal distance(const QRectF &rect, const QPointF &point)
+{
+    const QPointF nearest(qBound(rect.left(), point.x(), rect.right()),
+                          qBound(rect.top(), point.y(), rect.bottom()));
+    return QLineF(point, nearest).length();
+}
+
+// Graphviz clips an edge at a record's port a point or two outside the box (the records'
+// rounding); the diagram's arrowheads must touch the box, so an end that close to a side of one
+// of the edge's boxes moves onto it, with its control point.
+void snapEnds(QList<QPointF> &spline, const QRectF &a, const QRectF &b)
+{
+    if (spline.size() < 2)
+        return;
+    auto snap = [&spline](int end, int control, const QRectF &box) {
+        const QPointF p = spline.at(end);
+        if (p.y() < box.top() - 2 || p.y() > box.bottom() + 2)
+            return;
+        const qreal side = qAbs(p.x() - box.left()) < qAbs(p.x() - box.right()) ? box.left() : box.right();
+        const qreal dx = side - p.x();
+        if (qAbs(dx) <= 4) {
+            spline[end].rx() += dx;
+            spline[control].rx() += dx;
+        }
+    };
+    const int last = int(spline.size()) - 1;
+    snap(0, 1, distance(a, spline.first()) <= distance(b, spline.first()) ? a : b);
+    snap(last, last - 1, distance(b, spline.last()) <= distance(a, spline.last()) ? b : a);
 }
 
 } // namespace
@@ -170,8 +201,12 @@ Result<SchemaLayout> SchemaLayout::compute(const SchemaGraph &graph, const QList
             layout.nodes << QRectF(QPointF(centre.x - size.width() / 2, top - centre.y - size.height() / 2),
                                    size);
         }
-        for (Agedge_t *edge : std::as_const(edges))
-            layout.edges << spline(edge, top);
+        for (int e = 0; e < edges.size(); ++e) {
+            QList<QPointF> points = spline(edges.at(e), top);
+            snapEnds(points, layout.nodes.at(graph.edges.at(e).fromNode),
+                     layout.nodes.at(graph.edges.at(e).toNode));
+            layout.edges << points;
+        }
         for (int i = 0; i < links.size(); ++i) {
             links[i].path = spline(linkEdges.at(i), top);
             layout.enumLinks << links.at(i);
