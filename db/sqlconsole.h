@@ -64,6 +64,7 @@ public:
         QString name;
         QString typeName; ///< format_type(oid, typmod), e.g. "character varying(20)", "integer"
         quint32 typeOid = 0;
+        int typeModifier = -1; ///< PQfmod (e.g. a varchar's length + 4); -1: none
     };
     using Row = QList<QVariant>;
 

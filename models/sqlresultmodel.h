@@ -67,6 +67,7 @@ private:
     };
     const SqlConsole::Row *row(int row) const;
     void requestPage(qint64 page) const;
+    void requestWanted();
     void storePage(qint64 page, QList<SqlConsole::Row> rows);
     void growTo(qint64 rows);
     void fail(const Error &error);
@@ -81,7 +82,8 @@ private:
     bool m_exact = true;
     bool m_failed = false;
     mutable QHash<qint64, CachedPage> m_pages; ///< cursor pages by index (row / kPageRows)
-    mutable QSet<qint64> m_pending;
+    mutable QSet<qint64> m_pending;            ///< asked for, not here yet
+    mutable QSet<qint64> m_wanted;             ///< to ask for once the event loop runs
     mutable quint64 m_useClock = 0;
     bool m_fetchingMore = false;
 };
