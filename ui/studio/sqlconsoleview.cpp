@@ -429,7 +429,7 @@ bool SqlConsoleView::setWriteMode(bool write, bool confirm)
     SqlConsole &console = ensureConsole();
     if (write == (console.mode() == SqlConsole::Mode::Write))
         return true;
-    if (write && m_actor && m_role != Role::Admin) {
+    if (write && (!m_actor || m_role != Role::Admin)) {
         setStatus(tr("Only an ADMIN can switch the console to write mode."), true);
         return false;
     }
@@ -577,8 +577,9 @@ void SqlConsoleView::updateState()
     m_run->setEnabled(!running);
     m_cancel->setEnabled(running);
     m_write->setChecked(write);
-    m_write->setEnabled(!running && (!m_actor || m_role == Role::Admin));
-    m_write->setVisible(!m_actor || m_role == Role::Admin);
+    const bool admin = m_actor && m_role == Role::Admin;
+    m_write->setEnabled(!running && admin);
+    m_write->setVisible(admin);
     m_commit->setVisible(write);
     m_rollback->setVisible(write);
     m_commit->setEnabled(open && !running);

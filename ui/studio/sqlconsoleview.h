@@ -50,8 +50,8 @@ public:
     explicit SqlConsoleView(DbExecutor &executor, QWidget *parent = nullptr);
     ~SqlConsoleView() override;
 
-    /// Inside the app: who runs statements; only an ADMIN gets the write switch. Without it
-    /// (standalone Studio) the console runs as the connection's database user.
+    /// Inside the app: who runs statements; only an ADMIN gets the write switch. Without an
+    /// actor (standalone Studio) the console is read-only: write mode checks the desk's roles.
     void setActor(const Actor &actor, Role role);
     /// Names offered by completion.
     void setCatalog(const SchemaCatalog &catalog);
