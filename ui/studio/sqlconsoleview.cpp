@@ -40,6 +40,13 @@ QString elapsedText(qint64 ms)
                            .arg(QLocale().toString(double(ms) / 1000.0, 'f', 2));
 }
 
+QString rowsText(qint64 rows)
+{
+    return rows == 1
+               ? QCoreApplication::translate("ccpm::SqlConsoleView", "1 row")
+               : QCoreApplication::translate("ccpm::SqlConsoleView", "%1 rows").arg(QLocale().toString(rows));
+}
+
 } // namespace
 
 SqlConsoleView::SqlConsoleView(DbExecutor &executor, QWidget *parent)
@@ -324,7 +331,7 @@ void SqlConsoleView::finish(const SqlStatement &statement, const QString &sent, 
                                QLocale().toString(m_planModel->planningTimeMs(), 'f', 3))
                     : tr("Plan (estimated, not run); the node with the highest cost of its own is "
                          "highlighted. EXPLAIN ANALYZE runs it.");
-            setStatus(text + QLatin1String(" — ") + elapsedText(elapsed));
+            setStatus(text + QStringLiteral(" — ") + elapsedText(elapsed));
         }
     } else if (!outcome.columns.isEmpty()) {
         m_outcome = outcome;
@@ -340,8 +347,7 @@ void SqlConsoleView::finish(const SqlStatement &statement, const QString &sent, 
         m_resultModel->clear();
         QString text = outcome.commandTag.isEmpty() ? tr("Done.") : outcome.commandTag;
         if (outcome.affectedRows >= 0)
-            text = tr("%1 — %n row(s) affected.", nullptr, int(qMin<qint64>(outcome.affectedRows, INT_MAX)))
-                       .arg(text);
+            text = tr("%1 — %2 affected.").arg(text, rowsText(outcome.affectedRows));
         if (outcome.transactionOpen)
             text += QLatin1Char('\n') +
                     tr("Nothing is saved yet: Commit keeps the changes, Roll back undoes them.");
@@ -354,8 +360,7 @@ void SqlConsoleView::finish(const SqlStatement &statement, const QString &sent, 
             tr("Write transaction open — last: %1. Commit keeps every change since it began; Roll back "
                "undoes them.")
                 .arg(outcome.affectedRows >= 0
-                         ? tr("%1 (%n row(s))", nullptr, int(qMin<qint64>(outcome.affectedRows, INT_MAX)))
-                               .arg(outcome.commandTag)
+                         ? tr("%1 (%2)").arg(outcome.commandTag, rowsText(outcome.affectedRows))
                          : outcome.commandTag));
     updateState();
     emit runFinished(true);
@@ -380,7 +385,7 @@ void SqlConsoleView::showError(const SqlStatement &statement, const QString &sen
         lines << tr("At line %1, column %2.").arg(cursor.blockNumber() + 1).arg(cursor.positionInBlock() + 1);
     }
     showMessage(lines.join(QLatin1Char('\n')), error.kind != Error::Kind::Cancelled);
-    setStatus(lines.join(QLatin1String(" — ")), error.kind != Error::Kind::Cancelled);
+    setStatus(lines.join(QStringLiteral(" — ")), error.kind != Error::Kind::Cancelled);
 }
 
 void SqlConsoleView::showMessage(const QString &text, bool error)
@@ -408,11 +413,13 @@ void SqlConsoleView::updateRowStatus()
     const int rows = m_resultModel->rowCount();
     const QString count =
         m_resultModel->rowCountExact()
-            ? tr("%n row(s)", nullptr, rows)
+            ? rowsText(rows)
             : tr("first %1 rows (more as you scroll; Count rows counts them)").arg(locale.toString(rows));
-    setStatus(
-        tr("%1 — %2 columns — first rows in %3")
-            .arg(count, locale.toString(m_resultModel->columnCount()), elapsedText(m_outcome->elapsedMs)));
+    const QString columns = locale.toString(m_resultModel->columnCount());
+    setStatus(m_resultModel->rowCountExact()
+                  ? tr("%1 — %2 columns — in %3").arg(count, columns, elapsedText(m_outcome->elapsedMs))
+                  : tr("%1 — %2 columns — first rows in %3")
+                        .arg(count, columns, elapsedText(m_outcome->elapsedMs)));
     updateState();
 }
 

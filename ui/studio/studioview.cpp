@@ -115,6 +115,9 @@ StudioView::StudioView(DbExecutor &executor, QWidget *parent)
         m_console->setCatalog(m_catalog);
     });
     connect(this, &StudioView::tableOpened, this, [this] { m_pages->setCurrentIndex(0); });
+    // The relations panel follows the grid's row: beside the console it would only take room.
+    connect(m_pages, &QTabWidget::currentChanged, this,
+            [this] { m_relations->setVisible(m_pages->currentWidget() != m_console); });
     connect(m_console, &SqlConsoleView::statusMessage, this, &StudioView::statusMessage);
     connect(m_sidebar, &StudioSidebar::tableActivated, this,
             [this](const QString &schema, const QString &name) { open(schema, name); });
@@ -195,6 +198,7 @@ void StudioView::buildActions()
     // Ctrl+Shift+E: free in Studio and in the main window (Ctrl+E exports the table).
     m_showConsole =
         add(tr("SQL console"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), [this] { showConsole(); });
+    m_showConsole->setShortcutContext(Qt::WindowShortcut); // from the app's tab bar too, while Studio shows
     m_refresh = add(
         tr("Refresh"), QKeySequence::Refresh,
         [this] {
