@@ -88,7 +88,7 @@ bool benchOurs(const ConnectionSettings &settings, const QString &query)
         return false;
     }
     resetPeakRss();
-    print("console_rss_before_mb", statusMb("VmRSS:"));
+    print("console_rss_before_mb", statusMb("VmRSS"));
     QElapsedTimer t;
     t.start();
     Result<SqlConsole::Outcome> outcome = QCoro::waitFor(console.run(query));
@@ -125,8 +125,8 @@ bool benchOurs(const ConnectionSettings &settings, const QString &query)
     const double seconds = double(t.nsecsElapsed()) / 1e9;
     print("console_scroll_all_s", seconds, 2);
     print("console_scroll_rows_per_s", double(rows) / seconds, 0);
-    print("console_peak_rss_mb", statusMb("VmHWM:"));
-    print("console_rss_end_mb", statusMb("VmRSS:"));
+    print("console_peak_rss_mb", statusMb("VmHWM"));
+    print("console_rss_end_mb", statusMb("VmRSS"));
     print("console_cached_rows", model.cachedRowCount(), 0);
     return true;
 }
@@ -163,7 +163,7 @@ bool benchPsql(const ConnectionSettings &settings, const QString &psqlPath, cons
     });
     QTimer poll;
     QObject::connect(&poll, &QTimer::timeout,
-                     [&] { peakMb = std::max(peakMb, bench::statusMiB(pid_t(psql.processId()), "VmHWM:")); });
+                     [&] { peakMb = std::max(peakMb, bench::statusMiB(pid_t(psql.processId()), "VmHWM")); });
     t.start();
     psql.start(psqlPath, args);
     poll.start(5);

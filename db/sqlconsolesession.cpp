@@ -414,9 +414,13 @@ Result<SqlConsole::Page> SqlConsoleSession::fetch(QSqlDatabase &db, quint64 resu
     PGconn *connection = attach(db);
     if (!connection || !m_cursorResult || m_cursorResult != resultId)
         return closedResult();
-    const QByteArray sql = savepoint("SAVEPOINT", kFetchSavepoint) + "; MOVE ABSOLUTE " +
-                           QByteArray::number(std::max<qint64>(0, firstRow)) + " IN " + kCursor +
-                           "; FETCH FORWARD " + QByteArray::number(std::max(0, count)) + " FROM " + kCursor;
+    // In a write transaction a failed FETCH (a timeout) must not undo the statements before it;
+    // a read-only transaction ends on any failure anyway, and saves the round trip.
+    const bool guarded = writeTransaction;
+    const QByteArray sql = (guarded ? savepoint("SAVEPOINT", kFetchSavepoint) + "; " : QByteArray()) +
+                           "MOVE ABSOLUTE " + QByteArray::number(std::max<qint64>(0, firstRow)) + " IN " +
+                           kCursor + "; FETCH FORWARD " + QByteArray::number(std::max(0, count)) + " FROM " +
+                           kCursor;
     Result<PgResult> r = exec(connection, sql, token, PGRES_TUPLES_OK, m_timeoutMs);
     if (!r) {
         recover(kFetchSavepoint);
@@ -431,7 +435,8 @@ Result<SqlConsole::Page> SqlConsoleSession::fetch(QSqlDatabase &db, quint64 resu
     page.rows = rowsOf(r->get());
     page.atEnd = page.rows.size() < count;
     r.value().reset();
-    PQclear(PQexec(connection, savepoint("RELEASE SAVEPOINT", kFetchSavepoint).constData()));
+    if (guarded)
+        PQclear(PQexec(connection, savepoint("RELEASE SAVEPOINT", kFetchSavepoint).constData()));
     return page;
 }
 

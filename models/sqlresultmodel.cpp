@@ -105,7 +105,7 @@ const SqlConsole::Row *SqlResultModel::row(int row) const
 
 QVariant SqlResultModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!index.isValid() || !checkIndex(index, CheckIndexOption::ParentIsInvalid))
         return {};
     if (role == Qt::TextAlignmentRole)
         return isNumeric(m_columns.at(index.column()).typeOid) ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
@@ -158,6 +158,21 @@ void SqlResultModel::fetchMore(const QModelIndex &parent)
     if (!canFetchMore(parent) || m_fetchingMore)
         return;
     m_fetchingMore = true;
+    // From the event loop: a fetch that completes at once must not insert rows inside the caller
+    // (a view's or a tester's handler of the previous insertion).
+    const quint64 generation = m_generation;
+    QTimer::singleShot(0, this, [this, generation] {
+        if (generation == m_generation)
+            fetchNextPage();
+    });
+}
+
+void SqlResultModel::fetchNextPage()
+{
+    if (m_failed || !m_console) {
+        m_fetchingMore = false;
+        return;
+    }
     const quint64 generation = m_generation;
     const qint64 first = m_rows;
     QCoro::connect(m_console->fetch(m_resultId, first, kPageRows), this,
@@ -170,10 +185,11 @@ void SqlResultModel::fetchMore(const QModelIndex &parent)
                        if (m_exact || first != m_rows) // counted meanwhile: the page is stored as any other
                            return storePage(first / kPageRows, std::move(page.value().rows));
                        const qsizetype n = page->rows.size();
+                       // Stored first (past the last row: no dataChanged), then shown.
+                       storePage(first / kPageRows, std::move(page.value().rows));
                        if (n > 0) {
                            beginInsertRows({}, int(m_rows), int(m_rows + n - 1));
                            m_rows += n;
-                           storePage(first / kPageRows, std::move(page.value().rows));
                            endInsertRows();
                        }
                        if (n < kPageRows) {
@@ -187,6 +203,15 @@ void SqlResultModel::countRows()
 {
     if (!m_cursor || m_exact || m_failed || !m_console)
         return;
+    const quint64 generation = m_generation;
+    QTimer::singleShot(0, this, [this, generation] {
+        if (generation == m_generation && !m_exact && !m_failed && m_console)
+            countNow();
+    });
+}
+
+void SqlResultModel::countNow()
+{
     const quint64 generation = m_generation;
     QCoro::connect(m_console->count(m_resultId), this, [this, generation](Result<qint64> rows) {
         if (generation != m_generation)
@@ -225,8 +250,16 @@ void SqlResultModel::requestWanted()
     const QSet<qint64> wanted = std::exchange(m_wanted, {});
     if (m_failed || !m_console)
         return;
-    const quint64 generation = m_generation;
+    QSet<qint64> pages = wanted;
+    // Scrolling down page after page: the next page is read ahead while this one is shown.
     for (const qint64 page : wanted) {
+        const qint64 next = page + 1;
+        if (m_pages.contains(page - 1) && !m_pages.contains(next) && !m_pending.contains(next) &&
+            next * kPageRows < m_rows)
+            pages.insert(next);
+    }
+    const quint64 generation = m_generation;
+    for (const qint64 page : std::as_const(pages)) {
         m_pending.insert(page);
         QCoro::connect(m_console->fetch(m_resultId, page * kPageRows, kPageRows), this,
                        [this, generation, page](Result<SqlConsole::Page> result) {

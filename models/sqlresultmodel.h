@@ -68,6 +68,8 @@ private:
     const SqlConsole::Row *row(int row) const;
     void requestPage(qint64 page) const;
     void requestWanted();
+    void fetchNextPage();
+    void countNow();
     void storePage(qint64 page, QList<SqlConsole::Row> rows);
     void growTo(qint64 rows);
     void fail(const Error &error);

@@ -10,6 +10,7 @@
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -50,6 +51,7 @@ private slots:
     void statementTimeoutFires();
     void errorPositionIsReported_data();
     void errorPositionIsReported();
+    void exportsTheResultAsCsv();
 
 private:
     std::unique_ptr<SqlConsole> console(const char *user = kAdmin) const
@@ -396,6 +398,25 @@ void TestSqlConsole::errorPositionIsReported()
     QVERIFY(!r.error().sqlState.isEmpty());
     if (QTest::currentDataTag() == QByteArray("hint"))
         QVERIFY2(r.error().hint.contains("name"), qPrintable(r.error().hint));
+}
+
+void TestSqlConsole::exportsTheResultAsCsv()
+{
+    auto c = console();
+    const Result<SqlConsole::Outcome> outcome =
+        wait(c->run("select id, name from small where id <= 3 order by id;"));
+    CCPM_VERIFY_OK(outcome);
+    QTemporaryDir dir;
+    const QString file = dir.filePath("result.csv");
+    // On another executor: the console's connection holds its own transaction
+    DbExecutor executor(m_db->settings(), 1);
+    const Result<StreamExport::Summary> written =
+        wait(StreamExport::run(executor, SqlConsole::exportRequest(*outcome, file), CancelToken()));
+    CCPM_VERIFY_OK(written);
+    QCOMPARE(written->rows, 3);
+    QFile csv(file);
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QCOMPARE(csv.readAll(), QByteArray("id,name\r\n1,name 1\r\n2,name 2\r\n3,name 3\r\n"));
 }
 
 QTEST_MAIN(TestSqlConsole)
