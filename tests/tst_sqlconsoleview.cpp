@@ -4,6 +4,7 @@
 // shows a plan tree; an ADMIN's write mode waits for Roll back; a USER gets no write switch;
 // history and completion. Inside Studio, Ctrl+Shift+E opens it.
 #include "explainplanmodel.h"
+#include "exportdialog.h"
 #include "queryhistory.h"
 #include "sqlconsoleview.h"
 #include "sqleditor.h"
@@ -50,6 +51,7 @@ private slots:
     void userHasNoWriteMode();
     void historyKeepsRuns();
     void completesFromTheCatalog();
+    void exportsTheResult();
     void studioOpensTheConsole();
 
 private:
@@ -311,6 +313,31 @@ void TestSqlConsoleView::completesFromTheCatalog()
     QTRY_VERIFY(editor->completer()->popup()->isVisible());
     QTest::keyClick(editor->completer()->popup(), Qt::Key_Return);
     QCOMPARE(editor->toPlainText(), QString("select * from tasks"));
+}
+
+void TestSqlConsoleView::exportsTheResult()
+{
+    type("select g as n, case when g % 2 = 0 then null else 'odd, ' || g end as label "
+         "from generate_series(1, 5000) g order by g");
+    QVERIFY(runAndWait());
+    m_view->exportResult();
+    auto *dialog = m_view->findChild<ExportDialog *>();
+    QVERIFY(dialog);
+    QTemporaryDir dir;
+    const QString file = dir.filePath("result.csv");
+    dialog->setFileName(file);
+    QSignalSpy finished(dialog, &ExportDialog::exportFinished);
+    dialog->start();
+    QVERIFY(finished.wait(20000));
+    QVERIFY2(finished.first().first().toBool(), qPrintable(finished.first().at(1).toString()));
+    QFile csv(file);
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = csv.readAll().split('\n');
+    QCOMPARE(lines.first().trimmed(), QByteArray("n,label"));
+    QCOMPARE(lines.at(1).trimmed(), QByteArray("1,\"odd, 1\""));
+    QCOMPARE(lines.at(2).trimmed(), QByteArray("2,"));
+    QCOMPARE(lines.at(5000).trimmed(), QByteArray("5000,"));
+    dialog->close();
 }
 
 void TestSqlConsoleView::studioOpensTheConsole()
