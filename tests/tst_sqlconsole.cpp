@@ -46,6 +46,8 @@ private slots:
     void writeModeCommits();
     void failedStatementKeepsTheWriteTransaction();
     void userCannotWrite();
+    void cancelInWriteModeKeepsTheTransaction();
+    void destroyingTheConsoleRollsBack();
     void transactionControlIsRefused();
     void cancelStopsPgSleepWithinASecond();
     void statementTimeoutFires();
@@ -316,6 +318,38 @@ void TestSqlConsole::userCannotWrite()
     // Reading stays allowed
     QVERIFY(c->setMode(SqlConsole::Mode::ReadOnly));
     CCPM_VERIFY_OK(wait(c->run("select 1")));
+}
+
+void TestSqlConsole::cancelInWriteModeKeepsTheTransaction()
+{
+    auto c = console();
+    QVERIFY(c->setMode(SqlConsole::Mode::Write));
+    CCPM_VERIFY_OK(wait(c->run("update small set name = 'before cancel' where id = 6")));
+    QTimer::singleShot(300, c.get(), [&] { c->cancel(); });
+    const Result<SqlConsole::Outcome> r = wait(c->run("select pg_sleep(30)"));
+    QVERIFY(!r);
+    QCOMPARE(r.error().kind, Error::Kind::Cancelled);
+    // Only the cancelled statement is undone
+    QVERIFY(c->transactionOpen());
+    const Result<SqlConsole::Outcome> seen = wait(c->run("select name from small where id = 6"));
+    CCPM_VERIFY_OK(seen);
+    QCOMPARE(seen->rows.first().first().toString(), "before cancel");
+    CCPM_VERIFY_OK(wait(c->rollback()));
+    QCOMPARE(m_db->scalar("select name from small where id = 6").toString(), "name 6");
+}
+
+void TestSqlConsole::destroyingTheConsoleRollsBack()
+{
+    auto c = console();
+    QVERIFY(c->setMode(SqlConsole::Mode::Write));
+    CCPM_VERIFY_OK(wait(c->run("delete from small where id = 7")));
+    const QString openTransactions =
+        "select count(*) from pg_stat_activity where datname = current_database() "
+        "and state like 'idle in transaction%'";
+    QCOMPARE(m_db->scalar(openTransactions).toInt(), 1);
+    c.reset(); // its connection closes: the server rolls back
+    QTRY_COMPARE(m_db->scalar(openTransactions).toInt(), 0);
+    QCOMPARE(m_db->scalar("select count(*) from small where id = 7").toInt(), 1);
 }
 
 void TestSqlConsole::transactionControlIsRefused()
