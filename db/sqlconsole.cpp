@@ -18,11 +18,21 @@ Error cancelled()
     return Error{Error::Kind::Cancelled, QStringLiteral("The statement was cancelled.")};
 }
 
+/// The console writes arbitrary rows: it cannot publish them on the ChangeFeed itself. Its own
+/// origin makes this desk's ChangeListener take its committed changes as another writer's and
+/// publish them, so the desk's models follow (migration 7's triggers announce them at commit).
+ConnectionSettings withConsoleOrigin(ConnectionSettings settings)
+{
+    if (!settings.changeOrigin.isEmpty())
+        settings.changeOrigin += QStringLiteral("-console");
+    return settings;
+}
+
 } // namespace
 
 SqlConsole::SqlConsole(ConnectionSettings settings, Actor actor, QObject *parent)
     : QObject(parent)
-    , m_executor(std::make_unique<DbExecutor>(std::move(settings), 1))
+    , m_executor(std::make_unique<DbExecutor>(withConsoleOrigin(std::move(settings)), 1))
     , m_state(std::make_shared<WorkerState>())
     , m_actor(std::move(actor))
 {

@@ -35,6 +35,9 @@ namespace ccpm {
 ///   commit() or rollback(); nothing is committed otherwise (destroying the console rolls back).
 ///   Outcome::affectedRows and commandTag report what a statement did. Each statement runs in a
 ///   savepoint: a failed one is undone alone and the transaction stays usable.
+/// - Changes: the console's connection has its own change origin (settings' + "-console"), so the
+///   desk's ChangeListener publishes its committed writes on the ChangeFeed like another
+///   writer's (migration 7's triggers), and the desk's models follow them.
 /// - Transaction control typed by the user (BEGIN, COMMIT, ROLLBACK, SAVEPOINT…) is refused
 ///   (Error::Kind::Invalid): the console's commit() and rollback() do that.
 /// - cancel() sends PostgreSQL's cancel request for the statement running now (DbExecutor::

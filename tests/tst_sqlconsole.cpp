@@ -8,7 +8,10 @@
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
+#include <QSqlDriver>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -48,6 +51,7 @@ private slots:
     void userCannotWrite();
     void cancelInWriteModeKeepsTheTransaction();
     void destroyingTheConsoleRollsBack();
+    void committedWritesReachTheDesksListener();
     void transactionControlIsRefused();
     void cancelStopsPgSleepWithinASecond();
     void statementTimeoutFires();
@@ -350,6 +354,35 @@ void TestSqlConsole::destroyingTheConsoleRollsBack()
     c.reset(); // its connection closes: the server rolls back
     QTRY_COMPARE(m_db->scalar(openTransactions).toInt(), 0);
     QCOMPARE(m_db->scalar("select count(*) from small where id = 7").toInt(), 1);
+}
+
+void TestSqlConsole::committedWritesReachTheDesksListener()
+{
+    // Given a migrated database (the change triggers) and a desk whose listener skips its own origin
+    DbExecutor executor(m_db->settings(), 1);
+    CCPM_VERIFY_OK(TestDatabase::migrate(executor));
+    ConnectionSettings desk = m_db->settings();
+    desk.changeOrigin = "desk-test";
+    QSqlDatabase listener = m_db->connection();
+    QVERIFY(listener.driver()->subscribeToNotification("ccpm_changes"));
+    QStringList payloads;
+    connect(listener.driver(), &QSqlDriver::notification, this,
+            [&](const QString &, QSqlDriver::NotificationSource, const QVariant &payload) {
+                payloads << payload.toString();
+            });
+    // When the desk's console updates a user and commits
+    SqlConsole c(desk, Actor{kAdmin});
+    QVERIFY(c.setMode(SqlConsole::Mode::Write));
+    CCPM_VERIFY_OK(wait(c.run("update users set email = 'dev2@example.com' where username = 'developer'")));
+    QTest::qWait(200);
+    QVERIFY(payloads.isEmpty()); // nothing before the commit
+    CCPM_VERIFY_OK(wait(c.commit()));
+    // Then the change is announced with the console's origin, which is not the desk's
+    QTRY_COMPARE(payloads.size(), 1);
+    const QJsonObject notice = QJsonDocument::fromJson(payloads.first().toUtf8()).object();
+    QCOMPARE(notice.value("t").toString(), "users");
+    QCOMPARE(notice.value("o").toString(), "desk-test-console");
+    listener.driver()->unsubscribeFromNotification("ccpm_changes");
 }
 
 void TestSqlConsole::transactionControlIsRefused()
