@@ -10,6 +10,7 @@
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <QTimer>
 #include <QVariant>
 
 #include <QCoro/QCoroTask>
@@ -128,6 +129,11 @@ public:
     /// Stops the running statement and abandons the current result. Returns at once.
     void cancel();
 
+    /// A read-only result left unread this long is closed (its transaction holds a snapshot and
+    /// locks that would hold up vacuum and DDL); a write transaction is never closed. Milliseconds.
+    static constexpr int kDefaultIdleCloseMs = 10 * 60 * 1000;
+    void setIdleClose(int ms) { m_idleClose.setInterval(ms); }
+
     /// A StreamExport request (CSV) for `outcome`'s statement. Run it on the app's executor,
     /// not this console's (its connection holds the console's transaction): it sees committed
     /// data only.
@@ -144,6 +150,7 @@ private:
     struct WorkerState; // the connection's transaction and cursor; touched by jobs only
     void setTransactionOpen(bool open);
     void closeResult();
+    void touchResult(); ///< restarts the idle close while a read-only result is open
     void begin();
     void end();
 
@@ -157,6 +164,7 @@ private:
     quint64 m_resultId = 0;
     quint64 m_nextResultId = 1;
     CancelToken m_token;
+    QTimer m_idleClose;
 };
 
 } // namespace ccpm

@@ -51,6 +51,7 @@ private slots:
     void userCannotWrite();
     void cancelInWriteModeKeepsTheTransaction();
     void destroyingTheConsoleRollsBack();
+    void idleReadOnlyResultIsClosed();
     void committedWritesReachTheDesksListener();
     void transactionControlIsRefused();
     void cancelStopsPgSleepWithinASecond();
@@ -354,6 +355,24 @@ void TestSqlConsole::destroyingTheConsoleRollsBack()
     c.reset(); // its connection closes: the server rolls back
     QTRY_COMPARE(m_db->scalar(openTransactions).toInt(), 0);
     QCOMPARE(m_db->scalar("select count(*) from small where id = 7").toInt(), 1);
+}
+
+void TestSqlConsole::idleReadOnlyResultIsClosed()
+{
+    auto c = console();
+    c->setIdleClose(300);
+    const Result<SqlConsole::Outcome> outcome = wait(c->run("select * from big"));
+    CCPM_VERIFY_OK(outcome);
+    const QString openTransactions =
+        "select count(*) from pg_stat_activity where datname = current_database() "
+        "and state like 'idle in transaction%'";
+    QCOMPARE(m_db->scalar(openTransactions).toInt(), 1);
+    QSignalSpy closed(c.get(), &SqlConsole::resultClosed);
+    QTRY_COMPARE(closed.size(), 1);
+    QTRY_COMPARE(m_db->scalar(openTransactions).toInt(), 0);
+    const Result<SqlConsole::Page> page = wait(c->fetch(outcome->resultId, 200, 200));
+    QVERIFY(!page);
+    QCOMPARE(page.error().kind, Error::Kind::Invalid);
 }
 
 void TestSqlConsole::committedWritesReachTheDesksListener()
