@@ -231,6 +231,11 @@ ColumnSpec ColumnSpec::elementSpec() const
     return e;
 }
 
+// A cell shows at most this many characters of a value: painting lays out the whole display
+// text, and a 10 MB text would keep the GUI busy for seconds on every repaint. The editor, the
+// tooltip (2,000) and copy still have the value.
+constexpr int kDisplayChars = 2000;
+
 QVariant ColumnSpec::display(const QVariant &text, const QVariant &refName) const
 {
     if (sql::isColumnDefault(text))
@@ -240,7 +245,7 @@ QVariant ColumnSpec::display(const QVariant &text, const QVariant &refName) cons
     const QString s = text.toString();
     switch (type) {
     case Type::Text:
-        return QString(s).replace(QLatin1Char('\n'), QChar(0x23CE)); // one line per row
+        return elided(s, kDisplayChars).replace(QLatin1Char('\n'), QChar(0x23CE)); // one line per row
     case Type::Integer:
         return s;
     case Type::Boolean:
@@ -296,7 +301,7 @@ QVariant ColumnSpec::display(const QVariant &text, const QVariant &refName) cons
     case Type::Interval:
     case Type::Inet:
     case Type::Other:
-        return s;
+        return elided(s, kDisplayChars);
     }
     return s;
 }

@@ -2,9 +2,9 @@
 # The Debian 12 packages CCPM Desk needs to build, test and run, kept in one place.
 # Sourced by scripts/run and scripts/test; defines data and one function, runs nothing.
 
-# Compiler, build tools, Qt 6.4 (+ PostgreSQL driver, SVG icon engine for the icons, translations
-# tools), QCoro, libcrypt,
-# and the PostgreSQL server the app runs as its default database.
+# Compiler, build tools, Qt 6.4 (+ PostgreSQL driver, SVG icon engine for the icons, Qt SVG for
+# the schema diagram's export, translations tools), QCoro, libcrypt, Graphviz's libgvc (the schema
+# diagram's layout), and the PostgreSQL server the app runs as its default database.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 CCPM_BUILD_PACKAGES=(
     build-essential
@@ -15,12 +15,14 @@ CCPM_BUILD_PACKAGES=(
     qt6-websockets-dev
     libqt6sql6-psql
     libqt6svg6
+    qt6-svg-dev
     qt6-l10n-tools
     qt6-tools-dev
     qt6-tools-dev-tools
     qcoro-qt6-dev
     libcrypt-dev
     libpq-dev
+    libgraphviz-dev
     libgl1-mesa-dev
     postgresql
 )

@@ -170,6 +170,7 @@ private slots:
     void init();
     void cleanup();
     void nullEmptyAndDefaultArePaintedApart();
+    void hugeTextShowsItsStartOnly();
     void jsonEditorValidatesScalarsAndCommits();
     void arrayEditorEditsElementsAndNulls();
     void enumComboOffersNullWhenNullable();
@@ -262,6 +263,22 @@ void TestStudioDelegate::nullEmptyAndDefaultArePaintedApart()
                                                     "0"));
     QCOMPARE(style(0, Zoned).text, QStringLiteral("2026-11-29 13:30:00 -05:00"));
     QCOMPARE(style(1, Local).text, QStringLiteral("2026-03-08 02:30:00")); // never shifted
+}
+
+void TestStudioDelegate::hugeTextShowsItsStartOnly()
+{
+    // 10 MB in one cell: the grid lays out only its start, the value itself stays whole
+    const QString huge = QStringLiteral("line\n") + QString(10'000'000, QLatin1Char('x'));
+    QVERIFY(m_model->setData(cell(0, Note), huge, Qt::EditRole));
+    QStyleOptionViewItem option;
+    option.initFrom(m_view.get());
+    m_delegate->initStyleOption(&option, cell(0, Note));
+    QCOMPARE(option.text.size(), 2000);
+    QVERIFY(option.text.startsWith(QStringLiteral("line") + QChar(0x23CE) + QStringLiteral("xxx")));
+    QVERIFY(option.text.endsWith(QChar(0x2026)));
+    QCOMPARE(m_model->data(cell(0, Note), Qt::EditRole).toString().size(), huge.size());
+    QCOMPARE(m_model->stored(cell(0, Note)).toString(), huge);
+    QVERIFY(!m_view->grab().isNull()); // painted with it in view
 }
 
 void TestStudioDelegate::jsonEditorValidatesScalarsAndCommits()

@@ -1,6 +1,7 @@
 #include "studioview.h"
 
 #include "breadcrumbbar.h"
+#include "catalogtreemodel.h"
 #include "clipboardformat.h"
 #include "conflictdialog.h"
 #include "dbexecutor.h"
@@ -10,6 +11,7 @@
 #include "pagedtablemodel.h"
 #include "relationspanel.h"
 #include "savepreviewdialog.h"
+#include "schemadiagramview.h"
 #include "sqlvalues.h"
 #include "studioclipboard.h"
 #include "studiodelegate.h"
@@ -25,6 +27,7 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QToolBar>
+#include <QTreeView>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
@@ -174,6 +177,7 @@ void StudioView::buildActions()
     m_toolbar->addSeparator();
     m_toolbar->addAction(m_breadcrumb->backAction()); // Alt+Left
     m_export = add(tr("Export…"), QKeySequence(Qt::CTRL | Qt::Key_E), [this] { exportView(); });
+    add(tr("Diagram"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G), [this] { showDiagram(); });
     m_follow = add(
         tr("Open referenced row"), QKeySequence(Qt::CTRL | Qt::Key_Return),
         [this] { followForeignKey(m_view->currentIndex()); }, false);
@@ -588,6 +592,32 @@ void StudioView::updateState()
     if (staged)
         status += QStringLiteral(" · ") + tr("%n statement(s) to save", nullptr, m_model->stagedRowCount());
     m_status->setText(status);
+}
+
+SchemaDiagramView *StudioView::showDiagram()
+{
+    const QString selected = m_sidebar->view()->currentIndex().data(CatalogTreeModel::SchemaRole).toString();
+    if (!m_diagram) {
+        m_diagram = new SchemaDiagramView(this);
+        m_diagram->setWindowFlag(Qt::Window);
+        m_diagram->setWindowTitle(tr("Schema diagram"));
+        m_diagram->resize(1200, 760);
+        connect(m_diagram, &SchemaDiagramView::tableActivated, this,
+                [this](const QString &schema, const QString &name) {
+                    if (open(schema, name))
+                        window()->activateWindow();
+                });
+        connect(this, &StudioView::catalogLoaded, m_diagram, [this] {
+            if (m_diagram->isVisible()) // F5: the diagram follows the catalog read again
+                m_diagram->setCatalog(m_catalog, m_diagram->schema());
+        });
+    }
+    m_diagram->setCatalog(m_catalog, !selected.isEmpty()   ? selected
+                                     : !m_schema.isEmpty() ? m_schema
+                                                           : m_catalog.schemas().value(0));
+    m_diagram->show();
+    m_diagram->raise();
+    return m_diagram;
 }
 
 } // namespace ccpm

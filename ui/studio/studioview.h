@@ -21,6 +21,7 @@ class FilterPillBar;
 class StudioClipboard;
 class PagedTableModel;
 class RelationsPanel;
+class SchemaDiagramView;
 class StudioSidebar;
 
 /// Studio: browses and edits every table of any PostgreSQL database, the way Prisma Studio does.
@@ -95,6 +96,9 @@ public:
     void exportView();
     /// The current row's values by column name (the server's text), as relations take them.
     QVariantMap rowValues(int row) const;
+    /// Opens (or raises) the diagram of the schema selected in the sidebar (Ctrl+Shift+G), in its
+    /// own window; clicking a table there opens it here.
+    SchemaDiagramView *showDiagram();
 
 signals:
     void catalogLoaded();
@@ -150,6 +154,7 @@ private:
     /// The filters a relation opened the table with: always ANDed, under the pills.
     QList<KeysetQuery::Filter> m_relationFilters;
     quint64 m_catalogGeneration = 0;
+    QPointer<SchemaDiagramView> m_diagram;
 };
 
 } // namespace ccpm
