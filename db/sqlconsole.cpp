@@ -2,6 +2,8 @@
 
 #include "sqlconsolesession.h"
 
+#include <QCoro/QCoroTask>
+
 #include <QPointer>
 
 namespace ccpm {
@@ -18,14 +20,40 @@ Error cancelled()
     return Error{Error::Kind::Cancelled, QStringLiteral("The statement was cancelled.")};
 }
 
+/// The console writes arbitrary rows: it cannot publish them on the ChangeFeed itself. Its own
+/// origin makes this desk's ChangeListener take its committed changes as another writer's and
+/// publish them, so the desk's models follow (migration 7's triggers announce them at commit).
+ConnectionSettings withConsoleOrigin(ConnectionSettings settings)
+{
+    if (!settings.changeOrigin.isEmpty())
+        settings.changeOrigin += QStringLiteral("-console");
+    return settings;
+}
+
 } // namespace
 
 SqlConsole::SqlConsole(ConnectionSettings settings, Actor actor, QObject *parent)
     : QObject(parent)
-    , m_executor(std::make_unique<DbExecutor>(std::move(settings), 1))
+    , m_executor(std::make_unique<DbExecutor>(withConsoleOrigin(std::move(settings)), 1))
     , m_state(std::make_shared<WorkerState>())
     , m_actor(std::move(actor))
 {
+    m_idleClose.setSingleShot(true);
+    m_idleClose.setInterval(kDefaultIdleCloseMs);
+    connect(&m_idleClose, &QTimer::timeout, this, [this] {
+        if (isRunning())
+            return m_idleClose.start();
+        if (m_resultId && !m_transactionOpen)
+            QCoro::connect(close(), this, [](const Status &) {});
+    });
+}
+
+void SqlConsole::touchResult()
+{
+    if (m_resultId && !m_transactionOpen)
+        m_idleClose.start();
+    else
+        m_idleClose.stop();
 }
 
 // The executor's worker closes its connection: the server rolls back whatever is still open.
@@ -86,6 +114,7 @@ QCoro::Task<Result<SqlConsole::Outcome>> SqlConsole::run(QString statement)
     if (result && result->cursor && !m_token.isCancelled())
         m_resultId = result->resultId;
     setTransactionOpen(m_state->session.writeTransaction.load());
+    touchResult();
     if (!result && result.error().kind == Error::Kind::Cancelled)
         co_return cancelled(); // also when it never started
     co_return result;
@@ -103,6 +132,7 @@ QCoro::Task<Result<SqlConsole::Page>> SqlConsole::fetch(quint64 resultId, qint64
     if (!page && resultId == m_resultId)
         closeResult();
     setTransactionOpen(m_state->session.writeTransaction.load());
+    touchResult();
     co_return page;
 }
 
@@ -120,6 +150,7 @@ QCoro::Task<Result<qint64>> SqlConsole::count(quint64 resultId)
     if (!rows && resultId == m_resultId)
         closeResult();
     setTransactionOpen(m_state->session.writeTransaction.load());
+    touchResult();
     co_return rows;
 }
 

@@ -10,6 +10,7 @@
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <QTimer>
 #include <QVariant>
 
 #include <QCoro/QCoroTask>
@@ -35,6 +36,9 @@ namespace ccpm {
 ///   commit() or rollback(); nothing is committed otherwise (destroying the console rolls back).
 ///   Outcome::affectedRows and commandTag report what a statement did. Each statement runs in a
 ///   savepoint: a failed one is undone alone and the transaction stays usable.
+/// - Changes: the console's connection has its own change origin (settings' + "-console"), so the
+///   desk's ChangeListener publishes its committed writes on the ChangeFeed like another
+///   writer's (migration 7's triggers), and the desk's models follow them.
 /// - Transaction control typed by the user (BEGIN, COMMIT, ROLLBACK, SAVEPOINT…) is refused
 ///   (Error::Kind::Invalid): the console's commit() and rollback() do that.
 /// - cancel() sends PostgreSQL's cancel request for the statement running now (DbExecutor::
@@ -125,6 +129,11 @@ public:
     /// Stops the running statement and abandons the current result. Returns at once.
     void cancel();
 
+    /// A read-only result left unread this long is closed (its transaction holds a snapshot and
+    /// locks that would hold up vacuum and DDL); a write transaction is never closed. Milliseconds.
+    static constexpr int kDefaultIdleCloseMs = 10 * 60 * 1000;
+    void setIdleClose(int ms) { m_idleClose.setInterval(ms); }
+
     /// A StreamExport request (CSV) for `outcome`'s statement. Run it on the app's executor,
     /// not this console's (its connection holds the console's transaction): it sees committed
     /// data only.
@@ -141,6 +150,7 @@ private:
     struct WorkerState; // the connection's transaction and cursor; touched by jobs only
     void setTransactionOpen(bool open);
     void closeResult();
+    void touchResult(); ///< restarts the idle close while a read-only result is open
     void begin();
     void end();
 
@@ -154,6 +164,7 @@ private:
     quint64 m_resultId = 0;
     quint64 m_nextResultId = 1;
     CancelToken m_token;
+    QTimer m_idleClose;
 };
 
 } // namespace ccpm

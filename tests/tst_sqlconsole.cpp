@@ -8,7 +8,10 @@
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
+#include <QSqlDriver>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -46,6 +49,10 @@ private slots:
     void writeModeCommits();
     void failedStatementKeepsTheWriteTransaction();
     void userCannotWrite();
+    void cancelInWriteModeKeepsTheTransaction();
+    void destroyingTheConsoleRollsBack();
+    void idleReadOnlyResultIsClosed();
+    void committedWritesReachTheDesksListener();
     void transactionControlIsRefused();
     void cancelStopsPgSleepWithinASecond();
     void statementTimeoutFires();
@@ -316,6 +323,85 @@ void TestSqlConsole::userCannotWrite()
     // Reading stays allowed
     QVERIFY(c->setMode(SqlConsole::Mode::ReadOnly));
     CCPM_VERIFY_OK(wait(c->run("select 1")));
+}
+
+void TestSqlConsole::cancelInWriteModeKeepsTheTransaction()
+{
+    auto c = console();
+    QVERIFY(c->setMode(SqlConsole::Mode::Write));
+    CCPM_VERIFY_OK(wait(c->run("update small set name = 'before cancel' where id = 6")));
+    QTimer::singleShot(300, c.get(), [&] { c->cancel(); });
+    const Result<SqlConsole::Outcome> r = wait(c->run("select pg_sleep(30)"));
+    QVERIFY(!r);
+    QCOMPARE(r.error().kind, Error::Kind::Cancelled);
+    // Only the cancelled statement is undone
+    QVERIFY(c->transactionOpen());
+    const Result<SqlConsole::Outcome> seen = wait(c->run("select name from small where id = 6"));
+    CCPM_VERIFY_OK(seen);
+    QCOMPARE(seen->rows.first().first().toString(), "before cancel");
+    CCPM_VERIFY_OK(wait(c->rollback()));
+    QCOMPARE(m_db->scalar("select name from small where id = 6").toString(), "name 6");
+}
+
+void TestSqlConsole::destroyingTheConsoleRollsBack()
+{
+    auto c = console();
+    QVERIFY(c->setMode(SqlConsole::Mode::Write));
+    CCPM_VERIFY_OK(wait(c->run("delete from small where id = 7")));
+    const QString openTransactions =
+        "select count(*) from pg_stat_activity where datname = current_database() "
+        "and state like 'idle in transaction%'";
+    QCOMPARE(m_db->scalar(openTransactions).toInt(), 1);
+    c.reset(); // its connection closes: the server rolls back
+    QTRY_COMPARE(m_db->scalar(openTransactions).toInt(), 0);
+    QCOMPARE(m_db->scalar("select count(*) from small where id = 7").toInt(), 1);
+}
+
+void TestSqlConsole::idleReadOnlyResultIsClosed()
+{
+    auto c = console();
+    c->setIdleClose(300);
+    const Result<SqlConsole::Outcome> outcome = wait(c->run("select * from big"));
+    CCPM_VERIFY_OK(outcome);
+    const QString openTransactions =
+        "select count(*) from pg_stat_activity where datname = current_database() "
+        "and state like 'idle in transaction%'";
+    QCOMPARE(m_db->scalar(openTransactions).toInt(), 1);
+    QSignalSpy closed(c.get(), &SqlConsole::resultClosed);
+    QTRY_COMPARE(closed.size(), 1);
+    QTRY_COMPARE(m_db->scalar(openTransactions).toInt(), 0);
+    const Result<SqlConsole::Page> page = wait(c->fetch(outcome->resultId, 200, 200));
+    QVERIFY(!page);
+    QCOMPARE(page.error().kind, Error::Kind::Invalid);
+}
+
+void TestSqlConsole::committedWritesReachTheDesksListener()
+{
+    // Given a migrated database (the change triggers) and a desk whose listener skips its own origin
+    DbExecutor executor(m_db->settings(), 1);
+    CCPM_VERIFY_OK(TestDatabase::migrate(executor));
+    ConnectionSettings desk = m_db->settings();
+    desk.changeOrigin = "desk-test";
+    QSqlDatabase listener = m_db->connection();
+    QVERIFY(listener.driver()->subscribeToNotification("ccpm_changes"));
+    QStringList payloads;
+    connect(listener.driver(), &QSqlDriver::notification, this,
+            [&](const QString &, QSqlDriver::NotificationSource, const QVariant &payload) {
+                payloads << payload.toString();
+            });
+    // When the desk's console updates a user and commits
+    SqlConsole c(desk, Actor{kAdmin});
+    QVERIFY(c.setMode(SqlConsole::Mode::Write));
+    CCPM_VERIFY_OK(wait(c.run("update users set email = 'dev2@example.com' where username = 'developer'")));
+    QTest::qWait(200);
+    QVERIFY(payloads.isEmpty()); // nothing before the commit
+    CCPM_VERIFY_OK(wait(c.commit()));
+    // Then the change is announced with the console's origin, which is not the desk's
+    QTRY_COMPARE(payloads.size(), 1);
+    const QJsonObject notice = QJsonDocument::fromJson(payloads.first().toUtf8()).object();
+    QCOMPARE(notice.value("t").toString(), "users");
+    QCOMPARE(notice.value("o").toString(), "desk-test-console");
+    listener.driver()->unsubscribeFromNotification("ccpm_changes");
 }
 
 void TestSqlConsole::transactionControlIsRefused()
