@@ -26,10 +26,25 @@ struct Error {
         Cancelled,   ///< the caller abandoned the work (CancelToken)
     };
 
+    Error() = default;
+    Error(Kind kind, QString message, QString detail = {}, QString sqlState = {}, QString hint = {},
+          int position = 0)
+        : kind(kind)
+        , message(std::move(message))
+        , detail(std::move(detail))
+        , sqlState(std::move(sqlState))
+        , hint(std::move(hint))
+        , position(position)
+    {
+    }
+
     Kind kind = Kind::Query;
     QString message;
     QString detail;
     QString sqlState; ///< five-character SQLSTATE when the server sent one
+    QString hint;     ///< the server's hint (PG_DIAG_MESSAGE_HINT), when it sent one
+    /// 1-based character index into the statement that failed (PG_DIAG_STATEMENT_POSITION); 0: none.
+    int position = 0;
 
     static Error fromSql(const QSqlError &error, const QString &context = {});
     QString toString() const; ///< message, then detail in parentheses when present

@@ -52,10 +52,28 @@ QString safeFileName(const QString &table)
 
 ExportDialog::ExportDialog(DbExecutor &executor, KeysetQuery query, QList<StreamExport::Column> columns,
                            const QString &tableName, QWidget *parent)
+    : ExportDialog(executor, parent)
+{
+    m_query = std::move(query);
+    m_columns = std::move(columns);
+    build(tableName, tr("Exports every row of the current view, with its filters and sort. "
+                        "NULL is written as an empty field in CSV and as null in JSON."));
+}
+
+ExportDialog::ExportDialog(DbExecutor &executor, StreamExport::Request request, const QString &name,
+                           QWidget *parent)
+    : ExportDialog(executor, parent)
+{
+    m_columns = request.columns;
+    m_request = std::move(request);
+    build(name,
+          tr("Exports every row the statement returns, run again in a read-only transaction "
+             "that sees committed data only. NULL is written as an empty field in CSV and as null in JSON."));
+}
+
+ExportDialog::ExportDialog(DbExecutor &executor, QWidget *parent)
     : QDialog(parent)
     , m_executor(executor)
-    , m_query(std::move(query))
-    , m_columns(std::move(columns))
     , m_csv(new QRadioButton(tr("CSV (comma-separated, with a header row)"), this))
     , m_json(new QRadioButton(tr("JSON (an array of objects, one per line)"), this))
     , m_file(new QLineEdit(this))
@@ -65,6 +83,10 @@ ExportDialog::ExportDialog(DbExecutor &executor, KeysetQuery query, QList<Stream
     , m_buttons(new QDialogButtonBox(this))
     , m_timer(new QTimer(this))
     , m_progress(std::make_shared<Progress>())
+{
+}
+
+void ExportDialog::build(const QString &tableName, const QString &noteText)
 {
     setWindowTitle(tr("Export %1").arg(tableName));
     m_csv->setChecked(true);
@@ -83,9 +105,7 @@ ExportDialog::ExportDialog(DbExecutor &executor, KeysetQuery query, QList<Stream
     form->addRow(tr("Format:"), formats);
     form->addRow(tr("File:"), file);
 
-    auto *note = new QLabel(tr("Exports every row of the current view, with its filters and sort. "
-                               "NULL is written as an empty field in CSV and as null in JSON."),
-                            this);
+    auto *note = new QLabel(noteText, this);
     note->setWordWrap(true);
     m_bar->setRange(0, 1000);
     m_bar->setValue(0);
@@ -183,8 +203,12 @@ void ExportDialog::start()
         return;
     }
     StreamExport::Request request;
-    request.query = m_query.all();
-    request.count = m_query.count();
+    if (m_query) {
+        request.query = m_query->all();
+        request.count = m_query->count();
+    } else if (m_request) {
+        request = *m_request;
+    }
     request.columns = m_columns;
     request.format = format();
     request.fileName = fileName();

@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 
 #include <memory>
+#include <optional>
 
 class QButtonGroup;
 class QDialogButtonBox;
@@ -35,6 +36,10 @@ class ExportDialog : public QDialog {
 public:
     ExportDialog(DbExecutor &executor, KeysetQuery query, QList<StreamExport::Column> columns,
                  const QString &tableName, QWidget *parent = nullptr);
+    /// Exports the rows of one statement (the SQL console's result: `request`'s query and
+    /// columns; without a count the bar is busy until it ends). `name` names the default file.
+    ExportDialog(DbExecutor &executor, StreamExport::Request request, const QString &name,
+                 QWidget *parent = nullptr);
     ~ExportDialog() override;
 
     StreamExport::Format format() const;
@@ -58,6 +63,8 @@ signals:
 
 private:
     struct Progress;
+    ExportDialog(DbExecutor &executor, QWidget *parent);
+    void build(const QString &tableName, const QString &noteText);
     void browse();
     void formatChanged();
     void showProgress();
@@ -65,8 +72,9 @@ private:
     void setRunning(bool running);
 
     DbExecutor &m_executor;
-    std::unique_ptr<DbExecutor> m_exportExecutor; ///< made by the first start()
-    KeysetQuery m_query;
+    std::unique_ptr<DbExecutor> m_exportExecutor;   ///< made by the first start()
+    std::optional<KeysetQuery> m_query;             ///< Studio's table view
+    std::optional<StreamExport::Request> m_request; ///< or the console's statement
     QList<StreamExport::Column> m_columns;
     QRadioButton *m_csv;
     QRadioButton *m_json;

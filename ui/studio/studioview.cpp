@@ -12,6 +12,8 @@
 #include "relationspanel.h"
 #include "savepreviewdialog.h"
 #include "schemadiagramview.h"
+#include "sqlconsoleview.h"
+#include "sqleditor.h"
 #include "sqlvalues.h"
 #include "studioclipboard.h"
 #include "studiodelegate.h"
@@ -25,6 +27,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QToolBar>
 #include <QTreeView>
@@ -48,6 +51,8 @@ StudioView::StudioView(DbExecutor &executor, QWidget *parent)
     , m_relations(new RelationsPanel(executor, this))
     , m_filterBar(new FilterPillBar(this))
     , m_clipboard(new StudioClipboard(m_view))
+    , m_pages(new QTabWidget(this))
+    , m_console(new SqlConsoleView(executor, this))
 {
     m_title->setTextFormat(Qt::PlainText);
     QFont titleFont = m_title->font();
@@ -90,9 +95,16 @@ StudioView::StudioView(DbExecutor &executor, QWidget *parent)
     layout->addWidget(m_view, 1);
     layout->addWidget(m_status);
     m_title->hide(); // the breadcrumb names the table
+    // The table and the SQL console (issue 9) share the middle.
+    m_pages->setDocumentMode(true);
+    m_pages->addTab(centre, tr("Table"));
+    m_pages->addTab(m_console, tr("SQL console"));
+    m_pages->setTabToolTip(
+        1, tr("Run SQL on this database (%1)")
+               .arg(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E).toString(QKeySequence::NativeText)));
     auto *splitter = new QSplitter(this);
     splitter->addWidget(m_sidebar);
-    splitter->addWidget(centre);
+    splitter->addWidget(m_pages);
     splitter->addWidget(m_relations);
     splitter->setStretchFactor(1, 1);
     splitter->setSizes({260, 900, 280});
@@ -103,7 +115,13 @@ StudioView::StudioView(DbExecutor &executor, QWidget *parent)
     connect(this, &StudioView::catalogLoaded, this, [this] {
         m_sidebar->setCatalog(m_catalog);
         m_relations->setCatalog(m_catalog);
+        m_console->setCatalog(m_catalog);
     });
+    connect(this, &StudioView::tableOpened, this, [this] { m_pages->setCurrentIndex(0); });
+    // The relations panel follows the grid's row: beside the console it would only take room.
+    connect(m_pages, &QTabWidget::currentChanged, this,
+            [this] { m_relations->setVisible(m_pages->currentWidget() != m_console); });
+    connect(m_console, &SqlConsoleView::statusMessage, this, &StudioView::statusMessage);
     connect(m_sidebar, &StudioSidebar::tableActivated, this,
             [this](const QString &schema, const QString &name) { open(schema, name); });
     connect(m_breadcrumb, &BreadcrumbBar::navigated, this, [this](const RelationTarget &target) {
@@ -181,6 +199,10 @@ void StudioView::buildActions()
     m_follow = add(
         tr("Open referenced row"), QKeySequence(Qt::CTRL | Qt::Key_Return),
         [this] { followForeignKey(m_view->currentIndex()); }, false);
+    // Ctrl+Shift+E: free in Studio and in the main window (Ctrl+E exports the table).
+    m_showConsole =
+        add(tr("SQL console"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), [this] { showConsole(); });
+    m_showConsole->setShortcutContext(Qt::WindowShortcut); // from the app's tab bar too, while Studio shows
     m_refresh = add(
         tr("Refresh"), QKeySequence::Refresh,
         [this] {
@@ -194,6 +216,7 @@ void StudioView::setActor(const Actor &actor, Role role)
 {
     m_actor = actor;
     m_role = role;
+    m_console->setActor(actor, role);
     if (m_model)
         m_model->setActor(actor, role);
     updateState();
@@ -340,6 +363,17 @@ KeysetQuery StudioView::currentQuery() const
     KeysetQuery query = m_model->spec().query(m_sort, m_filters, m_matchAny, m_quickSearch);
     query.setRequiredFilters(m_relationFilters);
     return query;
+}
+
+void StudioView::showConsole()
+{
+    m_pages->setCurrentWidget(m_console);
+    m_console->editor()->setFocus();
+}
+
+bool StudioView::consoleShown() const
+{
+    return m_pages->currentWidget() == m_console;
 }
 
 void StudioView::exportView()

@@ -10,6 +10,7 @@
 
 class QAction;
 class QLabel;
+class QTabWidget;
 class QTableView;
 class QToolBar;
 
@@ -21,6 +22,7 @@ class FilterPillBar;
 class StudioClipboard;
 class PagedTableModel;
 class RelationsPanel;
+class SqlConsoleView;
 class SchemaDiagramView;
 class StudioSidebar;
 
@@ -42,6 +44,9 @@ class StudioSidebar;
 /// DEFAULT. A table without a primary key (or a view) opens read-only, and a banner says why.
 /// With an actor whose role is USER everything is read-only (setActor); without one (standalone
 /// `ccpm-desk studio`) it writes as the connection's database user, and only when asked.
+///
+/// The "SQL console" page beside the table (Ctrl+Shift+E) runs statements, read-only unless an
+/// ADMIN switches it to write mode (SqlConsoleView).
 ///
 /// Errors (loading the catalog or a page, saving) show in the banner and the status line;
 /// nothing staged is dropped by an error. Thread: GUI; the SQL runs on `executor`'s workers.
@@ -94,6 +99,10 @@ public:
     StudioClipboard *clipboard() const { return m_clipboard; }
     /// Exports the current view (filters and sort) to CSV or JSON (Ctrl+E), with progress.
     void exportView();
+    /// The SQL console page (Ctrl+Shift+E): statements on a connection of its own.
+    SqlConsoleView *console() const { return m_console; }
+    void showConsole();
+    bool consoleShown() const;
     /// The current row's values by column name (the server's text), as relations take them.
     QVariantMap rowValues(int row) const;
     /// Opens (or raises) the diagram of the schema selected in the sidebar (Ctrl+Shift+G), in its
@@ -151,6 +160,9 @@ private:
     FilterPillBar *m_filterBar;
     StudioClipboard *m_clipboard;
     QAction *m_export = nullptr;
+    QAction *m_showConsole = nullptr;
+    QTabWidget *m_pages;
+    SqlConsoleView *m_console;
     /// The filters a relation opened the table with: always ANDed, under the pills.
     QList<KeysetQuery::Filter> m_relationFilters;
     quint64 m_catalogGeneration = 0;
