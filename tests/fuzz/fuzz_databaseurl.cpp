@@ -75,8 +75,13 @@ CCPM_FUZZ_TARGET(fuzz_databaseurl)
                 const QString password = authority.mid(colon + 1, at - colon - 1);
                 for (const QString &form : {password, QUrl::fromPercentEncoding(password.toUtf8())}) {
                     if (form.size() >= 6 && input.count(form) == 1 && !form.contains(QChar(0xFFFD))) {
-                        const QString all = parsed.error().message + parsed.error().detail;
-                        FUZZ_CHECK(!all.contains(form), "an error never shows the password");
+                        // What a message shows of the input is quoted ("…"); the fixed text
+                        // around it may hold any word (`postgres:` in "postgres://").
+                        const QStringList parts = parsed.error().message.split(QLatin1Char('"'));
+                        for (qsizetype q = 1; q < parts.size(); q += 2)
+                            FUZZ_CHECK(!parts.at(q).contains(form), "an error never shows the password");
+                        FUZZ_CHECK(!parsed.error().detail.contains(form),
+                                   "an error never shows the password");
                     }
                 }
             }
