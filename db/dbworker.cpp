@@ -71,6 +71,13 @@ DbWorker::DbWorker(ConnectionSettings settings, QString connectionName)
 {
 }
 
+DbWorker::~DbWorker()
+{
+    // shutdown() frees it, but DbExecutor's queued shutdown() may not run before the thread's
+    // event loop quits (LeakSanitizer found the handle leaked in tst_hublimits).
+    setCancelHandle(nullptr);
+}
+
 std::optional<Error> DbWorker::ensureOpen()
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);

@@ -24,6 +24,7 @@ public:
     using Job = std::function<void(QSqlDatabase *db, const Error *openError)>;
 
     DbWorker(ConnectionSettings settings, QString connectionName);
+    ~DbWorker() override;
 
     /// Runs `job` with an open connection (or the reason it could not be opened, or
     /// Error::Kind::Cancelled when its token was cancelled before it started).

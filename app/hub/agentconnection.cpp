@@ -279,11 +279,11 @@ QCoro::Task<QByteArray> AgentConnection::answer(Event event)
     if (reply.isEmpty() && !parsed.request)
         reply = parsed.errorResponse;
     if (reply.isEmpty()) {
-        if (const QString problem = jsonrpc::paramsProblem(parsed.request->params); !problem.isEmpty())
-            reply =
-                jsonrpc::error(id, jsonrpc::InvalidParams, QStringLiteral("Invalid params: %1").arg(problem));
+        const Decoded decoded = decodeRequest(*parsed.request);
+        if (decoded.call)
+            reply = co_await handle(*decoded.call);
         else
-            reply = co_await handle(*parsed.request);
+            reply = decoded.errorReply;
     }
     if (parsed.request && parsed.request->isNotification())
         reply.clear();
@@ -297,46 +297,36 @@ void AgentConnection::finish()
     deleteLater();
 }
 
-QCoro::Task<QByteArray> AgentConnection::handle(jsonrpc::Request request)
+QCoro::Task<QByteArray> AgentConnection::handle(Call call)
 {
-    if (request.method == QLatin1String("agent.setStatus"))
-        co_return co_await setStatus(request);
-    if (request.method == QLatin1String("agent.hello")) {
+    if (call.method == Call::Method::SetStatus)
+        co_return co_await setStatus(call);
+    if (call.method == Call::Method::Hello) {
         // Already authenticated (by header or an earlier hello): the same token is fine, another
         // one does not switch the connection to another agent.
-        const QJsonValue token = request.params.toObject().value(QLatin1String("token"));
-        if (!token.isUndefined() && token.toString() != m_token)
+        if (call.token && *call.token != m_token)
             co_return jsonrpc::error(
-                request.id, jsonrpc::NotPermitted,
+                call.request.id, jsonrpc::NotPermitted,
                 QStringLiteral("Not permitted: this connection is agent %1; another token needs "
                                "its own connection")
                     .arg(m_agentId));
-        co_return helloResult(request.id);
+        co_return helloResult(call.request.id);
     }
-    if (TaskMethods::handles(request.method))
-        co_return co_await m_services.tasks->call(m_agentId, request);
-    if (MessageMethods::handles(request.method))
-        co_return co_await m_services.messages->call(m_agentId, request);
-    co_return jsonrpc::error(request.id, jsonrpc::MethodNotFound,
-                             QStringLiteral("Method not found: %1").arg(request.method));
+    if (TaskMethods::handles(call.method))
+        co_return co_await m_services.tasks->call(m_agentId, call);
+    co_return co_await m_services.messages->call(m_agentId, call);
 }
 
-QCoro::Task<QByteArray> AgentConnection::setStatus(jsonrpc::Request request)
+QCoro::Task<QByteArray> AgentConnection::setStatus(Call call)
 {
-    const QJsonValue statusValue = request.params.toObject().value(QLatin1String("status"));
-    const std::optional<AgentStatus> status = fromDb<AgentStatus>(statusValue.toString());
-    if (!request.params.isObject() || !statusValue.isString() || !status)
-        co_return jsonrpc::error(
-            request.id, jsonrpc::InvalidParams,
-            QStringLiteral("Invalid params: \"status\" must be one of ACTIVE, BUSY, INACTIVE"),
-            QJsonObject{{QStringLiteral("allowed"), QJsonArray::fromStringList(enumLabels<AgentStatus>())}});
-    Result<AgentRow> row = co_await m_services.statusWriter->report(m_agentId, *status);
+    const AgentStatus status = call.status;
+    Result<AgentRow> row = co_await m_services.statusWriter->report(m_agentId, status);
     if (!row)
-        co_return jsonrpc::databaseError(request.id, row.error());
-    co_return jsonrpc::result(
-        request.id, QJsonObject{{QStringLiteral("agentId"), row->id},
-                                {QStringLiteral("status"), toDb(row->status)},
-                                {QStringLiteral("lastSeenAt"), row->lastSeenAt.toString(Qt::ISODateWithMs)}});
+        co_return jsonrpc::databaseError(call.request.id, row.error());
+    co_return jsonrpc::result(call.request.id, QJsonObject{{QStringLiteral("agentId"), row->id},
+                                                           {QStringLiteral("status"), toDb(row->status)},
+                                                           {QStringLiteral("lastSeenAt"),
+                                                            row->lastSeenAt.toString(Qt::ISODateWithMs)}});
 }
 
 } // namespace ccpm::hub

@@ -6,6 +6,7 @@
 #include "hub/hubsettings.h"
 #include "hub/jsonrpc.h"
 #include "hub/messagemethods.h"
+#include "hub/requestdecoder.h"
 #include "hub/taskmethods.h"
 
 #include <QElapsedTimer>
@@ -89,8 +90,9 @@ private:
     /// The reply to one frame of an authenticated agent (empty for a notification).
     QCoro::Task<QByteArray> answer(Event event);
     QCoro::Task<> drain();
-    QCoro::Task<QByteArray> handle(jsonrpc::Request request);
-    QCoro::Task<QByteArray> setStatus(jsonrpc::Request request);
+    /// Runs a call decodeRequest() checked.
+    QCoro::Task<QByteArray> handle(Call call);
+    QCoro::Task<QByteArray> setStatus(Call call);
     void enqueue(Event event);
     /// Sends a frame; cuts off a peer that stopped reading (HubSettings::maxQueuedBytes).
     void send(const QByteArray &frame);

@@ -13,6 +13,13 @@ QByteArray serialize(const QJsonObject &object)
 {
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
+
+// A response always has an id (specification section 5): a notification's is undefined, and
+// QJsonObject drops a key whose value is undefined, so it becomes null.
+QJsonValue responseId(const QJsonValue &id)
+{
+    return id.isUndefined() ? QJsonValue(QJsonValue::Null) : id;
+}
 } // namespace
 
 Parsed parse(const QByteArray &frame)
@@ -117,7 +124,7 @@ QString paramsProblem(const QJsonValue &params, int maxDepth)
 QByteArray result(const QJsonValue &id, const QJsonValue &result)
 {
     return serialize(QJsonObject{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")},
-                                 {QStringLiteral("id"), id},
+                                 {QStringLiteral("id"), responseId(id)},
                                  {QStringLiteral("result"), result}});
 }
 
@@ -145,7 +152,7 @@ QByteArray error(const QJsonValue &id, int code, const QString &message, const Q
     if (!data.isUndefined())
         err.insert(QStringLiteral("data"), data);
     return serialize(QJsonObject{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")},
-                                 {QStringLiteral("id"), id},
+                                 {QStringLiteral("id"), responseId(id)},
                                  {QStringLiteral("error"), err}});
 }
 

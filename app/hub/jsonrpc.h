@@ -52,6 +52,7 @@ Parsed parse(const QByteArray &frame);
 /// 1,024 levels). The hub answers such a request with -32602 before it reaches the database.
 QString paramsProblem(const QJsonValue &params, int maxDepth = 32);
 
+/// An undefined `id` (a notification's) is written as null, in result() and error().
 QByteArray result(const QJsonValue &id, const QJsonValue &result);
 /// -32000 for a database failure: the details (SQL, other agents' values) go to the hub's log,
 /// the agent gets a generic message, with `data.retryable` true when the database could not be

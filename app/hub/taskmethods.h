@@ -3,6 +3,7 @@
 #include "changefeed.h"
 #include "dbexecutor.h"
 #include "hub/jsonrpc.h"
+#include "hub/requestdecoder.h"
 #include "tasklifecycle.h"
 
 #include <QCoro/QCoroTask>
@@ -12,11 +13,12 @@
 namespace ccpm::hub {
 
 /// The agent protocol's task methods (docs/agent-protocol.md): task.list, task.accept,
-/// task.progress, task.complete, task.fail, task.release. Checks the params, makes the
+/// task.progress, task.complete, task.fail, task.release. Runs a call decodeRequest() checked
+/// (requestdecoder.h: the params' types and limits), makes the
 /// transition with TaskLifecycle (guarded in SQL: of two racing agents exactly one wins),
 /// announces the changed row on the ChangeFeed (the GUI's tasks view repaints it), and builds
 /// the JSON-RPC reply. The write is committed before the reply is built.
-/// Errors: -32602 invalid params, -32002 not found (or not this agent's), -32003 invalid
+/// Errors: -32002 not found (or not this agent's), -32003 invalid
 /// transition (`data.status` is the task's state), -32000 database.
 /// Thread: the hub thread.
 class TaskMethods {
@@ -33,14 +35,14 @@ public:
         m_onChanged = std::move(onChanged);
     }
 
-    static bool handles(const QString &method);
-    QCoro::Task<QByteArray> call(QString agentId, jsonrpc::Request request);
+    static bool handles(Call::Method method);
+    QCoro::Task<QByteArray> call(QString agentId, Call call);
 
     /// A task as the protocol shows it (also used by notifications).
     static QJsonObject toJson(const TaskRow &task);
 
 private:
-    QCoro::Task<QByteArray> list(QString agentId, jsonrpc::Request request);
+    QCoro::Task<QByteArray> list(QString agentId, Call call);
 
     TaskLifecycle m_lifecycle;
     ChangeFeed *m_feed;
