@@ -337,7 +337,8 @@ void TestAgentClient::reconnectsWithBackoffUntilTheHubIsBack()
     const QUrl url = hub.url();
     const auto port = quint16(url.port());
     AgentClient::Settings settings = settingsFor(token, url);
-    settings.stableAfterMs = 300;
+    // Long enough that the status check below cannot outlast it on a busy machine
+    settings.stableAfterMs = 2000;
     AgentClient client(settings);
     QSignalSpy connected(&client, &AgentClient::connected);
     QSignalSpy scheduled(&client, &AgentClient::reconnectScheduled);
