@@ -656,198 +656,198 @@
 <context>
     <name>ccpm::ColumnSpec</name>
     <message>
-        <location filename="../models/columnspec.cpp" line="237"/>
+        <location filename="../models/columnspec.cpp" line="242"/>
         <source>DEFAULT</source>
         <translation>DEFAULT</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="247"/>
+        <location filename="../models/columnspec.cpp" line="252"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="247"/>
+        <location filename="../models/columnspec.cpp" line="252"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="285"/>
+        <location filename="../models/columnspec.cpp" line="290"/>
         <source>(empty list)</source>
         <translation>（空列表）</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="624"/>
+        <location filename="../models/columnspec.cpp" line="629"/>
         <source>%1 has no default value, and cannot be NULL.</source>
         <translation>%1 没有默认值，且不能为 NULL。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="628"/>
-        <location filename="../models/columnspec.cpp" line="647"/>
+        <location filename="../models/columnspec.cpp" line="633"/>
+        <location filename="../models/columnspec.cpp" line="652"/>
         <source>%1 is required.</source>
         <translation>%1 为必填项。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="636"/>
+        <location filename="../models/columnspec.cpp" line="641"/>
         <source>%1 must be %2 to %3 characters long (it has %4).</source>
         <translation>%1 的长度必须为 %2 到 %3 个字符（当前为 %4 个）。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="641"/>
+        <location filename="../models/columnspec.cpp" line="646"/>
         <source>%1 must be at least %2 characters long (it has %3).</source>
         <translation>%1 的长度至少为 %2 个字符（当前为 %3 个）。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="652"/>
+        <location filename="../models/columnspec.cpp" line="657"/>
         <source>%1 must be a whole number.</source>
         <translation>%1 必须是整数。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="655"/>
+        <location filename="../models/columnspec.cpp" line="660"/>
         <source>%1 must be between %2 and %3.</source>
         <translation>%1 必须介于 %2 和 %3 之间。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="661"/>
+        <location filename="../models/columnspec.cpp" line="666"/>
         <source>%1 must be true or false.</source>
         <translation>%1 必须是 true 或 false。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="665"/>
+        <location filename="../models/columnspec.cpp" line="670"/>
         <source>%1 must be one of: %2.</source>
         <translation>%1 必须是以下值之一：%2。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="669"/>
+        <location filename="../models/columnspec.cpp" line="674"/>
         <source>%1 must be a date and time between the years 1 and 9999, such as 2026-11-29 18:30:00.</source>
         <translation>%1 必须是 1 年至 9999 年之间的日期和时间，例如 2026-11-29 18:30:00。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="675"/>
+        <location filename="../models/columnspec.cpp" line="680"/>
         <source>%1 is empty; JSON needs a value such as {} or null.</source>
         <translation>%1 为空；JSON 需要一个值，例如 {} 或 null。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="677"/>
+        <location filename="../models/columnspec.cpp" line="682"/>
         <source>%1 cannot hold the character \u0000 (PostgreSQL&apos;s jsonb refuses it).</source>
         <translation>%1 不能包含字符 \u0000（PostgreSQL 的 jsonb 不接受该字符）。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="681"/>
+        <location filename="../models/columnspec.cpp" line="686"/>
         <source>%1 is not valid JSON: %2</source>
         <translation>%1 不是有效的 JSON：%2</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="682"/>
+        <location filename="../models/columnspec.cpp" line="687"/>
         <source>%1 is not valid JSON.</source>
         <translation>%1 不是有效的 JSON。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="684"/>
+        <location filename="../models/columnspec.cpp" line="689"/>
         <source>%1 must be a list.</source>
         <translation>%1 必须是列表。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="687"/>
+        <location filename="../models/columnspec.cpp" line="692"/>
         <source>%1 must be a number such as 83261.85, -0.000001 or 1e-30 (NaN and Infinity are allowed too); “%2” is not one.</source>
         <translation>%1 必须是数字，例如 83261.85、-0.000001 或 1e-30（也允许 NaN 和 Infinity）；“%2”不是数字。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="695"/>
+        <location filename="../models/columnspec.cpp" line="700"/>
         <source>%1 allows at most %2 digits before the decimal point (%3); “%4” has %5.</source>
         <translation>%1 的小数点前最多允许 %2 位数字（%3）；“%4”有 %5 位。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="706"/>
+        <location filename="../models/columnspec.cpp" line="711"/>
         <source>%1 must be a UUID of 32 hex digits, such as a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11.</source>
         <translation>%1 必须是由 32 个十六进制数字组成的 UUID，例如 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="713"/>
+        <location filename="../models/columnspec.cpp" line="718"/>
         <source>%1: a backslash must be followed by another backslash or by three octal digits (\000 to \377); or write the bytes in hex, such as \x0a1b2c.</source>
         <translation>%1：反斜杠后面必须跟另一个反斜杠或三位八进制数字（\000 到 \377）；也可以用十六进制写出字节，例如 \x0a1b2c。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="719"/>
+        <location filename="../models/columnspec.cpp" line="724"/>
         <source>%1 must be bytes in hex after \x: “%2” is not a hex digit.</source>
         <translation>%1 在 \x 之后必须是十六进制字节：“%2”不是十六进制数字。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="722"/>
+        <location filename="../models/columnspec.cpp" line="727"/>
         <source>%1 has an odd number of hex digits (%2): each byte needs two.</source>
         <translation>%1 的十六进制数字个数为奇数（%2 个）：每个字节需要两个。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="734"/>
+        <location filename="../models/columnspec.cpp" line="739"/>
         <source>%1: %2 does not exist in local time (the clocks skip that hour); add an offset such as +02:00 or pick another time.</source>
         <translation>%1：%2 在本地时间中不存在（时钟跳过了该小时）；请添加偏移量（例如 +02:00）或选择其他时间。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="737"/>
+        <location filename="../models/columnspec.cpp" line="742"/>
         <source>%1 must be a date and time such as 2026-11-29 18:30:00 (local time; add an offset such as +02:00 for another zone).</source>
         <translation>%1 必须是日期和时间，例如 2026-11-29 18:30:00（本地时间；如为其他时区，请添加偏移量，例如 +02:00）。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="747"/>
+        <location filename="../models/columnspec.cpp" line="752"/>
         <source>%1 is a timestamp without time zone: remove the offset from “%2” (PostgreSQL would drop it).</source>
         <translation>%1 是不带时区的时间戳：请删除“%2”中的偏移量（PostgreSQL 会将其丢弃）。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="752"/>
+        <location filename="../models/columnspec.cpp" line="757"/>
         <source>%1 must be a date and time such as 2026-11-29 18:30:00 (stored as typed, without a time zone).</source>
         <translation>%1 必须是日期和时间，例如 2026-11-29 18:30:00（按输入原样存储，不带时区）。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="760"/>
+        <location filename="../models/columnspec.cpp" line="765"/>
         <source>%1 must be a date such as 2026-11-29.</source>
         <translation>%1 必须是日期，例如 2026-11-29。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="768"/>
+        <location filename="../models/columnspec.cpp" line="773"/>
         <source>%1 is a time without time zone: remove the offset from “%2”.</source>
         <translation>%1 是不带时区的时间：请删除“%2”中的偏移量。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="769"/>
+        <location filename="../models/columnspec.cpp" line="774"/>
         <source>%1 must be a time such as 18:30:00 or 18:30:00+02.</source>
         <translation>%1 必须是时间，例如 18:30:00 或 18:30:00+02。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="770"/>
+        <location filename="../models/columnspec.cpp" line="775"/>
         <source>%1 must be a time such as 18:30:00 or 18:30:00.250.</source>
         <translation>%1 必须是时间，例如 18:30:00 或 18:30:00.250。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="774"/>
+        <location filename="../models/columnspec.cpp" line="779"/>
         <source>%1 must be an interval such as 1 mon 2 days 03:04:05, 90 minutes or P1DT2H.</source>
         <translation>%1 必须是时间间隔，例如 1 mon 2 days 03:04:05、90 minutes 或 P1DT2H。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="780"/>
+        <location filename="../models/columnspec.cpp" line="785"/>
         <source>%1 must be an IPv4 or IPv6 address with an optional /prefix, such as 192.168.0.1, 10.0.0.0/8 or ::1/128.</source>
         <translation>%1 必须是 IPv4 或 IPv6 地址，可带 /前缀长度，例如 192.168.0.1、10.0.0.0/8 或 ::1/128。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="786"/>
+        <location filename="../models/columnspec.cpp" line="791"/>
         <source>%1 must be a list, written as a JSON array such as [&quot;a&quot;, &quot;b&quot;, null].</source>
         <translation>%1 必须是列表，以 JSON 数组的形式书写，例如 [&quot;a&quot;, &quot;b&quot;, null]。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="792"/>
+        <location filename="../models/columnspec.cpp" line="797"/>
         <source>%1, element %2 (“%3”),</source>
         <translation>%1 的第 %2 个元素（“%3”）</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="808"/>
+        <location filename="../models/columnspec.cpp" line="813"/>
         <source>Set to the column&apos;s default.</source>
         <translation>设为该列的默认值。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="809"/>
+        <location filename="../models/columnspec.cpp" line="814"/>
         <source>Set to the column&apos;s default: %1</source>
         <translation>设为该列的默认值：%1</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="821"/>
+        <location filename="../models/columnspec.cpp" line="826"/>
         <source>%1 has no time zone: shown as stored, never converted to local time.</source>
         <translation>%1 不带时区：按存储的原样显示，不会转换为本地时间。</translation>
     </message>
@@ -1032,166 +1032,229 @@
 <context>
     <name>ccpm::DesktopApp</name>
     <message>
-        <location filename="../app/desktopapp.cpp" line="58"/>
+        <location filename="../app/desktopapp.cpp" line="59"/>
         <source>Starting the embedded database…</source>
         <translation>正在启动内置数据库…</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="59"/>
+        <location filename="../app/desktopapp.cpp" line="60"/>
         <source>Connecting to the database…</source>
         <translation>正在连接数据库…</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="61"/>
+        <location filename="../app/desktopapp.cpp" line="62"/>
         <source>CCPM Desk</source>
         <translation>CCPM Desk</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="68"/>
-        <location filename="../app/desktopapp.cpp" line="74"/>
+        <location filename="../app/desktopapp.cpp" line="69"/>
+        <location filename="../app/desktopapp.cpp" line="75"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="128"/>
+        <location filename="../app/desktopapp.cpp" line="129"/>
         <source>Session ended — log in again</source>
         <translation>会话已结束 — 请重新登录</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="130"/>
+        <location filename="../app/desktopapp.cpp" line="131"/>
         <source>Your session has ended (an administrator revoked it, or it expired). Enter your password to go on; nothing you staged is lost.</source>
         <translation>您的会话已结束（已被管理员撤销或已过期）。请输入密码以继续；您暂存的更改不会丢失。</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="136"/>
+        <location filename="../app/desktopapp.cpp" line="137"/>
         <source>Another user</source>
         <translation>其他用户</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="137"/>
+        <location filename="../app/desktopapp.cpp" line="138"/>
         <source>This window belongs to %1. Log in as %1 to go on, or quit.</source>
         <translation>此窗口属于 %1。请以 %1 的身份登录以继续，或退出。</translation>
     </message>
     <message>
-        <location filename="../app/desktopapp.cpp" line="175"/>
+        <location filename="../app/desktopapp.cpp" line="178"/>
         <source>Agent hub not started</source>
         <translation>代理中心未启动</translation>
     </message>
 </context>
 <context>
+    <name>ccpm::ExplainPlanModel</name>
+    <message>
+        <location filename="../models/explainplanmodel.cpp" line="74"/>
+        <source>The server&apos;s answer is not a plan in JSON.</source>
+        <translation>服务器的应答不是 JSON 格式的执行计划。</translation>
+    </message>
+    <message>
+        <location filename="../models/explainplanmodel.cpp" line="235"/>
+        <source>never executed</source>
+        <translation>从未执行</translation>
+    </message>
+    <message>
+        <location filename="../models/explainplanmodel.cpp" line="274"/>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <location filename="../models/explainplanmodel.cpp" line="276"/>
+        <source>Relation</source>
+        <translation>关系</translation>
+    </message>
+    <message>
+        <location filename="../models/explainplanmodel.cpp" line="278"/>
+        <source>Startup cost</source>
+        <translation>启动成本</translation>
+    </message>
+    <message>
+        <location filename="../models/explainplanmodel.cpp" line="280"/>
+        <source>Total cost</source>
+        <translation>总成本</translation>
+    </message>
+    <message>
+        <location filename="../models/explainplanmodel.cpp" line="282"/>
+        <source>Plan rows</source>
+        <translation>计划行数</translation>
+    </message>
+    <message>
+        <location filename="../models/explainplanmodel.cpp" line="284"/>
+        <source>Actual rows</source>
+        <translation>实际行数</translation>
+    </message>
+    <message>
+        <location filename="../models/explainplanmodel.cpp" line="286"/>
+        <source>Time (ms)</source>
+        <translation>时间（毫秒）</translation>
+    </message>
+    <message>
+        <location filename="../models/explainplanmodel.cpp" line="288"/>
+        <source>Loops</source>
+        <translation>循环次数</translation>
+    </message>
+    <message>
+        <location filename="../models/explainplanmodel.cpp" line="290"/>
+        <source>Self time (ms)</source>
+        <translation>自身时间（毫秒）</translation>
+    </message>
+</context>
+<context>
     <name>ccpm::ExportDialog</name>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="59"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="77"/>
         <source>CSV (comma-separated, with a header row)</source>
         <translation>CSV（逗号分隔，带标题行）</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="60"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="78"/>
         <source>JSON (an array of objects, one per line)</source>
         <translation>JSON（对象数组，每行一个）</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="62"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="80"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="69"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="91"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="83"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="105"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="84"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="106"/>
         <source>File:</source>
         <translation>文件：</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="86"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="59"/>
         <source>Exports every row of the current view, with its filters and sort. NULL is written as an empty field in CSV and as null in JSON.</source>
         <translation>导出当前视图的所有行，并应用其筛选条件和排序。NULL 在 CSV 中写为空字段，在 JSON 中写为 null。</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="96"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="70"/>
+        <source>Exports every row the statement returns, run again in a read-only transaction that sees committed data only. NULL is written as an empty field in CSV and as null in JSON.</source>
+        <translation>导出该语句返回的所有行；语句会在只读事务中重新运行，只能看到已提交的数据。NULL 在 CSV 中写为空字段，在 JSON 中写为 null。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/exportdialog.cpp" line="116"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="160"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="180"/>
         <source>JSON files (*.json)</source>
         <translation>JSON 文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="160"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="180"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="161"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="181"/>
         <source>Export to</source>
         <translation>导出到</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="174"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="194"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="174"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="194"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="182"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="202"/>
         <source>Choose the file to export to.</source>
         <translation>请选择要导出到的文件。</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="197"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="221"/>
         <source>Counting the rows…</source>
         <translation>正在计算行数…</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="215"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="239"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="237"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="261"/>
         <source>%1 rows/s</source>
         <translation>%1 行/秒</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="241"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="265"/>
         <source>%1 of %2 rows</source>
         <translation>%1 / %2 行</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="244"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="268"/>
         <source>%1 rows</source>
         <translation>%1 行</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="262"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="286"/>
         <source>Exported 1 row to %1 in %2 s.</source>
         <translation>已用 %2 秒将 1 行导出到 %1。</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="263"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="287"/>
         <source>Exported %1 rows to %2 in %3 s (%4 rows/s).</source>
         <translation>已用 %3 秒将 %1 行导出到 %2（%4 行/秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="270"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="294"/>
         <source>Export cancelled: no file was written.</source>
         <translation>导出已取消：未写入任何文件。</translation>
     </message>
     <message>
-        <location filename="../ui/studio/exportdialog.cpp" line="271"/>
+        <location filename="../ui/studio/exportdialog.cpp" line="295"/>
         <source>The export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -2010,6 +2073,49 @@ Quit and lose them?</source>
     </message>
 </context>
 <context>
+    <name>ccpm::QueryHistory</name>
+    <message>
+        <location filename="../models/queryhistory.cpp" line="47"/>
+        <source>The query history cannot be read.</source>
+        <translation>无法读取查询历史记录。</translation>
+    </message>
+    <message>
+        <location filename="../models/queryhistory.cpp" line="51"/>
+        <source>The query history file is damaged; it will be written anew.</source>
+        <translation>查询历史记录文件已损坏，将重新写入。</translation>
+    </message>
+    <message>
+        <location filename="../models/queryhistory.cpp" line="135"/>
+        <source>A saved query needs a name.</source>
+        <translation>保存的查询需要一个名称。</translation>
+    </message>
+    <message>
+        <location filename="../models/queryhistory.cpp" line="160"/>
+        <source>The query history cannot be saved: its folder cannot be made.</source>
+        <translation>无法保存查询历史记录：无法创建其所在的文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../models/queryhistory.cpp" line="179"/>
+        <location filename="../models/queryhistory.cpp" line="183"/>
+        <source>The query history cannot be saved.</source>
+        <translation>无法保存查询历史记录。</translation>
+    </message>
+    <message>
+        <location filename="../models/queryhistory.cpp" line="205"/>
+        <source>%1
+
+Ran %2%3</source>
+        <translation>%1
+
+运行于 %2%3</translation>
+    </message>
+    <message>
+        <location filename="../models/queryhistory.cpp" line="207"/>
+        <source> (failed)</source>
+        <translation>（失败）</translation>
+    </message>
+</context>
+<context>
     <name>ccpm::QuickSwitcher</name>
     <message>
         <location filename="../ui/quickswitcher.cpp" line="15"/>
@@ -2106,11 +2212,502 @@ Quit and lose them?</source>
     </message>
 </context>
 <context>
+    <name>ccpm::SchemaDiagramView</name>
+    <message>
+        <location filename="../ui/studio/schemadiagramitems.cpp" line="63"/>
+        <source>enum</source>
+        <translation>枚举</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/schemadiagramitems.cpp" line="108"/>
+        <source>%1 — click to open it in Studio</source>
+        <translation>%1 — 点击在 Studio 中打开</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/schemadiagramitems.cpp" line="110"/>
+        <source>enum %1</source>
+        <translation>枚举 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/schemadiagramview.cpp" line="92"/>
+        <source>Schema </source>
+        <translation>模式 </translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/schemadiagramview.cpp" line="108"/>
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/schemadiagramview.cpp" line="109"/>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/schemadiagramview.cpp" line="111"/>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/schemadiagramview.cpp" line="113"/>
+        <source>Export SVG…</source>
+        <translation>导出 SVG…</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/schemadiagramview.cpp" line="114"/>
+        <source>Export PNG…</source>
+        <translation>导出 PNG…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/studio/schemadiagramview.cpp" line="148"/>
+        <source>Laying out %n table(s)…</source>
+        <translation>
+            <numerusform>正在布局 %n 个表…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/schemadiagramview.cpp" line="163"/>
+        <source>The diagram could not be laid out: %1</source>
+        <translation>无法对关系图进行布局：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/schemadiagramview.cpp" line="180"/>
+        <source>%1 has no tables.</source>
+        <translation>%1 中没有表。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/studio/schemadiagramview.cpp" line="181"/>
+        <source>%1: %n table(s)</source>
+        <translation>
+            <numerusform>%1：%n 个表</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/studio/schemadiagramview.cpp" line="182"/>
+        <source>%n foreign key(s)</source>
+        <translation>
+            <numerusform>%n 个外键</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/studio/schemadiagramview.cpp" line="183"/>
+        <source>%n enum(s)</source>
+        <translation>
+            <numerusform>%n 个枚举</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/schemadiagramview.cpp" line="184"/>
+        <source>laid out by Graphviz in %1 ms</source>
+        <translation>由 Graphviz 布局，用时 %1 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/schemadiagramview.cpp" line="278"/>
+        <source>%1 (%2) → %3 (%4) · foreign key %5</source>
+        <translation>%1（%2）→ %3（%4）· 外键 %5</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/schemadiagramview.cpp" line="311"/>
+        <location filename="../ui/studio/schemadiagramview.cpp" line="323"/>
+        <location filename="../ui/studio/schemadiagramview.cpp" line="343"/>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/schemadiagramview.cpp" line="317"/>
+        <source>Schema %1</source>
+        <translation>模式 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/schemadiagramview.cpp" line="334"/>
+        <source>The diagram is too large for a PNG image.</source>
+        <translation>关系图过大，无法导出为 PNG 图像。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/schemadiagramview.cpp" line="353"/>
+        <source>Export the diagram as SVG</source>
+        <translation>将关系图导出为 SVG</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/schemadiagramview.cpp" line="353"/>
+        <source>Export the diagram as PNG</source>
+        <translation>将关系图导出为 PNG</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/schemadiagramview.cpp" line="354"/>
+        <source>SVG images (*.svg)</source>
+        <translation>SVG 图像 (*.svg)</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/schemadiagramview.cpp" line="354"/>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/schemadiagramview.cpp" line="358"/>
+        <source>Saved %1.</source>
+        <translation>已保存 %1。</translation>
+    </message>
+</context>
+<context>
     <name>ccpm::SetCellCommand</name>
     <message>
         <location filename="../models/stagingcommands.cpp" line="20"/>
         <source>Edit %1</source>
         <translation>编辑 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::SqlConsoleView</name>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="38"/>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="39"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="46"/>
+        <source>1 row</source>
+        <translation>1 行</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="47"/>
+        <source>%1 rows</source>
+        <translation>%1 行</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="88"/>
+        <source>Run a statement with Ctrl+Enter: its result shows here.</source>
+        <translation>按 Ctrl+Enter 运行语句：结果将显示在此处。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="99"/>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="100"/>
+        <source>no timeout</source>
+        <translation>无超时</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="101"/>
+        <source>Statement timeout: the server stops a statement that runs longer.</source>
+        <translation>语句超时：运行时间超过此值的语句将被服务器终止。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="106"/>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="193"/>
+        <source>Commit</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="107"/>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="194"/>
+        <source>Roll back</source>
+        <translation>回滚</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="163"/>
+        <source>Running… %1 (Esc cancels)</source>
+        <translation>正在运行… %1（按 Esc 取消）</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="183"/>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="183"/>
+        <source>Ctrl+Enter</source>
+        <translation>Ctrl+Enter</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="184"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="184"/>
+        <source>Esc</source>
+        <translation>Esc</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="186"/>
+        <source>Write mode</source>
+        <translation>写入模式</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="191"/>
+        <source>Read-only by default. Write mode (ADMIN only) runs statements in a transaction that waits for Commit or Roll back.</source>
+        <translation>默认为只读。写入模式（仅限 ADMIN）在事务中运行语句，该事务会等待提交或回滚。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="196"/>
+        <source>Timeout:</source>
+        <translation>超时：</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="201"/>
+        <source>Count rows</source>
+        <translation>统计行数</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="202"/>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="204"/>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="206"/>
+        <source>Save query…</source>
+        <translation>保存查询…</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="207"/>
+        <source>Saves the editor&apos;s text under a name (on this computer).</source>
+        <translation>以指定名称保存编辑器中的文本（保存在本机上）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="209"/>
+        <source>Saved queries</source>
+        <translation>已保存的查询</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="277"/>
+        <source>Nothing to run: put the cursor in a statement or select one.</source>
+        <translation>没有可运行的内容：请将光标置于某条语句中，或选中一条语句。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="290"/>
+        <source>Running… (Esc cancels)</source>
+        <translation>正在运行…（按 Esc 取消）</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="328"/>
+        <source>Plan: executed in %1 ms (planned in %2 ms); the node with the most time of its own is highlighted.</source>
+        <translation>执行计划：执行用时 %1 毫秒（规划用时 %2 毫秒）；已突出显示自身耗时最多的节点。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="332"/>
+        <source>Plan (estimated, not run); the node with the highest cost of its own is highlighted. EXPLAIN ANALYZE runs it.</source>
+        <translation>执行计划（估算值，未实际运行）；已突出显示自身成本最高的节点。使用 EXPLAIN ANALYZE 可实际运行。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="348"/>
+        <source>Done.</source>
+        <translation>完成。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="350"/>
+        <source>%1 — %2 affected.</source>
+        <translation>%1 — 影响了 %2。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="353"/>
+        <source>Nothing is saved yet: Commit keeps the changes, Roll back undoes them.</source>
+        <translation>尚未保存任何内容：“提交”将保留这些更改，“回滚”将撤销这些更改。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="355"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="355"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="360"/>
+        <source>Write transaction open — last: %1. Commit keeps every change since it began; Roll back undoes them.</source>
+        <translation>写入事务已打开 — 最近一次：%1。“提交”将保留自事务开始以来的所有更改；“回滚”将撤销这些更改。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="363"/>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="373"/>
+        <source>Detail: %1</source>
+        <translation>详细信息：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="375"/>
+        <source>Hint: %1</source>
+        <translation>提示：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="377"/>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="385"/>
+        <source>At line %1, column %2.</source>
+        <translation>位于第 %1 行，第 %2 列。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="417"/>
+        <source>first %1 rows (more as you scroll; Count rows counts them)</source>
+        <translation>前 %1 行（滚动时加载更多；“统计行数”可计算总数）</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="420"/>
+        <source>%1 — %2 columns — in %3</source>
+        <translation>%1 — %2 列 — 用时 %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="421"/>
+        <source>%1 — %2 columns — first rows in %3</source>
+        <translation>%1 — %2 列 — 首批行用时 %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="431"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="440"/>
+        <source>Only an ADMIN can switch the console to write mode.</source>
+        <translation>只有 ADMIN 才能将控制台切换到写入模式。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="444"/>
+        <source>Commit or roll back the open transaction before going back to read-only.</source>
+        <translation>请先提交或回滚已打开的事务，然后再切换回只读模式。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="449"/>
+        <source>Switch to write mode?</source>
+        <translation>切换到写入模式？</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="450"/>
+        <source>In write mode, statements can change and delete data. Each change waits in an open transaction until you commit it or roll it back.
+
+Switch to write mode?</source>
+        <translation>在写入模式下，语句可以更改和删除数据。每项更改都会在已打开的事务中等待，直到您提交或回滚。
+
+是否切换到写入模式？</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="456"/>
+        <source>Write mode: changes wait for Commit or Roll back.</source>
+        <translation>写入模式：更改将等待提交或回滚。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="456"/>
+        <source>Read-only mode.</source>
+        <translation>只读模式。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="465"/>
+        <source>Committing…</source>
+        <translation>正在提交…</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="470"/>
+        <source>Committed.</source>
+        <translation>已提交。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="480"/>
+        <source>Rolling back…</source>
+        <translation>正在回滚…</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="485"/>
+        <source>Rolled back: nothing was changed.</source>
+        <translation>已回滚：未做任何更改。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="496"/>
+        <source>query</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="520"/>
+        <source>Nothing to save: the editor is empty.</source>
+        <translation>没有可保存的内容：编辑器为空。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="525"/>
+        <source>Save query</source>
+        <translation>保存查询</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="525"/>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="531"/>
+        <source>Saved as “%1”.</source>
+        <translation>已保存为“%1”。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="539"/>
+        <source>No saved queries yet</source>
+        <translation>尚无已保存的查询</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqlconsoleview.cpp" line="550"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+</context>
+<context>
+    <name>ccpm::SqlEditor</name>
+    <message>
+        <location filename="../ui/studio/sqleditor.cpp" line="75"/>
+        <source>Type SQL here; Ctrl+Enter runs the statement under the cursor or the selection.</source>
+        <translation>在此输入 SQL；按 Ctrl+Enter 运行光标所在的语句或所选内容。</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqleditor.cpp" line="131"/>
+        <source>table</source>
+        <translation>表</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqleditor.cpp" line="139"/>
+        <source>column of %1</source>
+        <translation>%1 的列</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqleditor.cpp" line="145"/>
+        <location filename="../ui/studio/sqleditor.cpp" line="152"/>
+        <source>column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqleditor.cpp" line="149"/>
+        <source>table in %1</source>
+        <translation>%1 中的表</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqleditor.cpp" line="154"/>
+        <source>schema</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqleditor.cpp" line="156"/>
+        <source>keyword</source>
+        <translation>关键字</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/sqleditor.cpp" line="262"/>
+        <source>The server reported the error here.</source>
+        <translation>服务器在此处报告了错误。</translation>
     </message>
 </context>
 <context>
@@ -2419,170 +3016,196 @@ Quit and lose them?</source>
 <context>
     <name>ccpm::StudioView</name>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="135"/>
+        <location filename="../ui/studio/studioview.cpp" line="156"/>
         <source>Save…</source>
         <translation>保存…</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="136"/>
+        <location filename="../ui/studio/studioview.cpp" line="157"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="142"/>
+        <location filename="../ui/studio/studioview.cpp" line="163"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="146"/>
+        <location filename="../ui/studio/studioview.cpp" line="167"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="151"/>
+        <location filename="../ui/studio/studioview.cpp" line="172"/>
         <source>Add row</source>
         <translation>添加行</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="157"/>
+        <location filename="../ui/studio/studioview.cpp" line="178"/>
         <source>Delete rows</source>
         <translation>删除行</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/studio/studioview.cpp" line="165"/>
+        <location filename="../ui/studio/studioview.cpp" line="186"/>
         <source>Delete %n row(s)</source>
         <translation>
             <numerusform>删除 %n 行</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="170"/>
+        <location filename="../ui/studio/studioview.cpp" line="191"/>
         <source>Set NULL</source>
         <translation>设为 NULL</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="172"/>
+        <location filename="../ui/studio/studioview.cpp" line="193"/>
         <source>Set DEFAULT</source>
         <translation>设为 DEFAULT</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="176"/>
+        <location filename="../ui/studio/studioview.cpp" line="197"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="178"/>
+        <location filename="../ui/studio/studioview.cpp" line="198"/>
+        <source>Diagram</source>
+        <translation>关系图</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="200"/>
         <source>Open referenced row</source>
         <translation>打开被引用的行</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="181"/>
+        <location filename="../ui/studio/studioview.cpp" line="207"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="208"/>
+        <location filename="../ui/studio/studioview.cpp" line="235"/>
         <source>Cannot read the database&apos;s tables: %1</source>
         <translation>无法读取数据库中的表：%1</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="228"/>
+        <location filename="../ui/studio/studioview.cpp" line="255"/>
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="229"/>
+        <location filename="../ui/studio/studioview.cpp" line="256"/>
         <source>%1 has changes that are not saved. Discard them?</source>
         <translation>%1 有未保存的更改。是否放弃这些更改？</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="277"/>
+        <location filename="../ui/studio/studioview.cpp" line="304"/>
         <source>Row %1</source>
         <translation>第 %1 行</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="547"/>
+        <location filename="../ui/studio/studioview.cpp" line="585"/>
         <source>Read-only: Studio edits need the ADMIN role.</source>
         <translation>只读：在 Studio 中编辑需要 ADMIN 角色。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/studio/studioview.cpp" line="590"/>
+        <location filename="../ui/studio/studioview.cpp" line="627"/>
         <source>%n statement(s) to save</source>
         <translation>
             <numerusform>%n 条语句待保存</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="396"/>
+        <location filename="../ui/studio/studioview.cpp" line="637"/>
+        <source>Schema diagram</source>
+        <translation>模式关系图</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="434"/>
         <source>Hide “%1”</source>
         <translation>隐藏“%1”</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="397"/>
+        <location filename="../ui/studio/studioview.cpp" line="100"/>
+        <source>Table</source>
+        <translation>表</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="101"/>
+        <location filename="../ui/studio/studioview.cpp" line="204"/>
+        <source>SQL console</source>
+        <translation>SQL 控制台</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="103"/>
+        <source>Run SQL on this database (%1)</source>
+        <translation>在此数据库上运行 SQL（%1）</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio/studioview.cpp" line="435"/>
         <source>Sort by “%1”, then by the current keys</source>
         <translation>按“%1”排序，然后按当前排序键排序</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="406"/>
+        <location filename="../ui/studio/studioview.cpp" line="444"/>
         <source>Clear the sort</source>
         <translation>清除排序</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="407"/>
+        <location filename="../ui/studio/studioview.cpp" line="445"/>
         <source>Columns</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="417"/>
+        <location filename="../ui/studio/studioview.cpp" line="455"/>
         <source>Show all</source>
         <translation>全部显示</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="421"/>
+        <location filename="../ui/studio/studioview.cpp" line="459"/>
         <source>Fit widths to contents</source>
         <translation>按内容调整列宽</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="450"/>
+        <location filename="../ui/studio/studioview.cpp" line="488"/>
         <source>%1 is not part of a foreign key.</source>
         <translation>%1 不属于任何外键。</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="454"/>
+        <location filename="../ui/studio/studioview.cpp" line="492"/>
         <source>%1 is NULL here: it refers to no row.</source>
         <translation>此处 %1 为 NULL：它没有引用任何行。</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="508"/>
+        <location filename="../ui/studio/studioview.cpp" line="546"/>
         <source>Set to DEFAULT</source>
         <translation>设为 DEFAULT</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="508"/>
+        <location filename="../ui/studio/studioview.cpp" line="546"/>
         <source>Set to NULL</source>
         <translation>设为 NULL</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/studio/studioview.cpp" line="520"/>
+        <location filename="../ui/studio/studioview.cpp" line="558"/>
         <source>%n cell(s) left as they were: no default, or not editable.</source>
         <translation>
             <numerusform>%n 个单元格保持不变：没有默认值，或不可编辑。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/studio/studioview.cpp" line="521"/>
+        <location filename="../ui/studio/studioview.cpp" line="559"/>
         <source>%n cell(s) left as they were: NOT NULL, or not editable.</source>
         <translation>
             <numerusform>%n 个单元格保持不变：NOT NULL，或不可编辑。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="577"/>
+        <location filename="../ui/studio/studioview.cpp" line="615"/>
         <source>Choose a table on the left (Ctrl+P).</source>
         <translation>请在左侧选择一个表（Ctrl+P）。</translation>
     </message>
     <message>
-        <location filename="../ui/studio/studioview.cpp" line="586"/>
+        <location filename="../ui/studio/studioview.cpp" line="624"/>
         <source>sorted by %1</source>
         <translation>按 %1 排序</translation>
     </message>
