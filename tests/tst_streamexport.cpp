@@ -442,6 +442,11 @@ void TestStreamExport::memoryStaysBounded()
     // Then the process grew by far less than the data: the rows streamed through
     const qint64 growth = peak - before;
     qInfo("resident before %lld MB, peak while exporting %lld MB", before >> 20, peak >> 20);
+#ifdef CCPM_SANITIZED
+    // AddressSanitizer keeps freed memory in its quarantine (256 MB) and adds its shadow: the
+    // resident size measures the sanitizer, not the export. The plain build checks the bound.
+    QSKIP("Resident size is AddressSanitizer's here; the bound is checked by the plain build");
+#endif
     QVERIFY2(growth < 50LL * 1024 * 1024, qPrintable(QString("grew by %1 MB").arg(growth >> 20)));
 }
 
