@@ -1,28 +1,16 @@
 #include "dbworker.h"
 
+#include "libpqhandle.h"
+
 #include <QLoggingCategory>
 #include <QSqlDriver>
 #include <QSqlQuery>
-
-#include <libpq-fe.h>
 
 Q_LOGGING_CATEGORY(lcDb, "ccpm.db")
 
 namespace ccpm {
 
 namespace {
-
-// QPSQL's handle is a PGconn* (qsql_psql.cpp: QVariant::fromValue<PGconn *>); Qt names the
-// type after the struct behind the typedef, "pg_conn*".
-PGconn *pgConnection(const QSqlDatabase &db)
-{
-    if (!db.isOpen() || !db.driver())
-        return nullptr;
-    const QVariant handle = db.driver()->handle();
-    if (qstrcmp(handle.typeName(), "pg_conn*") != 0 && qstrcmp(handle.typeName(), "PGconn*") != 0)
-        return nullptr;
-    return *static_cast<PGconn *const *>(handle.constData());
-}
 
 /// True when the server closed this idle connection (a restart, an administrator's
 /// pg_terminate_backend): libpq notices only when it next reads, so a job would fail on it.

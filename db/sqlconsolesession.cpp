@@ -1,10 +1,10 @@
 #include "sqlconsolesession.h"
 
+#include "libpqhandle.h"
+
 #include <QElapsedTimer>
 #include <QSqlDriver>
 #include <QStringList>
-
-#include <libpq-fe.h>
 
 #include <memory>
 
@@ -17,22 +17,6 @@ const QByteArray kDeclarePrefix = QByteArrayLiteral("DECLARE ccpm_console_cursor
 const char *const kClose = "CLOSE ccpm_console_cursor";
 const char *const kStatementSavepoint = "ccpm_console_statement";
 const char *const kFetchSavepoint = "ccpm_console_fetch";
-
-// QPSQL's handle is a PGconn* (see dbworker.cpp); Qt names the type after the struct.
-PGconn *pgConnection(const QSqlDatabase &db)
-{
-    if (!db.isOpen() || !db.driver())
-        return nullptr;
-    const QVariant handle = db.driver()->handle();
-    if (qstrcmp(handle.typeName(), "pg_conn*") != 0 && qstrcmp(handle.typeName(), "PGconn*") != 0)
-        return nullptr;
-    return *static_cast<PGconn *const *>(handle.constData());
-}
-
-struct ResultDeleter {
-    void operator()(PGresult *r) const { PQclear(r); }
-};
-using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
 
 QString field(const PGresult *result, int code)
 {

@@ -1,10 +1,10 @@
 #include "streamexport.h"
 
+#include "libpqhandle.h"
+
 #include <QElapsedTimer>
 #include <QSaveFile>
 #include <QSqlDriver>
-
-#include <libpq-fe.h>
 
 #include <memory>
 #include <vector>
@@ -16,22 +16,6 @@ namespace {
 using exportformat::ValueKind;
 
 const QByteArray kCursor = QByteArrayLiteral("ccpm_export");
-
-// QPSQL's handle is a PGconn* (see dbworker.cpp); Qt names the type after the struct.
-PGconn *pgConnection(const QSqlDatabase &db)
-{
-    if (!db.isOpen() || !db.driver())
-        return nullptr;
-    const QVariant handle = db.driver()->handle();
-    if (qstrcmp(handle.typeName(), "pg_conn*") != 0 && qstrcmp(handle.typeName(), "PGconn*") != 0)
-        return nullptr;
-    return *static_cast<PGconn *const *>(handle.constData());
-}
-
-struct ResultDeleter {
-    void operator()(PGresult *r) const { PQclear(r); }
-};
-using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
 
 Error cancelledError()
 {
