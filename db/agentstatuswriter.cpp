@@ -11,14 +11,15 @@ namespace ccpm {
 
 namespace {
 
-// One statement for the whole batch; the batch travels as one bound JSON array.
+// One statement for the whole batch; the batch travels as one bound JSON array, its ids once
+// more as the `= ANY` list that makes the planner use the primary key (sql::inTextList()).
 constexpr auto kUpdateBatch = R"sql(
 UPDATE "agents" AS a
 SET "status" = CAST(b."status" AS "AgentStatus"),
     "updatedAt" = now() AT TIME ZONE 'UTC',
     "lastSeenAt" = now() AT TIME ZONE 'UTC'
 FROM jsonb_to_recordset(CAST(:batch AS jsonb)) AS b("id" text, "status" text)
-WHERE a."id" = b."id"
+WHERE a."id" = b."id" AND %1
 RETURNING a."id", a."status"::text, a."updatedAt"::text, a."lastSeenAt"::text)sql";
 
 using Outcome = GroupCommit<QString, AgentStatus, AgentRow>::Outcome;
@@ -29,13 +30,17 @@ Result<Outcome> writeBatch(QSqlDatabase &db, const QHash<QString, AgentStatus> &
     for (auto it = batch.cbegin(); it != batch.cend(); ++it)
         rows.append(
             QJsonObject{{QStringLiteral("id"), it.key()}, {QStringLiteral("status"), toDb(it.value())}});
+    const QStringList ids = batch.keys();
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    if (Status s =
-            sql::execPrepared(q, QLatin1String(kUpdateBatch),
-                              {{QStringLiteral(":batch"),
-                                QString::fromUtf8(QJsonDocument(rows).toJson(QJsonDocument::Compact))}},
-                              QStringLiteral("Cannot write the agents' status"));
+    if (Status s = sql::execPrepared(
+            q,
+            QLatin1String(kUpdateBatch)
+                .arg(sql::inTextList(QStringLiteral(R"sql(a."id")sql"), QStringLiteral(":ids"))),
+            {{QStringLiteral(":batch"),
+              QString::fromUtf8(QJsonDocument(rows).toJson(QJsonDocument::Compact))},
+             {QStringLiteral(":ids"), sql::textArrayJson(ids)}},
+            QStringLiteral("Cannot write the agents' status"));
         !s)
         return s.error();
     Outcome outcome;

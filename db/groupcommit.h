@@ -4,10 +4,11 @@
 #include "result.h"
 
 #include <QHash>
-#include <QPromise>
 
+#include <coroutine>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace ccpm {
 
@@ -23,8 +24,13 @@ namespace ccpm {
 ///
 /// When the server refuses a whole batch (a value it cannot store), the values are written one
 /// by one, so one bad value fails only its own submitter.
-/// Errors: a key the job gives no outcome for gets Error::Kind::Query; when the writer is
-/// destroyed with values pending, their submitters get Error::Kind::Connection.
+/// Submitters wait on a plain coroutine handle, resumed in the owner's thread right after their
+/// batch's outcome arrives: no QFuture, watcher or posted event per value (at thousands of values
+/// a second those cost more than the write itself).
+///
+/// Errors: a key the job gives no outcome for gets Error::Kind::Query. Submitters still waiting
+/// when the writer is destroyed are not resumed: their owners (the hub's connections) are being
+/// torn down in the same thread, and resuming them would run into what is already destroyed.
 /// Thread: one thread with an event loop (the hub thread); not thread-safe. The job runs on the
 /// executor's workers.
 template <typename Key, typename Value, typename Row>
@@ -46,43 +52,50 @@ public:
     GroupCommit(const GroupCommit &) = delete;
     GroupCommit &operator=(const GroupCommit &) = delete;
 
-    ~GroupCommit()
-    {
-        const Error gone{
-            Error::Kind::Connection, QStringLiteral("The writer stopped before the write."), {}, {}};
-        for (Pending &pending : m_pending)
-            settle(pending, Result<Row>(gone));
-    }
+    ~GroupCommit() = default;
 
     QCoro::Task<Result<Row>> submit(Key key, Value value)
     {
-        auto promise = std::make_shared<QPromise<Result<Row>>>();
-        QFuture<Result<Row>> future = promise->future();
-        promise->start();
+        auto waiter = std::make_shared<Waiter>();
         Pending &pending = m_pending[key];
         pending.value = std::move(value); // the latest value wins
-        pending.waiters.append(promise);
+        pending.waiters.append(waiter);
         if (!m_flushing)
             flush();
-        co_return co_await future;
+        // Named, not a temporary inside the co_await: see "GCC 12" in docs/architecture.md.
+        Awaiter outcome{std::move(waiter)};
+        co_return co_await outcome;
     }
 
     /// Values waiting for the next batch (for tests and benchmarks).
     qsizetype pending() const { return m_pending.size(); }
 
 private:
+    /// One submitter: its outcome, and its coroutine while it waits for it.
+    struct Waiter {
+        std::optional<Result<Row>> outcome;
+        std::coroutine_handle<> suspended;
+    };
+    struct Awaiter {
+        std::shared_ptr<Waiter> waiter;
+        bool await_ready() const noexcept { return waiter->outcome.has_value(); }
+        void await_suspend(std::coroutine_handle<> handle) noexcept { waiter->suspended = handle; }
+        Result<Row> await_resume() { return std::move(*waiter->outcome); }
+    };
     struct Pending {
         Value value;
-        QList<std::shared_ptr<QPromise<Result<Row>>>> waiters;
+        QList<std::shared_ptr<Waiter>> waiters;
     };
 
+    /// Resumes each waiter in turn; each runs until it next suspends (its reply is sent then).
     static void settle(Pending &pending, const Result<Row> &result)
     {
-        for (const auto &promise : pending.waiters) {
-            promise->addResult(result);
-            promise->finish();
+        const QList<std::shared_ptr<Waiter>> waiters = std::exchange(pending.waiters, {});
+        for (const auto &waiter : waiters) {
+            waiter->outcome = result;
+            if (const std::coroutine_handle<> handle = std::exchange(waiter->suspended, {}))
+                handle.resume();
         }
-        pending.waiters.clear();
     }
 
     QCoro::Task<> flush()

@@ -279,8 +279,7 @@ KeysetQuery::Sql KeysetQuery::rows(const QStringList &ids) const
     if (const QString filters = whereClause(sql.bindings); !filters.isEmpty())
         where << filters;
     if (m_source.key.isEmpty()) {
-        where << m_source.id +
-                     QStringLiteral(" IN (SELECT jsonb_array_elements_text(CAST(:rowIds AS jsonb)))");
+        where << sql::inTextList(m_source.id, QStringLiteral(":rowIds"));
         sql.bindings.insert(QStringLiteral(":rowIds"), sql::textArrayJson(ids));
     } else {
         // Each id is the JSON array of the key's text; the pairs are cast back to the key's types

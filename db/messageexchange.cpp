@@ -69,7 +69,7 @@ Result<QList<MessageRow>> selectIds(QSqlDatabase &db, const QStringList &ids)
     if (ids.isEmpty())
         return QList<MessageRow>();
     Result<QList<MessageRow>> rows = MessageRepository::select(
-        db, QStringLiteral(R"sql("id" IN (SELECT jsonb_array_elements_text(CAST(:ids AS jsonb))))sql"),
+        db, sql::inTextList(QStringLiteral(R"sql("id")sql"), QStringLiteral(":ids")),
         {{QStringLiteral(":ids"), sql::textArrayJson(ids)}});
     if (!rows)
         return rows;

@@ -4,6 +4,8 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlError>
@@ -22,19 +24,40 @@ QDateTime timestampFromText(const QVariant &text)
     if (text.isNull())
         return {};
     // PostgreSQL prints "2026-11-29 15:14:20.85": trailing zeros of the fraction are dropped.
-    QString s = text.toString();
-    QString fraction;
-    const qsizetype dot = s.indexOf(QLatin1Char('.'));
-    if (dot >= 0) {
-        fraction = s.mid(dot + 1);
-        s.truncate(dot);
-    }
-    const QDateTime local = QDateTime::fromString(s, QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-    if (!local.isValid())
+    // Read by hand rather than through QDateTime::fromString, which builds a local time first
+    // (mktime, a stat of /etc/localtime per value): the hub reads thousands of these a second.
+    const QString s = text.toString();
+    const auto number = [&s](qsizetype from, qsizetype digits) {
+        int value = 0;
+        for (qsizetype i = from; i < from + digits; ++i) {
+            const QChar c = s.at(i);
+            if (c < QLatin1Char('0') || c > QLatin1Char('9'))
+                return -1;
+            value = value * 10 + (c.unicode() - '0');
+        }
+        return value;
+    };
+    if (s.size() < 19 || s.at(4) != QLatin1Char('-') || s.at(7) != QLatin1Char('-') ||
+        s.at(10) != QLatin1Char(' ') || s.at(13) != QLatin1Char(':') || s.at(16) != QLatin1Char(':'))
         return {};
-    const QDateTime dt(local.date(), local.time(), Qt::UTC);
-    const int ms = fraction.isEmpty() ? 0 : fraction.left(3).leftJustified(3, QLatin1Char('0')).toInt();
-    return dt.addMSecs(ms);
+    int ms = 0;
+    if (s.size() > 19) {
+        if (s.at(19) != QLatin1Char('.') || s.size() == 20 || s.size() > 26)
+            return {};
+        const qsizetype digits = s.size() - 20;
+        const int fraction = number(20, std::min<qsizetype>(digits, 3));
+        if (fraction < 0 || number(20, digits) < 0)
+            return {};
+        ms = digits == 1 ? fraction * 100 : digits == 2 ? fraction * 10 : fraction;
+    }
+    const int year = number(0, 4);
+    if (year < 0)
+        return {};
+    const QDate date(year, number(5, 2), number(8, 2));
+    const QTime time(number(11, 2), number(14, 2), number(17, 2), ms);
+    if (!date.isValid() || !time.isValid())
+        return {};
+    return QDateTime(date, time, Qt::UTC);
 }
 
 QString jsonText(const QJsonValue &value)
@@ -55,6 +78,12 @@ Result<QJsonValue> jsonFromText(const QVariant &text)
         return Error{
             Error::Kind::Invalid, QStringLiteral("Invalid JSON value: %1").arg(error.errorString()), {}, {}};
     return doc.array().first();
+}
+
+QString inTextList(const QString &expression, const QString &param)
+{
+    return QStringLiteral("%1 = ANY (ARRAY(SELECT jsonb_array_elements_text(CAST(%2 AS jsonb))))")
+        .arg(expression, param);
 }
 
 QVariant textArrayJson(const std::optional<QStringList> &list)

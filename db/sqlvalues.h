@@ -36,6 +36,13 @@ std::optional<QStringList> textArrayFromJson(const QVariant &text);
 /// SQL expression turning a bound JSON array (placeholder `param`, e.g. ":caps") into text[],
 /// keeping order, NULL elements and NULL itself.
 QString textArrayExpression(const QString &param);
+/// `expression = ANY (ARRAY(…))` over a bound JSON array of text (placeholder `param`, bound
+/// with textArrayJson()): "is one of these ids". Written as an array rather than
+/// `IN (SELECT jsonb_array_elements_text(…))` on purpose: the planner estimates a set-returning
+/// function at 100 rows, and against a table of a few thousand rows or more it then chooses a
+/// sequential scan and a hash join for every lookup (measured in the hub's writes: a whole
+/// `agents` scan per batch of 2). An `= ANY` over an InitPlan array uses the primary key's index.
+QString inTextList(const QString &expression, const QString &param);
 
 /// A bind value for a nullable text column: a null QString binds SQL NULL.
 inline QVariant nullableText(const QString &s)

@@ -50,28 +50,33 @@ Result<QHash<QString, Result<TaskRow>>>
 TaskLifecycle::writeProgress(QSqlDatabase &db, const QHash<QString, ProgressReport> &batch)
 {
     QJsonArray rows;
-    for (const ProgressReport &report : batch)
+    QStringList ids;
+    for (const ProgressReport &report : batch) {
+        ids << report.taskId;
         rows.append(QJsonObject{{QStringLiteral("id"), report.taskId},
                                 {QStringLiteral("agent"), report.agentId},
                                 {QStringLiteral("progress"), report.percent},
                                 {QStringLiteral("note"), report.note.isNull() ? QJsonValue(QJsonValue::Null)
                                                                               : QJsonValue(report.note)}});
+    }
     const QString json = sql::jsonText(rows);
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    const Status s = sql::execPrepared(q,
-                                       QStringLiteral(R"sql(
+    const Status s = sql::execPrepared(
+        q,
+        QStringLiteral(R"sql(
 UPDATE "tasks" AS t
 SET "progress" = b."progress",
     "metadata" = CASE WHEN b."note" IS NULL THEN t."metadata"
                       ELSE t."metadata" || jsonb_build_object('progressNote', b."note") END,
     "updatedAt" = %1
 FROM jsonb_to_recordset(CAST(:batch AS jsonb)) AS b("id" text, "agent" text, "progress" smallint, "note" text)
-WHERE t."id" = b."id" AND t."assignedTo" = b."agent" AND t."status" = 'IN_PROGRESS'
+WHERE t."id" = b."id" AND t."assignedTo" = b."agent" AND t."status" = 'IN_PROGRESS' AND %2
 RETURNING t."id")sql")
-                                           .arg(QLatin1String(kNow)),
-                                       {{QStringLiteral(":batch"), json}},
-                                       QStringLiteral("Cannot report progress on the tasks"));
+            .arg(QLatin1String(kNow),
+                 sql::inTextList(QStringLiteral(R"sql(t."id")sql"), QStringLiteral(":ids"))),
+        {{QStringLiteral(":batch"), json}, {QStringLiteral(":ids"), sql::textArrayJson(ids)}},
+        QStringLiteral("Cannot report progress on the tasks"));
     if (!s)
         return s.error();
     QStringList changed;
@@ -80,7 +85,7 @@ RETURNING t."id")sql")
     QHash<QString, TaskRow> byId;
     if (!changed.isEmpty()) {
         const Result<QList<TaskRow>> read = TaskRepository::select(
-            db, QStringLiteral(R"sql(t."id" IN (SELECT jsonb_array_elements_text(CAST(:ids AS jsonb))))sql"),
+            db, sql::inTextList(QStringLiteral(R"sql(t."id")sql"), QStringLiteral(":ids")),
             {{QStringLiteral(":ids"), sql::textArrayJson(changed)}});
         if (!read)
             return read.error();
@@ -144,7 +149,7 @@ QCoro::Task<Result<QList<TaskRow>>> TaskLifecycle::tasks(const QStringList &ids)
 {
     auto job = [ids](QSqlDatabase &db) {
         return TaskRepository::select(
-            db, QStringLiteral(R"sql(t."id" IN (SELECT jsonb_array_elements_text(CAST(:ids AS jsonb))))sql"),
+            db, sql::inTextList(QStringLiteral(R"sql(t."id")sql"), QStringLiteral(":ids")),
             {{QStringLiteral(":ids"), sql::textArrayJson(ids)}});
     };
     co_return co_await m_executor->exec(job);

@@ -166,6 +166,7 @@ private slots:
     void simulatesTwentyAgents();
 
     // Notifications the real hub does not send yet; TLS, which it does not speak yet
+    void connectFirstHoldsTheLoadUntilAllAreOnline();
     void followsTheHubsNotifications();
     void trustsASelfSignedHubWithCaCert();
 
@@ -522,6 +523,38 @@ void TestAgentClient::simulatesTwentyAgents()
     for (const char *name :
          {"agents=20\n", "connected=20\n", "errors=0\n", "reconnects=0\n", "reply_p50_ms=", "reply_p99_ms="})
         QVERIFY2(text.contains(name), qPrintable(text));
+}
+
+void TestAgentClient::connectFirstHoldsTheLoadUntilAllAreOnline()
+{
+    // Given twelve agents, the last of which can only connect after the first batch has settled
+    QStringList tokens;
+    for (int i = 0; i < 12; ++i)
+        tokens << tokenFor(newAgent(QStringLiteral("Patient Bot %1").arg(i)));
+
+    // When a fleet with connect-first opens them four at a time, each to send an update every 20 ms
+    AgentFleet::Settings settings;
+    settings.agent = settingsFor({});
+    settings.connectBatch = 4;
+    settings.chatterMs = 20;
+    settings.connectFirst = true;
+    AgentFleet fleet(settings, tokens);
+    QSignalSpy allConnected(&fleet, &AgentFleet::allConnected);
+    int connectedAtSignal = 0;
+    connect(&fleet, &AgentFleet::allConnected, this, [&] { connectedAtSignal = fleet.stats().connected; });
+    fleet.start();
+
+    // Then nobody sends an update before all twelve are online, and then everybody does
+    QTRY_COMPARE_WITH_TIMEOUT(allConnected.size(), 1, 20000);
+    QCOMPARE(connectedAtSignal, 12);
+    // (connecting costs each agent one request, its agent.setStatus ACTIVE: no update went out)
+    QCOMPARE(fleet.stats().rampRequests, quint64(12));
+    QTRY_VERIFY_WITH_TIMEOUT(fleet.stats().replies >= 12 * 3, 10000);
+    QSignalSpy allStopped(&fleet, &AgentFleet::allStopped);
+    fleet.stop();
+    QTRY_COMPARE(allStopped.size(), 1);
+    QCOMPARE(fleet.stats().errors, quint64(0));
+    QCOMPARE(allConnected.size(), 1);
 }
 
 void TestAgentClient::followsTheHubsNotifications()

@@ -13,6 +13,7 @@ class TestSqlValues : public QObject {
 private slots:
     void timestampFromText_data();
     void timestampFromText();
+    void timestampFromTextRefusesWhatIsNotATimestamp();
     void timestampTextIsUtcWithMilliseconds();
     void jsonRoundTrip_data();
     void jsonRoundTrip();
@@ -30,6 +31,16 @@ void TestSqlValues::timestampFromText_data()
     QTest::newRow("one digit") << "2026-11-29 15:14:20.9" << 900;
     QTest::newRow("none") << "2026-11-29 15:14:20" << 0;
     QTest::newRow("leading zero") << "2026-11-29 15:14:20.05" << 50;
+    QTest::newRow("microseconds are cut, not rounded") << "2026-11-29 15:14:20.123999" << 123;
+}
+
+void TestSqlValues::timestampFromTextRefusesWhatIsNotATimestamp()
+{
+    for (const char *text :
+         {"", "2026-11-29", "2026-11-29T15:14:20", "2026-11-29 15:14:20.", "2026-11-29 15:14:2x",
+          "2026-13-01 00:00:00", "2026-02-30 00:00:00", "2026-11-29 24:00:00", "-026-11-29 15:14:20",
+          "2026-11-29 15:14:20.1234567", "2026-11-29 15:14:20.12a", "2026-11-29 15:14:20+01"})
+        QVERIFY2(!sql::timestampFromText(QString::fromLatin1(text)).isValid(), text);
 }
 
 void TestSqlValues::timestampFromText()

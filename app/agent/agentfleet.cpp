@@ -9,6 +9,7 @@ AgentFleet::AgentFleet(Settings settings, const QStringList &tokens, QObject *pa
     , m_settings(std::move(settings))
     , m_settled(std::size_t(tokens.size()), 0)
     , m_chattering(std::size_t(tokens.size()), 0)
+    , m_chatterOpen(!m_settings.connectFirst)
 {
     m_clients.reserve(std::size_t(tokens.size()));
     for (int i = 0; i < tokens.size(); ++i) {
@@ -24,10 +25,8 @@ AgentFleet::AgentFleet(Settings settings, const QStringList &tokens, QObject *pa
         connect(c, &AgentClient::stopped, this, &AgentFleet::onStopped);
         if (m_settings.chatterMs > 0) {
             connect(c, &AgentClient::connected, this, [this, i] {
-                if (!m_chattering[std::size_t(i)]) {
-                    m_chattering[std::size_t(i)] = 1; // spread the first updates over one period
-                    schedule(i, int(QRandomGenerator::global()->bounded(m_settings.chatterMs + 1)));
-                }
+                if (m_chatterOpen)
+                    startChatter(i);
             });
         }
         m_clients.push_back(std::move(client));
@@ -43,7 +42,7 @@ AgentFleet::~AgentFleet() = default;
 
 void AgentFleet::start()
 {
-    if (m_settings.chatterMs > 0) {
+    if (m_settings.chatterMs > 0) { // the wheel turns from the start; it is empty until then
         m_clock.start();
         m_ticker.start();
     }
@@ -69,6 +68,26 @@ void AgentFleet::onSettled(int index)
     m_settled[std::size_t(index)] = 1;
     if (--m_unsettled == 0 && !m_stopping && m_nextToOpen < size())
         openNextBatch();
+    if (++m_settledCount < size() || m_stopping)
+        return;
+    if (!m_chatterOpen) {
+        // The load starts now, with the figures of the ramp left behind.
+        m_chatterOpen = true;
+        m_stats.resetTraffic();
+        for (int i = 0; i < size(); ++i) {
+            if (m_clients[std::size_t(i)]->state() == AgentClient::State::Online)
+                startChatter(i);
+        }
+    }
+    emit allConnected();
+}
+
+void AgentFleet::startChatter(int index)
+{
+    if (m_settings.chatterMs <= 0 || m_chattering[std::size_t(index)])
+        return;
+    m_chattering[std::size_t(index)] = 1; // spread the first updates over one period
+    schedule(index, int(QRandomGenerator::global()->bounded(m_settings.chatterMs + 1)));
 }
 
 void AgentFleet::stop()

@@ -28,6 +28,10 @@ public:
         /// Load mode: each online agent sends one update (AgentClient::chatter()) every
         /// chatterMs ± 20 %; 0 = off.
         int chatterMs = 0;
+        /// Load mode: no updates until every agent's first connection attempt is over; then
+        /// allConnected() is emitted, the figures start again from zero and the updates begin.
+        /// So a load test measures N agents online, not the ramp.
+        bool connectFirst = false;
         /// After stop(), clients that have not closed within this long are cut off.
         int stopTimeoutMs = 6000;
     };
@@ -46,6 +50,8 @@ public:
     int opened() const { return m_nextToOpen; }
 
 signals:
+    /// Every client's first connection attempt is over (online, waiting to retry, or refused).
+    void allConnected();
     /// Every client has stopped: after stop(), or because every one was refused.
     void allStopped();
 
@@ -55,6 +61,7 @@ private:
     void onStopped();
     void schedule(int index, int delayMs);
     void onTick();
+    void startChatter(int index);
     void finish();
 
     Settings m_settings;
@@ -65,6 +72,8 @@ private:
     int m_nextToOpen = 0;
     int m_unsettled = 0; ///< clients of the current batch still connecting
     int m_stopped = 0;
+    int m_settledCount = 0;
+    bool m_chatterOpen = true; ///< false until allConnected() with Settings::connectFirst
     bool m_stopping = false;
     bool m_finished = false;
 

@@ -74,8 +74,12 @@ ParsedAgentOptions parseAgentOptions(const QStringList &arguments, const QProces
         QStringLiteral("connect-batch"),
         QStringLiteral("Open at most this many connections at a time (200)."), QStringLiteral("N"),
         QStringLiteral("200"));
-    parser.addOptions(
-        {url, token, tokenFile, autoAccept, workSeconds, simulate, chatter, duration, caCert, connectBatch});
+    const QCommandLineOption connectFirst(
+        QStringLiteral("connect-first"),
+        QStringLiteral("Load mode: connect every agent before any update; --duration and the figures "
+                       "then count from the first update."));
+    parser.addOptions({url, token, tokenFile, autoAccept, workSeconds, simulate, chatter, duration, caCert,
+                       connectBatch, connectFirst});
 
     ParsedAgentOptions parsed;
     if (!parser.parse(arguments)) {
@@ -121,6 +125,7 @@ ParsedAgentOptions parseAgentOptions(const QStringList &arguments, const QProces
     agent.workMs = int(std::lround(*work * 1000));
     options.fleet.chatterMs = *chatterMs;
     options.fleet.connectBatch = *batch;
+    options.fleet.connectFirst = parser.isSet(connectFirst);
     options.durationSeconds = *seconds;
 
     if (parser.isSet(token) && parser.isSet(tokenFile)) {

@@ -19,6 +19,7 @@ struct AgentStats {
     quint64 errors = 0;            ///< error replies, plus requests whose connection closed first
     quint64 reconnects = 0;        ///< connection attempts after an agent's first
     LatencyHistogram replyLatency; ///< from sending a request to reading its reply, µs
+    quint64 rampRequests = 0;      ///< requests sent before resetTraffic()
 
     void onConnected()
     {
@@ -26,6 +27,14 @@ struct AgentStats {
         maxConnected = std::max(maxConnected, connected);
     }
     void onDisconnected() { --connected; }
+    /// Forgets requests, replies, errors and latencies so far (the connections stay counted):
+    /// the load phase's figures start from here.
+    void resetTraffic()
+    {
+        rampRequests += requests;
+        requests = replies = errors = 0;
+        replyLatency = LatencyHistogram();
+    }
 
     /// "name=value" lines: agents, connected (the maximum), requests, replies, errors, reconnects,
     /// reply_p50_ms, reply_p99_ms, and stopped (refused or replaced).

@@ -5,6 +5,7 @@
 #include "agent/agentoptions.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QTextStream>
 #include <QTimer>
 
@@ -61,9 +62,24 @@ int main(int argc, char *argv[])
             stop();
     });
     signalPoll.start(100);
-    if (options.durationSeconds > 0) {
-        const std::chrono::milliseconds duration(qint64(options.durationSeconds * 1000));
-        QTimer::singleShot(duration, Qt::PreciseTimer, &fleet, stop);
+    const auto startClock = [&] {
+        if (options.durationSeconds > 0) {
+            const std::chrono::milliseconds duration(qint64(options.durationSeconds * 1000));
+            QTimer::singleShot(duration, Qt::PreciseTimer, &fleet, stop);
+        }
+    };
+    QElapsedTimer connecting;
+    connecting.start();
+    if (options.fleet.connectFirst) {
+        // Announced at once (a load test starts its measurements on this line), then the updates
+        // and the clock of --duration start.
+        QObject::connect(&fleet, &ccpm::agent::AgentFleet::allConnected, &app, [&] {
+            out << "connected_all_s=" << QString::number(double(connecting.elapsed()) / 1000.0, 'f', 1)
+                << Qt::endl;
+            startClock();
+        });
+    } else {
+        startClock();
     }
     QObject::connect(&fleet, &ccpm::agent::AgentFleet::allStopped, &app, [&] {
         out << fleet.stats().figures() << Qt::flush;
