@@ -18,7 +18,10 @@
 // With --db-sample, once a second during the load it also reads PostgreSQL's count of rows updated in
 // "agents" and "tasks" and how many of the load's agents are online, for the rate persisted once all N are
 // online (steady_*; the load's own totals include the ramp, which at 10,000 agents can take most
-// of the run). Then it checks in SQL that the updates are in the database. Figures go to standard output as
+// of the run). With --connect-first the load connects every agent before any update (ccpm-agent
+// --connect-first) and the window (CPU, stalls, probe, rates over S) starts when it says so;
+// all_connected_s is then how long connecting took. Then it checks in SQL that the updates are in the
+// database. Figures go to standard output as
 // `<prefix>_<N>_<name>=<value>` lines; everything else goes to standard error.
 //
 // With --peer-url only the load, the CPU and memory of --peer-pid, PostgreSQL's CPU and the SQL
@@ -178,6 +181,14 @@ public:
     const std::vector<double> &replyMs() const { return m_replyMs; }
     const std::vector<double> &changedMs() const { return m_changedMs; }
     int sent() const { return m_sent; }
+    /// Forgets the figures so far (a measurement window starts); an update in flight still counts.
+    void reset()
+    {
+        m_replyMs.clear();
+        m_changedMs.clear();
+        m_missed = 0;
+        m_errors = 0;
+    }
     int missed() const { return m_missed; }
     int errors() const { return m_errors; }
 
@@ -315,6 +326,8 @@ int main(int argc, char **argv)
                                        "1000");
     const QCommandLineOption chatterOpt("chatter-ms", "Each agent sends one update every M ms (±20 %).", "ms",
                                         "400");
+    const QCommandLineOption connectFirstOpt(
+        "connect-first", "The load connects every agent first; the figures cover only the updates after.");
     const QCommandLineOption durationOpt("duration", "Seconds of load.", "s", "20");
     const QCommandLineOption portOpt("hub-port", "Our hub's port (0: any free port).", "port", "0");
     const QCommandLineOption peerUrlOpt("peer-url", "Load another hub at this URL instead of ours.", "url");
@@ -332,8 +345,9 @@ int main(int argc, char **argv)
     // Off by default: runs with it aborted with heap corruption 4 times in 11 (docs/performance.md).
     const QCommandLineOption dbSampleOpt(
         "db-sample", "Sample PostgreSQL once a second during the load (steady_* figures).");
-    parser.addOptions({urlOpt, tokensOpt, agentsOpt, chatterOpt, durationOpt, portOpt, peerUrlOpt, peerPidOpt,
-                       prefixOpt, agentBinOpt, batchOpt, noGuiOpt, loadLogOpt, dbSampleOpt});
+    parser.addOptions({urlOpt, tokensOpt, agentsOpt, chatterOpt, durationOpt, connectFirstOpt, portOpt,
+                       peerUrlOpt, peerPidOpt, prefixOpt, agentBinOpt, batchOpt, noGuiOpt, loadLogOpt,
+                       dbSampleOpt});
     parser.process(app);
     if (!parser.isSet(urlOpt) || !parser.isSet(tokensOpt)) {
         std::fprintf(stderr, "bench_hub: --database-url and --token-file are required\n");
@@ -427,7 +441,10 @@ int main(int argc, char **argv)
         }
         QObject::connect(&agentsModel, &QAbstractItemModel::dataChanged, [&] { ++modelChanges; });
         QObject::connect(&tasksModel, &QAbstractItemModel::dataChanged, [&] { ++modelChanges; });
-        QObject::connect(&core.feed(), &ChangeFeed::rowChanged, [&] { ++feedChanges; });
+        QObject::connect(&core.feed(), &ChangeFeed::rowsChanged,
+                         [&](const QString &, const QStringList &ids) {
+                             feedChanges += int(std::max<qsizetype>(1, ids.size()));
+                         });
         probeId = probeAgentId;
     }
     if (!peer) {
@@ -460,9 +477,9 @@ int main(int argc, char **argv)
     bench::StallMeter stalls;
     const pid_t self = getpid();
     const pid_t measured = peer ? peerPid : self;
-    const double cpuBefore = measured > 0 ? bench::processCpuS(measured) : 0;
-    const auto threadsBefore = bench::threadCpu(self);
-    const double pgBefore = postmaster > 0 ? bench::processTreeCpuS(postmaster) : 0;
+    double cpuBefore = measured > 0 ? bench::processCpuS(measured) : 0;
+    auto threadsBefore = bench::threadCpu(self);
+    double pgBefore = postmaster > 0 ? bench::processTreeCpuS(postmaster) : 0;
     const double childrenBefore = childrenCpuS();
     const double rssBefore = measured > 0 ? bench::statusMiB(measured, "VmRSS") : 0;
 
@@ -476,6 +493,9 @@ int main(int argc, char **argv)
                        "--chatter-ms", QString::number(chatterMs), "--duration", QString::number(duration),
                        "--url", hubUrl.toString(), "--auto-accept", "--work-seconds", "86400",
                        "--connect-batch", parser.value(batchOpt)});
+    const bool connectFirst = parser.isSet(connectFirstOpt);
+    if (connectFirst)
+        load.setArguments(load.arguments() << "--connect-first");
     load.setStandardErrorFile(parser.value(loadLogOpt));
     QElapsedTimer wall;
     int hubConnectedMax = 0;
@@ -504,12 +524,30 @@ int main(int argc, char **argv)
     sampler.start(100);
     wall.start();
     loadStart = std::chrono::steady_clock::now();
+    // --connect-first: the window starts again when the load says every agent is online
+    // (connected_all_s=): CPU, stalls and the probe count from there.
+    QByteArray loadOutput;
+    double connectAllS = -1, loadCpuAtStart = 0;
+    QObject::connect(&load, &QProcess::readyReadStandardOutput, [&] {
+        loadOutput += load.readAllStandardOutput();
+        if (!connectFirst || connectAllS >= 0 || !loadOutput.contains("connected_all_s="))
+            return;
+        connectAllS = double(wall.elapsed()) / 1000.0;
+        cpuBefore = measured > 0 ? bench::processCpuS(measured) : 0;
+        threadsBefore = bench::threadCpu(self);
+        pgBefore = postmaster > 0 ? bench::processTreeCpuS(postmaster) : 0;
+        loadCpuAtStart = bench::processCpuS(pid_t(load.processId()));
+        stalls.reset();
+        if (probe)
+            probe->reset();
+        wall.restart();
+    });
     load.start();
     if (parser.isSet(dbSampleOpt)) {
         sampleDb(db, agents, loadStart, &dbSamples, &dbSampling);
         dbSampler.start(1000);
     }
-    const int limitMs = int(duration * 1000) + 120000;
+    const int limitMs = int(duration * 1000) + (connectFirst ? 400000 : 120000);
     const bool finished = waitUntil([&] { return load.state() == QProcess::NotRunning; }, limitMs);
     LoadRun run;
     run.wallS = double(wall.nsecsElapsed()) / 1e9;
@@ -530,13 +568,14 @@ int main(int argc, char **argv)
         load.waitForFinished(5000);
     }
     run.ok = finished && load.exitStatus() == QProcess::NormalExit && load.exitCode() == 0;
-    run.cpuS = childrenCpuS() - childrenBefore;
+    run.cpuS = childrenCpuS() - childrenBefore - loadCpuAtStart;
     {
         rusage usage{};
         getrusage(RUSAGE_CHILDREN, &usage);
         run.maxRssMiB = double(usage.ru_maxrss) / 1024.0;
     }
-    for (const QByteArray &line : load.readAllStandardOutput().split('\n')) {
+    loadOutput += load.readAllStandardOutput();
+    for (const QByteArray &line : loadOutput.split('\n')) {
         const qsizetype eq = line.indexOf('=');
         if (eq > 0)
             run.figures.insert(QString::fromUtf8(line.left(eq)),
@@ -580,7 +619,7 @@ int main(int argc, char **argv)
     out.put("connected", run.value("connected"), 0);
     if (host) {
         out.put("hub_connected_max", hubConnectedMax, 0);
-        out.put("all_connected_s", allConnectedS, 1);
+        out.put("all_connected_s", connectFirst ? connectAllS : allConnectedS, 1);
     }
     out.put("requests", requests, 0);
     out.put("replies", replies, 0);

@@ -32,6 +32,12 @@ public:
         m_timer.start(kIntervalMs);
     }
     void stop() { m_timer.stop(); }
+    /// Forgets the stalls so far (a measurement window starts).
+    void reset()
+    {
+        m_worstMs = 0;
+        m_over50 = 0;
+    }
     double worstMs() const { return m_worstMs; }
     int over50() const { return m_over50; }
 

@@ -65,8 +65,12 @@ Result<Outcome> writeBatch(QSqlDatabase &db, const QHash<QString, AgentStatus> &
 } // namespace
 
 AgentStatusWriter::AgentStatusWriter(DbExecutor &executor, ChangeFeed &feed)
-    : m_commit(executor, writeBatch, [feed = &feed](const QString &id, const AgentRow &) {
-        feed->publish(QStringLiteral("agents"), id, ChangeFeed::Op::Update, QStringLiteral("hub"));
+    : m_commit(executor, writeBatch, [feed = &feed](const QList<AgentRow> &rows) {
+        QStringList ids;
+        ids.reserve(rows.size());
+        for (const AgentRow &row : rows)
+            ids << row.id;
+        feed->publishRows(QStringLiteral("agents"), ids, ChangeFeed::Op::Update, QStringLiteral("hub"));
     })
 {
 }

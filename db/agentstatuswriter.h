@@ -13,7 +13,7 @@ namespace ccpm {
 ///
 /// Each report completes when its row is committed (the hub answers the agent only then). Two
 /// reports of one agent in the same batch: the later status wins and both get the final row.
-/// Every written row is announced on the change feed.
+/// The rows of each batch are announced on the change feed together (ChangeFeed::publishRows).
 ///
 /// Errors: the batch's database error is every waiter's error; an unknown agent is
 /// Error::Kind::NotFound; nothing is retried here.

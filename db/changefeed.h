@@ -2,6 +2,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 namespace ccpm {
 
@@ -25,11 +26,28 @@ public:
     /// its own changes from others'.
     void publish(const QString &table, const QString &id, Op op, const QString &origin = {})
     {
-        emit rowChanged(table, id, op, origin);
+        publishRows(table, id.isEmpty() ? QStringList() : QStringList{id}, op, origin);
+    }
+    /// Many rows of one table changed the same way (a batch of the hub's writes, one NOTIFY):
+    /// one rowsChanged() for all of them, so that a receiver in another thread gets one queued
+    /// event per batch, not one per row. Empty `ids` with Op::TableChanged: any row.
+    void publishRows(const QString &table, const QStringList &ids, Op op, const QString &origin = {})
+    {
+        emit rowsChanged(table, ids, op, origin);
+        if (ids.isEmpty()) {
+            emit rowChanged(table, {}, op, origin);
+            return;
+        }
+        for (const QString &id : ids)
+            emit rowChanged(table, id, op, origin);
     }
 
 signals:
+    /// Every published change, one row at a time (simple listeners and tests).
     void rowChanged(const QString &table, const QString &id, ccpm::ChangeFeed::Op op, const QString &origin);
+    /// Every published change, as published: the receivers that follow heavy traffic (models, hub).
+    void rowsChanged(const QString &table, const QStringList &ids, ccpm::ChangeFeed::Op op,
+                     const QString &origin);
 };
 
 } // namespace ccpm

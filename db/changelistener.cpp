@@ -126,8 +126,7 @@ private:
             m_feed.publish(notice->table, {}, notice->op, origin);
             return;
         }
-        for (const QString &id : notice->ids)
-            m_feed.publish(notice->table, id, notice->op, origin);
+        m_feed.publishRows(notice->table, notice->ids, notice->op, origin);
     }
 
     ConnectionSettings m_settings;

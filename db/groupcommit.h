@@ -40,8 +40,9 @@ public:
     using Outcome = QHash<Key, Result<Row>>;
     /// Writes a batch in one transaction; runs on a database worker.
     using Job = std::function<Result<Outcome>(QSqlDatabase &db, const Batch &batch)>;
-    /// Called in the owner's thread for each row written (announce it, …).
-    using Written = std::function<void(const Key &key, const Row &row)>;
+    /// Called in the owner's thread once per batch with the rows written (announce them, …),
+    /// before their submitters resume.
+    using Written = std::function<void(const QList<Row> &rows)>;
 
     GroupCommit(DbExecutor &executor, Job job, Written written = {})
         : m_executor(&executor)
@@ -122,17 +123,25 @@ private:
                 return each;
             };
             const Result<Outcome> outcome = co_await m_executor->exec(job);
-            for (auto it = pending.begin(); it != pending.end(); ++it) {
-                const Result<Row> result =
-                    !outcome ? Result<Row>(outcome.error())
-                             : outcome->value(
-                                   it.key(),
-                                   Result<Row>(Error{
-                                       Error::Kind::Query, QStringLiteral("The write lost a row."), {}, {}}));
-                if (result && m_written)
-                    m_written(it.key(), *result);
-                settle(*it, result);
+            QList<Result<Row>> results; // in the order of `pending`, which does not change here
+            results.reserve(pending.size());
+            QList<Row> written;
+            for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
+                results.append(
+                    !outcome
+                        ? Result<Row>(outcome.error())
+                        : outcome->value(
+                              it.key(),
+                              Result<Row>(Error{
+                                  Error::Kind::Query, QStringLiteral("The write lost a row."), {}, {}})));
+                if (results.constLast())
+                    written.append(*results.constLast());
             }
+            if (m_written && !written.isEmpty())
+                m_written(written);
+            qsizetype i = 0;
+            for (auto it = pending.begin(); it != pending.end(); ++it)
+                settle(*it, results.at(i++));
         }
         m_flushing = false;
     }

@@ -122,7 +122,10 @@ QCoro::Task<Result<QList<TaskRow>>> TaskLifecycle::listFor(const QString &agentI
 
 TaskLifecycle::TaskLifecycle(DbExecutor &executor)
     : m_executor(&executor)
-    , m_progress(executor, writeProgress)
+    , m_progress(executor, writeProgress, [this](const QList<TaskRow> &rows) {
+        if (m_progressWritten)
+            m_progressWritten(rows);
+    })
 {
 }
 

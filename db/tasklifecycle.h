@@ -48,6 +48,12 @@ public:
     QCoro::Task<Result<TaskRow>> accept(const QString &agentId, const QString &taskId) const;
     /// `note` null: metadata.progressNote stays as it is.
     QCoro::Task<Result<TaskRow>> progress(QString agentId, QString taskId, int percent, QString note);
+    /// Called once per committed batch of progress reports with the rows as written (the hub
+    /// announces them together), before the reports' callers resume.
+    void setProgressWritten(std::function<void(const QList<TaskRow> &rows)> written)
+    {
+        m_progressWritten = std::move(written);
+    }
     QCoro::Task<Result<TaskRow>> complete(const QString &agentId, const QString &taskId,
                                           const QJsonValue &result) const;
     QCoro::Task<Result<TaskRow>> fail(const QString &agentId, const QString &taskId,
@@ -79,6 +85,7 @@ private:
                                                                  const QHash<QString, ProgressReport> &batch);
 
     DbExecutor *m_executor;
+    std::function<void(const QList<TaskRow> &)> m_progressWritten;
     GroupCommit<QString, ProgressReport, TaskRow> m_progress;
 };
 

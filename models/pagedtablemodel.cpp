@@ -216,12 +216,13 @@ QString PagedTableModel::feedOrigin() const
 void PagedTableModel::followChanges(ChangeFeed &feed)
 {
     m_feed = &feed;
-    connect(&feed, &ChangeFeed::rowChanged, this,
-            [this](const QString &table, const QString &id, ChangeFeed::Op op, const QString &origin) {
+    connect(&feed, &ChangeFeed::rowsChanged, this,
+            [this](const QString &table, const QStringList &ids, ChangeFeed::Op op, const QString &origin) {
                 if (table != m_spec.table || origin == feedOrigin())
                     return; // our own saves are shown already
-                if (op == ChangeFeed::Op::Update) {
-                    refreshRow(id);
+                if (op == ChangeFeed::Op::Update && !ids.isEmpty()) {
+                    for (const QString &id : ids)
+                        refreshRow(id);
                 } else {
                     recount(); // rows moved, or anything did (TableChanged): read again in place
                 }

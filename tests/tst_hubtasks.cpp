@@ -143,6 +143,9 @@ void TestHubTasks::acceptProgressComplete()
     QCOMPARE(path(reply, "result.task.progress").toInt(), 40);
     QCOMPARE(field(task, "progress"), QStringLiteral("40"));
     QCOMPARE(field(task, "metadata->>'progressNote'"), QStringLiteral("halfway, \"quoted\""));
+    // (announced with its batch on the feed: the view follows)
+    QTRY_COMPARE(
+        view.index(view.rowOf(task), specs::TaskColumns::Progress).data(roles::RawValue).toLongLong(), 40);
 
     // complete with a result: COMPLETED, progress 100, completedAt, metadata.result
     reply = bot.request("task.complete",
@@ -309,6 +312,13 @@ void TestHubTasks::progressReportsAreCoalesced()
     const QString theirs = insertTask(*m_db, kAssistant, "IN_PROGRESS");
     const QString done = insertTask(*m_db, kBuildBot, "COMPLETED");
     TaskLifecycle lifecycle(*m_executor);
+    QList<QStringList> announced; // one entry per committed batch
+    lifecycle.setProgressWritten([&announced](const QList<TaskRow> &rows) {
+        QStringList batch;
+        for (const TaskRow &row : rows)
+            batch << QString("%1 %2").arg(row.id).arg(row.progress);
+        announced << batch;
+    });
 
     // When 60 reports arrive at once (they go into a few batches): 20 rising on each of Build
     // Bot's tasks, 10 on the Assistant's task by Build Bot, 10 on a completed task
@@ -349,6 +359,20 @@ void TestHubTasks::progressReportsAreCoalesced()
     }
     QCOMPARE(field(mine1, "progress"), QString("100"));
     QCOMPARE(field(mine2, "progress || ' ' || (metadata->>'progressNote')"), QString("20 step 20"));
+    // And each committed batch was announced once, with only the rows it changed: fewer
+    // announcements than reports, none for the refused ones, the last values among them
+    QVERIFY(!announced.isEmpty());
+    QVERIFY2(announced.size() < 40, qPrintable(QString::number(announced.size())));
+    const QStringList all = [&announced] {
+        QStringList flat;
+        for (const QStringList &batch : announced)
+            flat << batch;
+        return flat;
+    }();
+    for (const QString &row : all)
+        QVERIFY2(row.startsWith(mine1 + " ") || row.startsWith(mine2 + " "), qPrintable(row));
+    QVERIFY(all.contains(mine1 + " 100"));
+    QVERIFY(all.contains(mine2 + " 20"));
     QCOMPARE(field(theirs, "progress"), QString("0"));
     QCOMPARE(field(done, "progress"), QString("0"));
 }

@@ -37,7 +37,17 @@ AgentNotifier::AgentNotifier(DbExecutor &executor, ChangeFeed &feed, Send send, 
     , m_messageRows(executor)
     , m_send(std::move(send))
 {
-    connect(&feed, &ChangeFeed::rowChanged, this, &AgentNotifier::onRowChanged);
+    connect(&feed, &ChangeFeed::rowsChanged, this,
+            [this](const QString &table, const QStringList &ids, ChangeFeed::Op op, const QString &origin) {
+                if (table != QLatin1String("tasks") && table != QLatin1String("messages"))
+                    return; // agents' status, tokens, users: nothing to forward
+                if (table == QLatin1String("tasks") && origin == QLatin1String("hub"))
+                    return; // the agents' own progress: each agent has its reply
+                if (ids.isEmpty())
+                    onRowChanged(table, {}, op, origin);
+                for (const QString &id : ids)
+                    onRowChanged(table, id, op, origin);
+            });
 }
 
 void AgentNotifier::agentConnected(const QString &agentId)

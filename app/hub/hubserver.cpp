@@ -99,9 +99,15 @@ HubServer::HubServer(DbExecutor &executor, ChangeFeed &feed, HubSettings setting
     });
     m_watchdog.start();
     m_tasks.setOnChanged([this](const TaskRow &task) { m_notifier.taskChangedByAgent(task); });
-    connect(&feed, &ChangeFeed::rowChanged, this,
-            [this](const QString &table, const QString &id, ChangeFeed::Op op, const QString &) {
-                onCredentialsChanged(table, id, op);
+    connect(&feed, &ChangeFeed::rowsChanged, this,
+            [this](const QString &table, const QStringList &ids, ChangeFeed::Op op, const QString &) {
+                const bool agentDeleted = table == QLatin1String("agents") && op == ChangeFeed::Op::Delete;
+                if (!agentDeleted && table != QLatin1String("agent_tokens"))
+                    return; // not about credentials (the hub's own status writes: thousands a second)
+                if (ids.isEmpty())
+                    onCredentialsChanged(table, {}, op);
+                for (const QString &id : ids)
+                    onCredentialsChanged(table, id, op);
             });
     connect(&m_server, &QWebSocketServer::newConnection, this, &HubServer::onNewConnection);
     // Qt asks for every handshake, with an empty origin when there is no Origin header (agents

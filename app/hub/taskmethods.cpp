@@ -26,6 +26,22 @@ QByteArray failure(const QJsonValue &id, const Error &error)
 
 } // namespace
 
+TaskMethods::TaskMethods(DbExecutor &executor, ChangeFeed &feed)
+    : m_lifecycle(executor)
+    , m_feed(&feed)
+{
+    m_lifecycle.setProgressWritten([this](const QList<TaskRow> &rows) {
+        QStringList ids;
+        ids.reserve(rows.size());
+        for (const TaskRow &row : rows) {
+            ids << row.id;
+            if (m_onChanged)
+                m_onChanged(row);
+        }
+        m_feed->publishRows(QStringLiteral("tasks"), ids, ChangeFeed::Op::Update, QStringLiteral("hub"));
+    });
+}
+
 bool TaskMethods::handles(Call::Method method)
 {
     using M = Call::Method;
@@ -86,9 +102,11 @@ QCoro::Task<QByteArray> TaskMethods::call(QString agentId, Call call)
     }
     if (!row)
         co_return failure(call.request.id, row.error());
-    m_feed->publish(QStringLiteral("tasks"), row->id, ChangeFeed::Op::Update, QStringLiteral("hub"));
-    if (m_onChanged)
-        m_onChanged(*row);
+    if (call.method != M::TaskProgress) { // progress: announced per batch (constructor)
+        m_feed->publish(QStringLiteral("tasks"), row->id, ChangeFeed::Op::Update, QStringLiteral("hub"));
+        if (m_onChanged)
+            m_onChanged(*row);
+    }
     co_return jsonrpc::result(call.request.id, QJsonObject{{QStringLiteral("task"), toJson(*row)}});
 }
 

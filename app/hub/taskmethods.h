@@ -16,18 +16,15 @@ namespace ccpm::hub {
 /// task.progress, task.complete, task.fail, task.release. Runs a call decodeRequest() checked
 /// (requestdecoder.h: the params' types and limits), makes the
 /// transition with TaskLifecycle (guarded in SQL: of two racing agents exactly one wins),
-/// announces the changed row on the ChangeFeed (the GUI's tasks view repaints it), and builds
+/// announces the changed row on the ChangeFeed (the GUI's tasks view repaints it; progress
+/// reports are announced per committed batch, not per report), and builds
 /// the JSON-RPC reply. The write is committed before the reply is built.
 /// Errors: -32002 not found (or not this agent's), -32003 invalid
 /// transition (`data.status` is the task's state), -32000 database.
 /// Thread: the hub thread.
 class TaskMethods {
 public:
-    TaskMethods(DbExecutor &executor, ChangeFeed &feed)
-        : m_lifecycle(executor)
-        , m_feed(&feed)
-    {
-    }
+    TaskMethods(DbExecutor &executor, ChangeFeed &feed);
 
     /// Called after each transition an agent made, with the task as it is now.
     void setOnChanged(std::function<void(const TaskRow &task)> onChanged)
