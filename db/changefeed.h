@@ -34,13 +34,12 @@ public:
     void publishRows(const QString &table, const QStringList &ids, Op op, const QString &origin = {})
     {
         emit rowsChanged(table, ids, op, origin);
-        if (ids.isEmpty()) {
-            emit rowChanged(table, {}, op, origin);
-            return;
-        }
-        for (const QString &id : ids)
+        for (const QString &id : eachId(ids))
             emit rowChanged(table, id, op, origin);
     }
+    /// The ids of a rowsChanged() one by one, as rowChanged() has them: an empty id for "any
+    /// row" (empty `ids`).
+    static QStringList eachId(const QStringList &ids) { return ids.isEmpty() ? QStringList{QString()} : ids; }
 
 signals:
     /// Every published change, one row at a time (simple listeners and tests).

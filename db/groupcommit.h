@@ -123,17 +123,13 @@ private:
                 return each;
             };
             const Result<Outcome> outcome = co_await m_executor->exec(job);
+            const Result<Row> lost(
+                Error{Error::Kind::Query, QStringLiteral("The write lost a row."), {}, {}});
             QList<Result<Row>> results; // in the order of `pending`, which does not change here
             results.reserve(pending.size());
             QList<Row> written;
             for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
-                results.append(
-                    !outcome
-                        ? Result<Row>(outcome.error())
-                        : outcome->value(
-                              it.key(),
-                              Result<Row>(Error{
-                                  Error::Kind::Query, QStringLiteral("The write lost a row."), {}, {}})));
+                results.append(outcome ? outcome->value(it.key(), lost) : Result<Row>(outcome.error()));
                 if (results.constLast())
                     written.append(*results.constLast());
             }

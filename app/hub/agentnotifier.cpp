@@ -43,9 +43,7 @@ AgentNotifier::AgentNotifier(DbExecutor &executor, ChangeFeed &feed, Send send, 
                     return; // agents' status, tokens, users: nothing to forward
                 if (table == QLatin1String("tasks") && origin == QLatin1String("hub"))
                     return; // the agents' own progress: each agent has its reply
-                if (ids.isEmpty())
-                    onRowChanged(table, {}, op, origin);
-                for (const QString &id : ids)
+                for (const QString &id : ChangeFeed::eachId(ids))
                     onRowChanged(table, id, op, origin);
             });
 }

@@ -104,9 +104,7 @@ HubServer::HubServer(DbExecutor &executor, ChangeFeed &feed, HubSettings setting
                 const bool agentDeleted = table == QLatin1String("agents") && op == ChangeFeed::Op::Delete;
                 if (!agentDeleted && table != QLatin1String("agent_tokens"))
                     return; // not about credentials (the hub's own status writes: thousands a second)
-                if (ids.isEmpty())
-                    onCredentialsChanged(table, {}, op);
-                for (const QString &id : ids)
+                for (const QString &id : ChangeFeed::eachId(ids))
                     onCredentialsChanged(table, id, op);
             });
     connect(&m_server, &QWebSocketServer::newConnection, this, &HubServer::onNewConnection);
