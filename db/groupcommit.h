@@ -16,7 +16,7 @@ namespace ccpm {
 /// values submitted while a write is under way are collected and written together by the next
 /// single job, so a burst costs one round trip and one commit per batch instead of one per
 /// value. When idle, a value is written at once. Of two values with the same key in one batch,
-/// the later wins and both submitters get its outcome.
+/// the later wins (or the Coalesce function folds them) and both submitters get its outcome.
 ///
 /// Each submit() completes when its batch is committed, with the row as written or the row's
 /// own error (the job reports one outcome per key). Nothing acknowledged is lost: a submitter
@@ -43,11 +43,15 @@ public:
     /// Called in the owner's thread once per batch with the rows written (announce them, …),
     /// before their submitters resume.
     using Written = std::function<void(const QList<Row> &rows)>;
+    /// Folds a later value into the one already waiting under the same key; by default the later
+    /// replaces it.
+    using Coalesce = std::function<void(Value &waiting, Value later)>;
 
-    GroupCommit(DbExecutor &executor, Job job, Written written = {})
+    GroupCommit(DbExecutor &executor, Job job, Written written = {}, Coalesce coalesce = {})
         : m_executor(&executor)
         , m_job(std::move(job))
         , m_written(std::move(written))
+        , m_coalesce(std::move(coalesce))
     {
     }
     GroupCommit(const GroupCommit &) = delete;
@@ -59,7 +63,10 @@ public:
     {
         auto waiter = std::make_shared<Waiter>();
         Pending &pending = m_pending[key];
-        pending.value = std::move(value); // the latest value wins
+        if (m_coalesce && !pending.waiters.isEmpty())
+            m_coalesce(pending.value, std::move(value));
+        else
+            pending.value = std::move(value); // the latest value wins
         pending.waiters.append(waiter);
         if (!m_flushing)
             flush();
@@ -99,45 +106,71 @@ private:
         }
     }
 
+    /// Starts writing a batch on a database worker.
+    QCoro::Task<Result<Outcome>> write(const QHash<Key, Pending> &pending)
+    {
+        Batch batch;
+        batch.reserve(pending.size());
+        for (auto it = pending.cbegin(); it != pending.cend(); ++it)
+            batch.insert(it.key(), it->value);
+        // Named, not a temporary inside the co_await: see "GCC 12" in docs/architecture.md.
+        const auto job = [write = m_job, batch](QSqlDatabase &db) -> Result<Outcome> {
+            Result<Outcome> all = write(db, batch);
+            if (all || batch.size() < 2 || all.error().kind == Error::Kind::Connection)
+                return all;
+            // The server refused the batch: one bad value must not fail the others, so
+            // each is written on its own and gets its own outcome.
+            Outcome each;
+            for (auto it = batch.cbegin(); it != batch.cend(); ++it) {
+                const Result<Outcome> one = write(db, Batch{{it.key(), it.value()}});
+                each.insert(it.key(), one ? one->value(it.key()) : Result<Row>(one.error()));
+            }
+            return each;
+        };
+        return m_executor->exec(job);
+    }
+
+    /// Announces a committed batch and resumes its submitters.
+    void answer(QHash<Key, Pending> &pending, const Result<Outcome> &outcome)
+    {
+        const Result<Row> lost(Error{Error::Kind::Query, QStringLiteral("The write lost a row."), {}, {}});
+        QList<Result<Row>> results; // in the order of `pending`, which does not change here
+        results.reserve(pending.size());
+        QList<Row> written;
+        for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
+            results.append(outcome ? outcome->value(it.key(), lost) : Result<Row>(outcome.error()));
+            if (results.constLast())
+                written.append(*results.constLast());
+        }
+        if (m_written && !written.isEmpty())
+            m_written(written);
+        qsizetype i = 0;
+        for (auto it = pending.begin(); it != pending.end(); ++it)
+            settle(*it, results.at(i++));
+    }
+
+    /// Writes batches until nothing is pending. The next batch is sent to the server before the
+    /// submitters of the one just committed are resumed, so their replies are built and sent
+    /// while it is written. Batches are still written one after the other, in order.
     QCoro::Task<> flush()
     {
         m_flushing = true;
-        while (!m_pending.isEmpty()) {
-            QHash<Key, Pending> pending = std::exchange(m_pending, {});
-            Batch batch;
-            batch.reserve(pending.size());
-            for (auto it = pending.cbegin(); it != pending.cend(); ++it)
-                batch.insert(it.key(), it->value);
-            // Named, not a temporary inside the co_await: see "GCC 12" in docs/architecture.md.
-            const auto job = [write = m_job, batch](QSqlDatabase &db) -> Result<Outcome> {
-                Result<Outcome> all = write(db, batch);
-                if (all || batch.size() < 2 || all.error().kind == Error::Kind::Connection)
-                    return all;
-                // The server refused the batch: one bad value must not fail the others, so
-                // each is written on its own and gets its own outcome.
-                Outcome each;
-                for (auto it = batch.cbegin(); it != batch.cend(); ++it) {
-                    const Result<Outcome> one = write(db, Batch{{it.key(), it.value()}});
-                    each.insert(it.key(), one ? one->value(it.key()) : Result<Row>(one.error()));
-                }
-                return each;
-            };
-            const Result<Outcome> outcome = co_await m_executor->exec(job);
-            const Result<Row> lost(
-                Error{Error::Kind::Query, QStringLiteral("The write lost a row."), {}, {}});
-            QList<Result<Row>> results; // in the order of `pending`, which does not change here
-            results.reserve(pending.size());
-            QList<Row> written;
-            for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
-                results.append(outcome ? outcome->value(it.key(), lost) : Result<Row>(outcome.error()));
-                if (results.constLast())
-                    written.append(*results.constLast());
+        QHash<Key, Pending> writing = std::exchange(m_pending, {});
+        QCoro::Task<Result<Outcome>> job = write(writing);
+        while (true) {
+            const Result<Outcome> outcome = co_await job;
+            QHash<Key, Pending> committed = std::exchange(writing, {});
+            if (!m_pending.isEmpty()) {
+                writing = std::exchange(m_pending, {});
+                job = write(writing);
             }
-            if (m_written && !written.isEmpty())
-                m_written(written);
-            qsizetype i = 0;
-            for (auto it = pending.begin(); it != pending.end(); ++it)
-                settle(*it, results.at(i++));
+            answer(committed, outcome); // its submitters may submit again: into m_pending
+            if (writing.isEmpty()) {
+                if (m_pending.isEmpty())
+                    break;
+                writing = std::exchange(m_pending, {});
+                job = write(writing);
+            }
         }
         m_flushing = false;
     }
@@ -145,6 +178,7 @@ private:
     DbExecutor *m_executor;
     Job m_job;
     Written m_written;
+    Coalesce m_coalesce;
     QHash<Key, Pending> m_pending;
     bool m_flushing = false;
 };

@@ -122,10 +122,19 @@ QCoro::Task<Result<QList<TaskRow>>> TaskLifecycle::listFor(const QString &agentI
 
 TaskLifecycle::TaskLifecycle(DbExecutor &executor)
     : m_executor(&executor)
-    , m_progress(executor, writeProgress, [this](const QList<TaskRow> &rows) {
-        if (m_progressWritten)
-            m_progressWritten(rows);
-    })
+    , m_progress(
+          executor, writeProgress,
+          [this](const QList<TaskRow> &rows) {
+              if (m_progressWritten)
+                  m_progressWritten(rows);
+          },
+          [](ProgressReport &waiting, ProgressReport later) {
+              // The later percentage wins; a note is kept unless a later report brings its own,
+              // as if each report had been written in turn.
+              if (later.note.isNull())
+                  later.note = std::move(waiting.note);
+              waiting = std::move(later);
+          })
 {
 }
 

@@ -32,7 +32,9 @@ namespace ccpm {
 ///
 /// Progress reports, the most frequent, are coalesced with group commit (GroupCommit): the
 /// reports that arrive while one batch is written go together into the next single UPDATE,
-/// each still guarded, each still answered with its own task or error after the commit.
+/// each still guarded, each still answered with its own task or error after the commit. Two
+/// reports on one task in one batch are written as one: the later percentage, and the later
+/// note, or the earlier when the later has none.
 /// Thread: call from a thread with an event loop; the SQL runs on the executor's workers.
 class TaskLifecycle {
 public:

@@ -52,6 +52,7 @@ private slots:
     void errors();
     void exactlyOneWriterWins();
     void progressReportsAreCoalesced();
+    void pipelinedRequestsKeepTheirOrder();
     void anUnstorableReportFailsOnlyItself();
     void helloAuthenticatesWithoutAHeader();
     void helloRefusals_data();
@@ -340,8 +341,9 @@ void TestHubTasks::progressReportsAreCoalesced()
     for (auto &report : reports) {
         const Result<TaskRow> row = QCoro::waitFor(std::move(report));
         outcomes << (row ? QString("ok %1").arg(row->progress)
-                         : QString(row.error().kind == Error::Kind::NotFound ? "NotFound" : "Conflict %1")
-                               .arg(row.error().detail));
+                     : row.error().kind == Error::Kind::NotFound
+                         ? QString("NotFound")
+                         : QString("Conflict %1").arg(row.error().detail));
     }
 
     // Then each report gets its own answer, in its batch (a later report in the same batch wins
@@ -375,6 +377,67 @@ void TestHubTasks::progressReportsAreCoalesced()
     QVERIFY(all.contains(mine2 + " 20"));
     QCOMPARE(field(theirs, "progress"), QString("0"));
     QCOMPARE(field(done, "progress"), QString("0"));
+}
+
+void TestHubTasks::pipelinedRequestsKeepTheirOrder()
+{
+    // Given a task assigned to Build Bot, connected, and the hub's announcements counted
+    const QString task = insertTask(*m_db, kBuildBot, "ASSIGNED");
+    HubClient bot;
+    QVERIFY(connect(bot, kBuildBot));
+    int batches = 0;
+    QObject scope;
+    QObject::connect(m_feed.get(), &ChangeFeed::rowsChanged, &scope,
+                     [&](const QString &table, const QStringList &ids, ChangeFeed::Op, const QString &) {
+                         if (table == "tasks" && ids.contains(task))
+                             ++batches;
+                     });
+
+    // When the agent sends without waiting for replies: a status, accept, 60 progress reports
+    // (a note on the 30th only), a broken frame, a status, complete, one report too late
+    const qsizetype before = bot.replies.size(); // connect()'s task.list
+    int id = 0;
+    bot.call(++id, "agent.setStatus", {{"status", "BUSY"}});
+    bot.call(++id, "task.accept", {{"taskId", task}});
+    for (int p = 1; p <= 60; ++p)
+        bot.call(++id, "task.progress",
+                 p == 30 ? QJsonObject{{"taskId", task}, {"progress", p}, {"note", "thirty"}}
+                         : QJsonObject{{"taskId", task}, {"progress", p}});
+    bot.send("{not json");
+    bot.call(++id, "agent.setStatus", {{"status", "ACTIVE"}});
+    bot.call(++id, "task.complete", {{"taskId", task}});
+    bot.call(++id, "task.progress", {{"taskId", task}, {"progress", 5}});
+    const int last = id;
+    QTRY_COMPARE_WITH_TIMEOUT(bot.replies.size() - before, last + 1, 10000);
+
+    // Then the replies come in the order sent, the broken frame's among them
+    QList<int> order;
+    for (const QJsonObject &reply : bot.replies.mid(before))
+        order << (reply.value("id").isNull() ? 0 : reply.value("id").toInt());
+    QList<int> sent;
+    for (int i = 1; i <= 62; ++i)
+        sent << i;
+    sent << 0 << 63 << 64 << 65;
+    QCOMPARE(order, sent);
+    // And each took effect on the row the one before it left: accept before the reports,
+    // the reports before complete, nothing after it
+    QCOMPARE(path(bot.reply(2), "result.task.status").toString(), QStringLiteral("IN_PROGRESS"));
+    for (int i = 3; i <= 62; ++i) {
+        const QJsonObject reply = bot.reply(i);
+        QVERIFY2(path(reply, "result.task.progress").toInt() >= i - 2,
+                 qPrintable(QJsonDocument(reply).toJson(QJsonDocument::Compact)));
+    }
+    QCOMPARE(path(bot.reply(62), "result.task.progress").toInt(), 60);
+    QCOMPARE(path(bot.reply(64), "result.task.status").toString(), QStringLiteral("COMPLETED"));
+    QCOMPARE(path(bot.reply(65), "error.code").toInt(), -32003);
+    QCOMPARE(path(bot.replies.at(before + 62), "error.code").toInt(), -32700);
+    QCOMPARE(field(task, "status || ' ' || progress || ' ' || (metadata->>'progressNote')"),
+             QStringLiteral("COMPLETED 100 thirty")); // later reports without a note keep it
+    QCOMPARE(m_db->scalar(QStringLiteral("SELECT status::text FROM agents WHERE id = '%1'").arg(kBuildBot))
+                 .toString(),
+             QStringLiteral("ACTIVE"));
+    // And the reports sent together were written together: far fewer batches than reports
+    QVERIFY2(batches >= 2 && batches < 30, qPrintable(QString::number(batches)));
 }
 
 void TestHubTasks::anUnstorableReportFailsOnlyItself()

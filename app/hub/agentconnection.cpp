@@ -4,6 +4,8 @@
 #include <QLoggingCategory>
 #include <QTimer>
 
+#include <deque>
+
 Q_LOGGING_CATEGORY(lcHub, "ccpm.hub")
 
 namespace ccpm::hub {
@@ -215,12 +217,38 @@ QByteArray AgentConnection::helloResult(const QJsonValue &id) const
                                            {QStringLiteral("protocol"), QStringLiteral("ccpm.agent.v1")}});
 }
 
+bool AgentConnection::runsAlongside(const Prepared &prepared)
+{
+    return !prepared.call || prepared.call->method == Call::Method::SetStatus ||
+           prepared.call->method == Call::Method::TaskProgress;
+}
+
+QCoro::Task<> AgentConnection::sendOldest(std::deque<QCoro::Task<QByteArray>> &running)
+{
+    QCoro::Task<QByteArray> oldest = std::move(running.front());
+    running.pop_front();
+    const QByteArray reply = co_await oldest;
+    if (!reply.isEmpty() && m_socket->state() == QAbstractSocket::ConnectedState)
+        send(reply);
+}
+
 QCoro::Task<> AgentConnection::drain()
 {
     m_draining = true;
-    while (!m_events.isEmpty()) {
+    // Answers under way, in frame order. Status and progress reports (and error replies) run side
+    // by side, so the reports an agent sends while one batch is written join the next batch;
+    // any other request waits for them, then runs alone. Replies leave in frame order.
+    std::deque<QCoro::Task<QByteArray>> running;
+    while (!m_events.isEmpty() || !running.empty()) {
+        if (!running.empty() &&
+            (m_events.isEmpty() || running.front().isReady() || running.size() >= kMaxRunning)) {
+            co_await sendOldest(running);
+            continue;
+        }
         const Event event = m_events.dequeue();
         if (event.kind == Event::Closed) {
+            while (!running.empty()) // their writes first: a status sent before the close loses
+                co_await sendOldest(running);
             if (m_authenticated && m_markInactive) {
                 Result<AgentRow> row =
                     co_await m_services.statusWriter->report(m_agentId, AgentStatus::Inactive);
@@ -258,14 +286,22 @@ QCoro::Task<> AgentConnection::drain()
         }
         if (!m_authenticated)
             continue;
-        const QByteArray reply = co_await answer(event);
-        if (!reply.isEmpty() && m_socket->state() == QAbstractSocket::ConnectedState)
-            send(reply);
+        Prepared prepared = prepare(event);
+        if (runsAlongside(prepared)) {
+            running.push_back(answer(std::move(prepared)));
+            continue;
+        }
+        // task.accept after a status report, task.complete after a progress report: in the
+        // order sent, each on the row the one before it left.
+        while (!running.empty())
+            co_await sendOldest(running);
+        running.push_back(answer(std::move(prepared)));
+        co_await sendOldest(running);
     }
     m_draining = false;
 }
 
-QCoro::Task<QByteArray> AgentConnection::answer(Event event)
+AgentConnection::Prepared AgentConnection::prepare(const Event &event)
 {
     const jsonrpc::Parsed parsed =
         event.kind == Event::Binary
@@ -274,18 +310,26 @@ QCoro::Task<QByteArray> AgentConnection::answer(Event event)
                                              QStringLiteral("Invalid Request: send JSON-RPC as text frames"))}
             : jsonrpc::parse(event.payload);
     const QJsonValue id = parsed.request ? parsed.request->id : QJsonValue(QJsonValue::Null);
+    Prepared prepared;
+    prepared.notification = parsed.request && parsed.request->isNotification();
     // Every frame counts against the rate limit, answerable or not; over it: refused, not carried out.
-    QByteArray reply = rateLimited(id);
-    if (reply.isEmpty() && !parsed.request)
-        reply = parsed.errorResponse;
-    if (reply.isEmpty()) {
-        const Decoded decoded = decodeRequest(*parsed.request);
-        if (decoded.call)
-            reply = co_await handle(*decoded.call);
-        else
-            reply = decoded.errorReply;
+    prepared.reply = rateLimited(id);
+    if (prepared.reply.isEmpty() && !parsed.request)
+        prepared.reply = parsed.errorResponse;
+    if (prepared.reply.isEmpty()) {
+        Decoded decoded = decodeRequest(*parsed.request);
+        prepared.call = std::move(decoded.call);
+        prepared.reply = std::move(decoded.errorReply);
     }
-    if (parsed.request && parsed.request->isNotification())
+    return prepared;
+}
+
+QCoro::Task<QByteArray> AgentConnection::answer(Prepared prepared)
+{
+    QByteArray reply = prepared.reply;
+    if (prepared.call)
+        reply = co_await handle(*prepared.call);
+    if (prepared.notification)
         reply.clear();
     co_return reply;
 }

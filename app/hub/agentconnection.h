@@ -14,7 +14,9 @@
 #include <QQueue>
 #include <QWebSocket>
 
+#include <deque>
 #include <memory>
+#include <optional>
 
 namespace ccpm::hub {
 
@@ -29,9 +31,13 @@ struct HubServices {
 
 /// One agent's WebSocket connection to the hub: authenticates the bearer token sent in the
 /// handshake, or else the token of a first `agent.hello` request sent within
-/// HubSettings::helloTimeoutMs (4401 otherwise), then answers the agent's JSON-RPC requests strictly in the
-/// order they arrive (each request's database write completes before the next request starts, so a later
-/// status always wins). When the socket closes, the agent becomes INACTIVE; then the object deletes itself.
+/// HubSettings::helloTimeoutMs (4401 otherwise), then answers the agent's JSON-RPC requests in the
+/// order they arrive. Status and progress reports sent back to back (pipelined) are written
+/// together, by the same group commit batch, so one connection is not held to one report per
+/// commit; of two reports on the same agent or task the later wins. Any other request waits
+/// until the reports before it are written, and the requests after it wait for it.
+/// At most kMaxRunning answers are under way per connection. When the socket closes (after the
+/// answers under way), the agent becomes INACTIVE; then the object deletes itself.
 ///
 /// Frames are queued as they arrive and drained by one coroutine at a time; nothing waits on a
 /// signal, so a burst of frames cannot resume anything twice.
@@ -74,6 +80,8 @@ signals:
     void finished();
 
 private:
+    static constexpr std::size_t kMaxRunning = 32;
+
     struct Event {
         enum Kind { Frame, Binary, Closed } kind;
         QByteArray payload;
@@ -87,8 +95,20 @@ private:
     void startHeartbeat();
     /// Counts a request against the rate limit; the -32005 reply when over it, else empty.
     QByteArray rateLimited(const QJsonValue &id);
-    /// The reply to one frame of an authenticated agent (empty for a notification).
-    QCoro::Task<QByteArray> answer(Event event);
+    /// One frame of an authenticated agent, checked: the call to run, or the reply to send.
+    struct Prepared {
+        std::optional<Call> call;
+        QByteArray reply;          ///< the error reply when there is no call
+        bool notification = false; ///< no id: carried out, not answered
+    };
+    /// Parses and decodes a frame and counts it against the rate limit.
+    Prepared prepare(const Event &event);
+    /// Status and progress reports, and error replies, may run beside each other.
+    static bool runsAlongside(const Prepared &prepared);
+    /// The reply to a prepared frame (empty for a notification).
+    QCoro::Task<QByteArray> answer(Prepared prepared);
+    /// Waits for the oldest answer under way and sends it.
+    QCoro::Task<> sendOldest(std::deque<QCoro::Task<QByteArray>> &running);
     QCoro::Task<> drain();
     /// Runs a call decodeRequest() checked.
     QCoro::Task<QByteArray> handle(Call call);
