@@ -80,7 +80,7 @@ signals:
     void finished();
 
 private:
-    static constexpr std::size_t kMaxRunning = 32;
+    static constexpr std::size_t kMaxRunning = 8;
 
     struct Event {
         enum Kind { Frame, Binary, Closed } kind;
