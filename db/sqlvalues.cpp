@@ -5,6 +5,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <array>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -17,6 +18,33 @@ QString timestampText(const QDateTime &utc)
     if (!utc.isValid())
         return {};
     return utc.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+}
+
+QString isoUtcText(const QDateTime &when)
+{
+    if (!when.isValid())
+        return {};
+    const QDateTime utc = when.toUTC();
+    const QDate date = utc.date();
+    const QTime time = utc.time();
+    if (date.year() < 0 || date.year() > 9999)
+        return utc.toString(Qt::ISODateWithMs);
+    std::array<char16_t, 24> text{};
+    std::size_t at = 0;
+    const auto field = [&text, &at](int value, int digits, char16_t after) {
+        for (int i = digits - 1; i >= 0; --i, value /= 10)
+            text[at + i] = char16_t(u'0' + value % 10);
+        at += digits;
+        text[at++] = after;
+    };
+    field(date.year(), 4, u'-');
+    field(date.month(), 2, u'-');
+    field(date.day(), 2, u'T');
+    field(time.hour(), 2, u':');
+    field(time.minute(), 2, u':');
+    field(time.second(), 2, u'.');
+    field(time.msec(), 3, u'Z');
+    return QString::fromUtf16(text.data(), qsizetype(text.size()));
 }
 
 QDateTime timestampFromText(const QVariant &text)

@@ -27,6 +27,11 @@ namespace ccpm::sql {
 
 QString timestampText(const QDateTime &utc);       ///< "2026-11-29 15:14:20.850", or null QString
 QDateTime timestampFromText(const QVariant &text); ///< invalid QDateTime for NULL
+/// ISO 8601 in UTC with milliseconds, "2026-11-29T15:14:20.850Z" (what
+/// `toUTC().toString(Qt::ISODateWithMs)` writes; the agent protocol's timestamps), or a null
+/// QString for an invalid QDateTime. Written by hand: the hub writes thousands a second, and
+/// QDateTime::toString formats each field through QString::asprintf.
+QString isoUtcText(const QDateTime &when);
 
 QString jsonText(const QJsonValue &value); ///< compact JSON, scalars allowed
 Result<QJsonValue> jsonFromText(const QVariant &text);

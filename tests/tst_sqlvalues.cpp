@@ -15,6 +15,7 @@ private slots:
     void timestampFromText();
     void timestampFromTextRefusesWhatIsNotATimestamp();
     void timestampTextIsUtcWithMilliseconds();
+    void isoUtcTextIsWhatQtWrites();
     void jsonRoundTrip_data();
     void jsonRoundTrip();
     void invalidJsonIsAnError();
@@ -64,6 +65,25 @@ void TestSqlValues::timestampTextIsUtcWithMilliseconds()
     QCOMPARE(sql::timestampFromText(sql::timestampText(berlin)), berlin);
     QVERIFY(sql::timestampText(QDateTime()).isNull());
     QVERIFY(!sql::timestampFromText(QVariant()).isValid());
+}
+
+void TestSqlValues::isoUtcTextIsWhatQtWrites()
+{
+    // Given instants in UTC, with an offset, at a year's edges, without milliseconds, far out
+    const QList<QDateTime> instants{
+        QDateTime(QDate(2026, 11, 29), QTime(15, 14, 20, 850), Qt::UTC),
+        QDateTime(QDate(2026, 12, 31), QTime(23, 59, 59, 999), Qt::UTC),
+        QDateTime(QDate(2027, 1, 1), QTime(0, 0, 0, 0), Qt::UTC),
+        QDateTime(QDate(2026, 1, 1), QTime(1, 2, 3, 4), QTimeZone(5 * 3600 + 1800)),
+        QDateTime(QDate(1, 1, 1), QTime(0, 0), Qt::UTC),
+        QDateTime(QDate(9999, 12, 31), QTime(23, 59, 59, 7), Qt::UTC),
+        QDateTime(QDate(12345, 6, 7), QTime(8, 9, 10, 11), Qt::UTC),
+    };
+    // Then each is written as Qt writes it, in UTC ("Z"), with three digits of milliseconds
+    for (const QDateTime &when : instants)
+        QCOMPARE(sql::isoUtcText(when), when.toUTC().toString(Qt::ISODateWithMs));
+    QCOMPARE(sql::isoUtcText(instants.at(3)), QStringLiteral("2025-12-31T19:32:03.004Z"));
+    QVERIFY(sql::isoUtcText(QDateTime()).isNull());
 }
 
 void TestSqlValues::jsonRoundTrip_data()

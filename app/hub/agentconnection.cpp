@@ -1,5 +1,7 @@
 #include "hub/agentconnection.h"
 
+#include "sqlvalues.h"
+
 #include <QJsonArray>
 #include <QLoggingCategory>
 #include <QTimer>
@@ -367,10 +369,10 @@ QCoro::Task<QByteArray> AgentConnection::setStatus(Call call)
     Result<AgentRow> row = co_await m_services.statusWriter->report(m_agentId, status);
     if (!row)
         co_return jsonrpc::databaseError(call.request.id, row.error());
-    co_return jsonrpc::result(call.request.id, QJsonObject{{QStringLiteral("agentId"), row->id},
-                                                           {QStringLiteral("status"), toDb(row->status)},
-                                                           {QStringLiteral("lastSeenAt"),
-                                                            row->lastSeenAt.toString(Qt::ISODateWithMs)}});
+    co_return jsonrpc::result(call.request.id,
+                              QJsonObject{{QStringLiteral("agentId"), row->id},
+                                          {QStringLiteral("status"), toDb(row->status)},
+                                          {QStringLiteral("lastSeenAt"), sql::isoUtcText(row->lastSeenAt)}});
 }
 
 } // namespace ccpm::hub

@@ -38,7 +38,7 @@ QJsonObject MessageMethods::toJson(const MessageRow &message)
                                                             : QJsonValue(QJsonValue::Null)},
                        {QStringLiteral("taskId"), nullable(message.taskId)},
                        {QStringLiteral("metadata"), message.metadata},
-                       {QStringLiteral("createdAt"), message.createdAt.toUTC().toString(Qt::ISODateWithMs)}};
+                       {QStringLiteral("createdAt"), sql::isoUtcText(message.createdAt)}};
 }
 
 QCoro::Task<QByteArray> MessageMethods::call(QString agentId, Call call)

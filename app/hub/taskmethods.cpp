@@ -1,15 +1,12 @@
 #include "hub/taskmethods.h"
 
+#include "sqlvalues.h"
+
 #include <QJsonArray>
 
 namespace ccpm::hub {
 
 namespace {
-
-QString utc(const QDateTime &when)
-{
-    return when.isValid() ? when.toUTC().toString(Qt::ISODateWithMs) : QString();
-}
 
 QByteArray failure(const QJsonValue &id, const Error &error)
 {
@@ -59,10 +56,10 @@ QJsonObject TaskMethods::toJson(const TaskRow &task)
                        {QStringLiteral("progress"), task.progress},
                        {QStringLiteral("createdBy"), task.createdByName},
                        {QStringLiteral("metadata"), task.metadata},
-                       {QStringLiteral("createdAt"), utc(task.createdAt)},
-                       {QStringLiteral("updatedAt"), utc(task.updatedAt)},
+                       {QStringLiteral("createdAt"), sql::isoUtcText(task.createdAt)},
+                       {QStringLiteral("updatedAt"), sql::isoUtcText(task.updatedAt)},
                        {QStringLiteral("completedAt"), task.completedAt.isValid()
-                                                           ? QJsonValue(utc(task.completedAt))
+                                                           ? QJsonValue(sql::isoUtcText(task.completedAt))
                                                            : QJsonValue(QJsonValue::Null)}};
 }
 
