@@ -116,13 +116,17 @@ private:
         // Named, not a temporary inside the co_await: see "GCC 12" in docs/architecture.md.
         const auto job = [write = m_job, batch](QSqlDatabase &db) -> Result<Outcome> {
             Result<Outcome> all = write(db, batch);
-            if (all || batch.size() < 2 || all.error().kind == Error::Kind::Connection)
+            // A lost connection is the batch's error (the executor reports it as such, and the
+            // hub answers it as retryable), not each value's.
+            if (all || batch.size() < 2 || all.error().kind == Error::Kind::Connection || connectionLost(db))
                 return all;
             // The server refused the batch: one bad value must not fail the others, so
             // each is written on its own and gets its own outcome.
             Outcome each;
             for (auto it = batch.cbegin(); it != batch.cend(); ++it) {
                 const Result<Outcome> one = write(db, Batch{{it.key(), it.value()}});
+                if (!one && connectionLost(db))
+                    return one.error();
                 each.insert(it.key(), one ? one->value(it.key()) : Result<Row>(one.error()));
             }
             return each;

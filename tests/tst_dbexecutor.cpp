@@ -2,6 +2,7 @@
 // token is cancelled by the server (SQLSTATE 57014), queued jobs with it never run, and work
 // without the token is untouched.
 #include "dbexecutor.h"
+#include "groupcommit.h"
 #include "sqlvalues.h"
 #include "testdatabase.h"
 
@@ -30,6 +31,7 @@ class TestDbExecutor : public QObject {
     Q_OBJECT
 private slots:
     void cancelStopsRunningAndQueuedWorkOnly();
+    void groupCommitReportsALostConnectionToEverySubmitter();
 };
 
 void TestDbExecutor::cancelStopsRunningAndQueuedWorkOnly()
@@ -65,6 +67,46 @@ void TestDbExecutor::cancelStopsRunningAndQueuedWorkOnly()
     executor.cancel(CancelToken());
     const Result<int> r4 = QCoro::waitFor(executor.exec(quick));
     QVERIFY(r4.ok());
+}
+
+void TestDbExecutor::groupCommitReportsALostConnectionToEverySubmitter()
+{
+    // Given a group commit whose batches of two or more lose their connection (the server ends
+    // it, as when PostgreSQL restarts or an administrator terminates the backend)
+    TestDatabase database("groupcommit");
+    QVERIFY2(database.error().isEmpty(), qPrintable(database.error()));
+    DbExecutor executor(database.settings(), 1);
+    using Outcome = QHash<QString, Result<int>>;
+    GroupCommit<QString, int, int> commit(executor, [](QSqlDatabase &db, const QHash<QString, int> &batch) {
+        QSqlQuery q(db);
+        if (batch.size() >= 2)
+            q.exec("SELECT pg_terminate_backend(pg_backend_pid())");
+        Outcome out;
+        for (auto it = batch.cbegin(); it != batch.cend(); ++it) {
+            if (Status s = sql::execPrepared(q, "SELECT 1", {}, "write"); !s)
+                return Result<Outcome>(s.error());
+            out.insert(it.key(), it.value());
+        }
+        return Result<Outcome>(out);
+    });
+
+    // When three values are submitted at once: the first is written alone, the others together
+    auto first = commit.submit("a", 1);
+    auto second = commit.submit("b", 2);
+    auto third = commit.submit("c", 3);
+
+    // Then the first is written, and the two that lost the connection both hear that it was lost
+    // (retryable), rather than each its own statement error after a one-by-one retry
+    const Result<int> a = QCoro::waitFor(first);
+    QVERIFY2(a.ok(), qPrintable(a ? QString() : a.error().toString()));
+    for (auto *task : {&second, &third}) {
+        const Result<int> lost = QCoro::waitFor(*task);
+        QVERIFY(!lost.ok());
+        QCOMPARE(lost.error().kind, Error::Kind::Connection);
+    }
+    // And the executor reconnects for what comes next
+    const Result<int> after = QCoro::waitFor(commit.submit("d", 4));
+    QVERIFY2(after.ok(), qPrintable(after ? QString() : after.error().toString()));
 }
 
 QTEST_GUILESS_MAIN(TestDbExecutor)

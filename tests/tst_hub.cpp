@@ -278,6 +278,9 @@ void TestHub::revokingATokenClosesItsConnection()
     Client bot;
     bot.open(m_hub->url(), m_botToken);
     QTRY_COMPARE(m_hub->connectedAgents(), 2);
+    assistant.call(1, "agent.setStatus", {{"status", "BUSY"}});
+    QTRY_COMPARE(assistant.replies.size(), 1);
+    QCOMPARE(statusInDb(kAssistantId), "BUSY");
 
     // When an administrator revokes the assistant's token
     CCPM_VERIFY_OK(QCoro::waitFor(admin.revokeToken(Actor{kAdminUserId}, issued->row.id)));
@@ -286,6 +289,8 @@ void TestHub::revokingATokenClosesItsConnection()
     QTRY_COMPARE(assistant.closeCode, int(hub::CloseCode::Revoked));
     QTRY_COMPARE(m_hub->connectedAgents(), 1);
     QCOMPARE(bot.socket->state(), QAbstractSocket::ConnectedState);
+    // And the assistant is INACTIVE, as after any close but a replacement
+    QTRY_COMPARE(statusInDb(kAssistantId), "INACTIVE");
     bot.socket->close();
 }
 

@@ -322,7 +322,8 @@ void HubServer::onCredentialsChanged(const QString &table, const QString &id, Ch
         const auto connections = self->m_connections;
         for (AgentConnection *connection : connections) {
             if (connection->tokenId() == id)
-                connection->closeWith(CloseCode::Revoked, QStringLiteral("the token was revoked"), false);
+                // Like any other close but a replacement: the agent is INACTIVE afterwards.
+                connection->closeWith(CloseCode::Revoked, QStringLiteral("the token was revoked"), true);
         }
     });
 }
