@@ -10,6 +10,7 @@
 #include "testdatabase.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QTcpSocket>
 #include <QTest>
 
@@ -55,6 +56,7 @@ private slots:
     void connectionsAreCapped();
     void manyHandshakesAtOnce();
     void peerThatStopsReadingIsCutOff();
+    void aReadingPeerGetsRepliesLargerThanTheQueueLimit();
     void pingFloodIsCutOff();
     void socketsWithoutHandshakeAreDropped();
     void requestsPilingUpCloseWith1008();
@@ -222,6 +224,43 @@ void TestHubLimits::peerThatStopsReadingIsCutOff()
     QTRY_COMPARE(
         m_db->scalar(QString("SELECT status::text FROM agents WHERE id = '%1'").arg(kBuildBot)).toString(),
         QString("INACTIVE"));
+}
+
+void TestHubLimits::aReadingPeerGetsRepliesLargerThanTheQueueLimit()
+{
+    // Given a hub that queues at most 256 KiB to a peer that stopped reading, and Build Bot
+    // connected with a client that reads
+    hub::HubSettings settings;
+    settings.maxQueuedBytes = 256 * 1024;
+    auto hub = startHub(settings);
+    QVERIFY(hub);
+    HubClient bot;
+    openAndSettle(bot, hub->url(), newAgentToken(*m_executor, kBuildBot));
+    QCOMPARE(bot.closeCode, -1);
+
+    // When it lists its tasks three times, one after another, and one task carries 600 kB of
+    // metadata (each reply is larger than what may wait for a peer that does not read)
+    const QString task = insertTask(*m_db, kBuildBot, "ASSIGNED");
+    QCOMPARE(
+        m_db->scalar(QString("UPDATE tasks SET metadata = jsonb_build_object('blob', repeat('x', 600000)) "
+                             "WHERE id = '%1' RETURNING 1")
+                         .arg(task))
+            .toInt(),
+        1);
+    QList<QJsonObject> replies;
+    for (int i = 0; i < 3; ++i)
+        replies << bot.request("task.list", {});
+
+    // Then each reply arrives whole, and the connection stays
+    for (const QJsonObject &reply : replies) {
+        const QJsonArray tasks = reply.value("result").toObject().value("tasks").toArray();
+        QVERIFY(std::any_of(tasks.begin(), tasks.end(), [&](const QJsonValue &t) {
+            return t.toObject().value("id").toString() == task &&
+                   t.toObject().value("metadata").toObject().value("blob").toString().size() == 600000;
+        }));
+    }
+    QCOMPARE(bot.socket->state(), QAbstractSocket::ConnectedState);
+    QCOMPARE(hub->connectedAgents(), 1);
 }
 
 void TestHubLimits::pingFloodIsCutOff()

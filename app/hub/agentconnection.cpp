@@ -45,6 +45,8 @@ AgentConnection::AgentConnection(std::unique_ptr<QWebSocket> socket, quint64 seq
         enqueue({Event::Frame, message.toUtf8()});
     });
     connect(m_socket.get(), &QWebSocket::pong, this, [this] { m_lastHeard.restart(); });
+    connect(m_socket.get(), &QWebSocket::bytesWritten, this,
+            [this](qint64 bytes) { m_bytesWritten += bytes; });
     connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &) {
         m_lastHeard.restart();
         enqueue({Event::Binary, {}}); // answered in order, rate limited, like any other frame
@@ -80,21 +82,30 @@ void AgentConnection::send(const QByteArray &frame)
     if (m_closing && m_socket->state() != QAbstractSocket::ConnectedState)
         return;
     m_socket->sendTextMessage(QString::fromUtf8(frame));
-    checkOutgoing();
+    checkOutgoing(Check::OnSend);
 }
 
-void AgentConnection::checkOutgoing()
+void AgentConnection::checkOutgoing(Check check)
 {
-    if (m_socket->state() == QAbstractSocket::ConnectedState &&
-        m_socket->bytesToWrite() > m_services.settings->maxQueuedBytes) {
-        // A close frame would wait behind the same queue: cut the connection. The agent
-        // becomes INACTIVE like after any other loss of connection.
-        qCWarning(lcHub).noquote() << "agent" << (m_agentId.isEmpty() ? m_peer : m_agentId)
-                                   << "stopped reading (" << m_socket->bytesToWrite()
-                                   << "bytes queued): cutting it off";
-        m_closing = true;
-        m_socket->abort();
-    }
+    if (m_socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    const qint64 queued = m_socket->bytesToWrite();
+    const qint64 limit = m_services.settings->maxQueuedBytes;
+    const bool stalled =
+        check == Check::Periodic && queued > limit && m_bytesWritten == m_bytesWrittenChecked;
+    if (check == Check::Periodic)
+        m_bytesWrittenChecked = m_bytesWritten;
+    // A peer that reads keeps taking bytes, however large one reply is; one that stopped reading
+    // takes none between two checks. Past 4 times the limit it is cut off even while reading.
+    if (!stalled && queued <= kHardQueueFactor * limit)
+        return;
+    // A close frame would wait behind the same queue: cut the connection. The agent
+    // becomes INACTIVE like after any other loss of connection.
+    qCWarning(lcHub).noquote() << "agent" << (m_agentId.isEmpty() ? m_peer : m_agentId)
+                               << (stalled ? "stopped reading (" : "reads too slowly (") << queued
+                               << "bytes queued): cutting it off";
+    m_closing = true;
+    m_socket->abort();
 }
 
 void AgentConnection::enqueue(Event event)

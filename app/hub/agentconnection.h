@@ -67,9 +67,12 @@ public:
     /// Sends a notification (a frame the agent did not ask for). False when the connection is
     /// not authenticated or is closing.
     bool notify(const QByteArray &frame);
-    /// Cuts the connection off when more than HubSettings::maxQueuedBytes wait to be sent to
-    /// the peer (pongs to a ping flood count too); the hub calls it periodically.
-    void checkOutgoing();
+    enum class Check { Periodic, OnSend };
+    /// Cuts the connection off when the peer stopped reading: more than
+    /// HubSettings::maxQueuedBytes wait to be sent to it (pongs to a ping flood count too) and
+    /// none was taken since the last periodic check; or when more than kHardQueueFactor times
+    /// that wait at all. The hub calls it periodically (every 250 ms), send() after each frame.
+    void checkOutgoing(Check check = Check::Periodic);
 
 signals:
     /// The token was accepted; the agent is `agentId`. A receiver may closeWith() at once.
@@ -81,6 +84,7 @@ signals:
 
 private:
     static constexpr std::size_t kMaxRunning = 8;
+    static constexpr qint64 kHardQueueFactor = 4;
 
     struct Event {
         enum Kind { Frame, Binary, Closed } kind;
@@ -138,7 +142,9 @@ private:
     int m_pingIntervalMs;
     int m_silenceTimeoutMs;
     int m_closeGraceMs;
-    QElapsedTimer m_lastHeard; ///< restarted by every frame and pong
+    QElapsedTimer m_lastHeard;        ///< restarted by every frame and pong
+    qint64 m_bytesWritten = 0;        ///< bytes the socket handed to the network so far
+    qint64 m_bytesWrittenChecked = 0; ///< m_bytesWritten at the last periodic check
     int m_maxRequests;
     int m_windowMs;
     QElapsedTimer m_window; ///< the current rate-limit window
