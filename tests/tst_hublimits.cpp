@@ -11,6 +11,8 @@
 
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QScopeGuard>
+#include <QSqlQuery>
 #include <QTcpSocket>
 #include <QTest>
 
@@ -61,6 +63,7 @@ private slots:
     void socketsWithoutHandshakeAreDropped();
     void requestsPilingUpCloseWith1008();
     void binaryFramesAreRateLimitedAndInOrder();
+    void emptyFramesCountAgainstTheRequestQueue();
 
 private:
     std::unique_ptr<hub::HubHost> startHub(const hub::HubSettings &settings)
@@ -241,6 +244,9 @@ void TestHubLimits::aReadingPeerGetsRepliesLargerThanTheQueueLimit()
     // When it lists its tasks three times, one after another, and one task carries 600 kB of
     // metadata (each reply is larger than what may wait for a peer that does not read)
     const QString task = insertTask(*m_db, kBuildBot, "ASSIGNED");
+    auto removeTask = qScopeGuard([this, task] { // later tests connect as Build Bot too
+        m_db->scalar(QString("DELETE FROM tasks WHERE id = '%1' RETURNING 1").arg(task));
+    });
     QCOMPARE(
         m_db->scalar(QString("UPDATE tasks SET metadata = jsonb_build_object('blob', repeat('x', 600000)) "
                              "WHERE id = '%1' RETURNING 1")
@@ -370,6 +376,37 @@ void TestHubLimits::binaryFramesAreRateLimitedAndInOrder()
     QTRY_COMPARE(anonymous.socket->state(), QAbstractSocket::ConnectedState);
     anonymous.socket->sendBinaryMessage("hello?");
     QTRY_COMPARE_WITH_TIMEOUT(anonymous.closeCode, 4401, 5000);
+}
+
+void TestHubLimits::emptyFramesCountAgainstTheRequestQueue()
+{
+    // Given a hub that lets at most 8 KiB of requests wait per connection, Build Bot connected,
+    // and its agents row locked by another session, so that its status report waits
+    hub::HubSettings settings;
+    settings.maxQueuedBytes = 8 * 1024;
+    auto hub = startHub(settings);
+    QVERIFY(hub);
+    HubClient bot;
+    openAndSettle(bot, hub->url(), newAgentToken(*m_executor, kBuildBot));
+    QCOMPARE(bot.closeCode, -1);
+    QSqlDatabase other = m_db->connection();
+    QVERIFY(other.transaction());
+    QSqlQuery lock(other);
+    QVERIFY(lock.exec(QString("SELECT 1 FROM agents WHERE id = '%1' FOR UPDATE").arg(kBuildBot)));
+    auto release = qScopeGuard([&other] { other.rollback(); }); // also when a check fails
+
+    // When it sends a status report, then 1,000 empty binary frames (no payload at all)
+    bot.call(2, "agent.setStatus", {{"status", "BUSY"}});
+    for (int i = 0; i < 1000; ++i)
+        bot.socket->sendBinaryMessage(QByteArray());
+
+    // Then the frames waiting behind the report fill the queue: the hub closes the connection
+    // while the report still waits (1008; a close frame the client may lose to a reset, 1006)
+    QTRY_VERIFY_WITH_TIMEOUT(bot.closeCode != -1, 10000);
+    QVERIFY2(bot.closeCode == 1008 || bot.closeCode == 1006, qPrintable(QString::number(bot.closeCode)));
+    release.dismiss();
+    QVERIFY(other.rollback());
+    QTRY_COMPARE(hub->connectedAgents(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestHubLimits)

@@ -116,7 +116,9 @@ void AgentConnection::enqueue(Event event)
         m_closeQueued = true;
     if (m_closing && event.kind != Event::Closed)
         return; // not answered anyway
-    if (m_queuedBytes + event.payload.size() > m_services.settings->maxQueuedBytes) {
+    // The close always gets in: it is what ends the connection.
+    const qint64 cost = event.kind == Event::Closed ? 0 : kEventOverheadBytes + event.payload.size();
+    if (cost > 0 && m_queuedBytes + cost > m_services.settings->maxQueuedBytes) {
         qCWarning(lcHub).noquote() << (m_agentId.isEmpty() ? m_peer : m_agentId) << "sent more than"
                                    << m_services.settings->maxQueuedBytes
                                    << "bytes of requests without reading: closing";
@@ -124,7 +126,7 @@ void AgentConnection::enqueue(Event event)
                   true);
         return;
     }
-    m_queuedBytes += event.payload.size();
+    m_queuedBytes += cost;
     m_events.enqueue(std::move(event));
     if (m_checked && !m_draining)
         drain();
@@ -274,7 +276,7 @@ QCoro::Task<> AgentConnection::drain()
         }
         if (m_closing)
             continue; // refused or closing: requests are not answered
-        m_queuedBytes -= event.payload.size();
+        m_queuedBytes -= kEventOverheadBytes + event.payload.size();
         if (m_awaitingHello) {
             const jsonrpc::Parsed parsed = jsonrpc::parse(event.payload); // a binary frame: empty, refused
             // The first request must be agent.hello with the token; anything else closes.

@@ -85,6 +85,9 @@ signals:
 private:
     static constexpr std::size_t kMaxRunning = 8;
     static constexpr qint64 kHardQueueFactor = 4;
+    /// What a waiting frame costs beyond its payload (the event, the queue's slot), so that empty
+    /// or binary frames (kept without payload) count against HubSettings::maxQueuedBytes too.
+    static constexpr qint64 kEventOverheadBytes = 64;
 
     struct Event {
         enum Kind { Frame, Binary, Closed } kind;
@@ -130,7 +133,7 @@ private:
     QString m_token;   ///< the accepted token: a later agent.hello must carry the same
     QString m_tokenId; ///< its row in agent_tokens (closed when an administrator revokes it)
     QQueue<Event> m_events;
-    qint64 m_queuedBytes = 0;     ///< payload bytes in m_events
+    qint64 m_queuedBytes = 0;     ///< bytes in m_events: payloads, plus kEventOverheadBytes each
     bool m_checked = false;       ///< the token check is over (accepted or not)
     bool m_authenticated = false; ///< the token was accepted
     bool m_closing = false;       ///< closeWith() was called: no more requests are answered
