@@ -345,12 +345,14 @@ void TestSqlConsole::cancelInWriteModeKeepsTheTransaction()
 
 void TestSqlConsole::destroyingTheConsoleRollsBack()
 {
-    auto c = console();
-    QVERIFY(c->setMode(SqlConsole::Mode::Write));
-    CCPM_VERIFY_OK(wait(c->run("delete from small where id = 7")));
     const QString openTransactions =
         "select count(*) from pg_stat_activity where datname = current_database() "
         "and state like 'idle in transaction%'";
+    // The consoles of earlier tests may still be closing their connections
+    QTRY_COMPARE(m_db->scalar(openTransactions).toInt(), 0);
+    auto c = console();
+    QVERIFY(c->setMode(SqlConsole::Mode::Write));
+    CCPM_VERIFY_OK(wait(c->run("delete from small where id = 7")));
     QCOMPARE(m_db->scalar(openTransactions).toInt(), 1);
     c.reset(); // its connection closes: the server rolls back
     QTRY_COMPARE(m_db->scalar(openTransactions).toInt(), 0);
@@ -359,13 +361,14 @@ void TestSqlConsole::destroyingTheConsoleRollsBack()
 
 void TestSqlConsole::idleReadOnlyResultIsClosed()
 {
+    const QString openTransactions =
+        "select count(*) from pg_stat_activity where datname = current_database() "
+        "and state like 'idle in transaction%'";
+    QTRY_COMPARE(m_db->scalar(openTransactions).toInt(), 0); // earlier consoles, still closing
     auto c = console();
     c->setIdleClose(300);
     const Result<SqlConsole::Outcome> outcome = wait(c->run("select * from big"));
     CCPM_VERIFY_OK(outcome);
-    const QString openTransactions =
-        "select count(*) from pg_stat_activity where datname = current_database() "
-        "and state like 'idle in transaction%'";
     QCOMPARE(m_db->scalar(openTransactions).toInt(), 1);
     QSignalSpy closed(c.get(), &SqlConsole::resultClosed);
     QTRY_COMPARE(closed.size(), 1);
