@@ -469,6 +469,12 @@ void TestAdmin::sessionsListAndRevoke()
     QSqlQuery q(m_db->connection());
     QVERIFY(q.exec("INSERT INTO sessions (id, \"userId\", token, \"expiresAt\") VALUES "
                    "('expired', 'cmx1zcg8c00028e7dlnywlztj', 'old', now() - interval '1 day')"));
+    // The fixture's session expires a day after the backend seeded it (2026-11-30): keep it
+    // active whatever today's date is.
+    QVERIFY(q.prepare(
+        "UPDATE sessions SET \"expiresAt\" = now() AT TIME ZONE 'UTC' + interval '1 day' WHERE id = :id"));
+    q.bindValue(":id", kFixtureSession);
+    QVERIFY(q.exec());
 
     const Result<QList<SessionAdmin::Session>> active = wait(sessions.active(Actor{kAdmin}));
     CCPM_VERIFY_OK(active);
