@@ -1,6 +1,7 @@
 #include "agentstatuswriter.h"
 
 #include "sqlvalues.h"
+#include "statementcache.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -12,7 +13,8 @@ namespace ccpm {
 namespace {
 
 // One statement for the whole batch; the batch travels as one bound JSON array, its ids once
-// more as the `= ANY` list that makes the planner use the primary key (sql::inTextList()).
+// more as the `= ANY` list that makes the planner use the primary key (sql::inTextList()). It is
+// prepared once per connection (sql::execReused()).
 constexpr auto kUpdateBatch = R"sql(
 UPDATE "agents" AS a
 SET "status" = CAST(b."status" AS "AgentStatus"),
@@ -30,27 +32,25 @@ Result<Outcome> writeBatch(QSqlDatabase &db, const QHash<QString, AgentStatus> &
     for (auto it = batch.cbegin(); it != batch.cend(); ++it)
         rows.append(
             QJsonObject{{QStringLiteral("id"), it.key()}, {QStringLiteral("status"), toDb(it.value())}});
-    const QStringList ids = batch.keys();
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    if (Status s = sql::execPrepared(
-            q,
-            QLatin1String(kUpdateBatch)
-                .arg(sql::inTextList(QStringLiteral(R"sql(a."id")sql"), QStringLiteral(":ids"))),
-            {{QStringLiteral(":batch"),
-              QString::fromUtf8(QJsonDocument(rows).toJson(QJsonDocument::Compact))},
-             {QStringLiteral(":ids"), sql::textArrayJson(ids)}},
-            QStringLiteral("Cannot write the agents' status"));
-        !s)
-        return s.error();
+    static const QString update =
+        QLatin1String(kUpdateBatch)
+            .arg(sql::inTextList(QStringLiteral(R"sql(a."id")sql"), QStringLiteral(":ids")));
+    const Result<QSqlQuery *> q = sql::execReused(
+        db, update,
+        {{QStringLiteral(":batch"), QString::fromUtf8(QJsonDocument(rows).toJson(QJsonDocument::Compact))},
+         {QStringLiteral(":ids"), sql::textArrayJson(batch.keys())}},
+        QStringLiteral("Cannot write the agents' status"));
+    if (!q)
+        return q.error();
     Outcome outcome;
-    while (q.next()) {
-        AgentRow row;
-        row.id = q.value(0).toString();
-        row.status = fromDb<AgentStatus>(q.value(1).toString()).value_or(AgentStatus::Inactive);
-        row.updatedAt = sql::timestampFromText(q.value(2));
-        row.lastSeenAt = sql::timestampFromText(q.value(3));
-        outcome.insert(row.id, row);
+    while ((*q)->next()) {
+        const QSqlQuery &row = **q;
+        AgentRow agent;
+        agent.id = row.value(0).toString();
+        agent.status = fromDb<AgentStatus>(row.value(1).toString()).value_or(AgentStatus::Inactive);
+        agent.updatedAt = sql::timestampFromText(row.value(2));
+        agent.lastSeenAt = sql::timestampFromText(row.value(3));
+        outcome.insert(agent.id, agent);
     }
     for (auto it = batch.cbegin(); it != batch.cend(); ++it) {
         if (!outcome.contains(it.key()))

@@ -1,6 +1,7 @@
 #include "dbworker.h"
 
 #include "libpqhandle.h"
+#include "statementcache.h"
 
 #include <QLoggingCategory>
 #include <QSqlDriver>
@@ -73,6 +74,7 @@ std::optional<Error> DbWorker::ensureOpen()
         if (!closedWhileIdle(db))
             return std::nullopt;
         qCDebug(lcDb) << "the server closed the idle connection: reconnecting";
+        sql::forgetReusedQueries(m_connectionName);
         db.close();
         setCancelHandle(nullptr);
     }
@@ -167,6 +169,7 @@ void DbWorker::execute(const Job &job, const std::optional<CancelToken> &token)
         }
         // A lost connection is reopened by the next job instead of failing forever.
         if (connectionLost(db)) {
+            sql::forgetReusedQueries(m_connectionName); // QPSQL warns it cannot free them
             db.close();
             setCancelHandle(nullptr);
         }
@@ -177,6 +180,7 @@ void DbWorker::execute(const Job &job, const std::optional<CancelToken> &token)
 void DbWorker::shutdown()
 {
     setCancelHandle(nullptr);
+    sql::forgetReusedQueries(m_connectionName);
     {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
         if (db.isValid())

@@ -17,7 +17,7 @@ namespace ccpm::sql {
 
 /// Runs `select` + " WHERE " + `where` (when not empty) + " ORDER BY " + `orderBy`.
 template <typename Row, typename FromQuery>
-Result<QList<Row>> selectRows(QSqlDatabase &db, QLatin1String select, const QString &where,
+Result<QList<Row>> selectRows(QSqlDatabase &db, const QString &select, const QString &where,
                               QLatin1String orderBy, const QVariantMap &bindings, const QString &what,
                               FromQuery fromQuery)
 {

@@ -44,8 +44,8 @@ QString jsonObjectText(const QString &key, const QJsonValue &value)
 
 } // namespace
 
-// One guarded UPDATE for a batch of progress reports, then one read of the rows it changed; a
-// report that changed nothing is explained like any other refused transition.
+// One guarded UPDATE for a batch of progress reports that returns the rows it changed (one
+// statement); a report that changed nothing is explained like any other refused transition.
 Result<QHash<QString, Result<TaskRow>>>
 TaskLifecycle::writeProgress(QSqlDatabase &db, const QHash<QString, ProgressReport> &batch)
 {
@@ -59,11 +59,7 @@ TaskLifecycle::writeProgress(QSqlDatabase &db, const QHash<QString, ProgressRepo
                                 {QStringLiteral("note"), report.note.isNull() ? QJsonValue(QJsonValue::Null)
                                                                               : QJsonValue(report.note)}});
     }
-    const QString json = sql::jsonText(rows);
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    const Status s = sql::execPrepared(
-        q,
+    static const QString update =
         QStringLiteral(R"sql(
 UPDATE "tasks" AS t
 SET "progress" = b."progress",
@@ -71,27 +67,18 @@ SET "progress" = b."progress",
                       ELSE t."metadata" || jsonb_build_object('progressNote', b."note") END,
     "updatedAt" = %1
 FROM jsonb_to_recordset(CAST(:batch AS jsonb)) AS b("id" text, "agent" text, "progress" smallint, "note" text)
-WHERE t."id" = b."id" AND t."assignedTo" = b."agent" AND t."status" = 'IN_PROGRESS' AND %2
-RETURNING t."id")sql")
+WHERE t."id" = b."id" AND t."assignedTo" = b."agent" AND t."status" = 'IN_PROGRESS' AND %2)sql")
             .arg(QLatin1String(kNow),
-                 sql::inTextList(QStringLiteral(R"sql(t."id")sql"), QStringLiteral(":ids"))),
-        {{QStringLiteral(":batch"), json}, {QStringLiteral(":ids"), sql::textArrayJson(ids)}},
+                 sql::inTextList(QStringLiteral(R"sql(t."id")sql"), QStringLiteral(":ids")));
+    const Result<QList<TaskRow>> changed = TaskRepository::updateReturning(
+        db, update,
+        {{QStringLiteral(":batch"), sql::jsonText(rows)}, {QStringLiteral(":ids"), sql::textArrayJson(ids)}},
         QStringLiteral("Cannot report progress on the tasks"));
-    if (!s)
-        return s.error();
-    QStringList changed;
-    while (q.next())
-        changed << q.value(0).toString();
+    if (!changed)
+        return changed.error();
     QHash<QString, TaskRow> byId;
-    if (!changed.isEmpty()) {
-        const Result<QList<TaskRow>> read = TaskRepository::select(
-            db, sql::inTextList(QStringLiteral(R"sql(t."id")sql"), QStringLiteral(":ids")),
-            {{QStringLiteral(":ids"), sql::textArrayJson(changed)}});
-        if (!read)
-            return read.error();
-        for (const TaskRow &row : *read)
-            byId.insert(row.id, row);
-    }
+    for (const TaskRow &row : *changed)
+        byId.insert(row.id, row);
     QHash<QString, Result<TaskRow>> outcome;
     for (auto it = batch.cbegin(); it != batch.cend(); ++it) {
         const auto row = byId.constFind(it->taskId);

@@ -1,6 +1,7 @@
 #include "taskrepository.h"
 
 #include "repositorysupport.h"
+#include "statementcache.h"
 
 #include <QSqlQuery>
 
@@ -8,11 +9,12 @@ namespace ccpm {
 
 namespace {
 
-constexpr auto kSelect = R"sql(
+// %1 is the source of the rows: the table, or the name of a CTE that returns whole task rows.
+constexpr auto kSelectFrom = R"sql(
 SELECT t."id", t."title", t."description", t."status"::text, t."priority"::text, t."createdBy",
        t."assignedTo", t."createdAt"::text, t."updatedAt"::text, t."completedAt"::text,
        t."metadata"::text, t."progress", u."username", a."name"
-FROM "tasks" t
+FROM %1 t
 LEFT JOIN "users" u ON u."id" = t."createdBy"
 LEFT JOIN "agents" a ON a."id" = t."assignedTo")sql";
 
@@ -48,9 +50,23 @@ TaskRow fromQuery(const QSqlQuery &q)
 Result<QList<TaskRow>> TaskRepository::select(QSqlDatabase &db, const QString &where,
                                               const QVariantMap &bindings)
 {
-    return sql::selectRows<TaskRow>(db, QLatin1String(kSelect), where,
-                                    QLatin1String("t.\"createdAt\" DESC, t.\"id\""), bindings,
-                                    QStringLiteral("Cannot read tasks"), fromQuery);
+    static const QString fromTable = QLatin1String(kSelectFrom).arg(QLatin1String(R"sql("tasks")sql"));
+    return sql::selectRows<TaskRow>(db, fromTable, where, QLatin1String("t.\"createdAt\" DESC, t.\"id\""),
+                                    bindings, QStringLiteral("Cannot read tasks"), fromQuery);
+}
+
+Result<QList<TaskRow>> TaskRepository::updateReturning(QSqlDatabase &db, const QString &update,
+                                                       const QVariantMap &bindings, const QString &what)
+{
+    const QString sqlText = QStringLiteral("WITH changed AS (%1 RETURNING t.*) ").arg(update) +
+                            QLatin1String(kSelectFrom).arg(QLatin1String("changed"));
+    const Result<QSqlQuery *> q = sql::execReused(db, sqlText, bindings, what);
+    if (!q)
+        return q.error();
+    QList<TaskRow> rows;
+    while ((*q)->next())
+        rows.append(fromQuery(**q));
+    return rows;
 }
 
 Result<TaskRow> TaskRepository::selectOne(QSqlDatabase &db, const QString &id)

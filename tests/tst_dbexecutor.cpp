@@ -4,6 +4,7 @@
 #include "dbexecutor.h"
 #include "groupcommit.h"
 #include "sqlvalues.h"
+#include "statementcache.h"
 #include "testdatabase.h"
 
 #include <QElapsedTimer>
@@ -32,6 +33,7 @@ class TestDbExecutor : public QObject {
 private slots:
     void cancelStopsRunningAndQueuedWorkOnly();
     void groupCommitReportsALostConnectionToEverySubmitter();
+    void reusedStatementsArePreparedOnceAndSurviveAReconnect();
 };
 
 void TestDbExecutor::cancelStopsRunningAndQueuedWorkOnly()
@@ -107,6 +109,78 @@ void TestDbExecutor::groupCommitReportsALostConnectionToEverySubmitter()
     // And the executor reconnects for what comes next
     const Result<int> after = QCoro::waitFor(commit.submit("d", 4));
     QVERIFY2(after.ok(), qPrintable(after ? QString() : after.error().toString()));
+}
+
+void TestDbExecutor::reusedStatementsArePreparedOnceAndSurviveAReconnect()
+{
+    TestDatabase database("reused");
+    QVERIFY2(database.error().isEmpty(), qPrintable(database.error()));
+    DbExecutor executor(database.settings(), 1);
+    struct Seen {
+        int value = -1;      // what the reused statement returned
+        qsizetype kept = -1; // statements kept for the connection afterwards
+        int prepared = -1;   // server-side prepared statements that are the probe
+        int executions = -1; // how often the server ran the probe's one prepared statement
+        QString error;
+    };
+    const auto probe = [](QSqlDatabase &db, const QString &value) -> Result<Seen> {
+        Seen seen;
+        const Result<QSqlQuery *> q =
+            sql::execReused(db, "SELECT CAST(:v AS integer) + 1 /* reuse-probe */", {{":v", value}}, "probe");
+        if (q && (*q)->next())
+            seen.value = (*q)->value(0).toInt();
+        if (!q)
+            seen.error = q.error().sqlState;
+        seen.kept = sql::reusedQueryCount(db.connectionName());
+        QSqlQuery count(db);
+        if (!count.exec(
+                "SELECT count(*), coalesce(sum(generic_plans + custom_plans), 0) FROM pg_prepared_statements "
+                "WHERE statement LIKE '%' || 'reuse' || '-probe%'") ||
+            !count.next())
+            return Error{Error::Kind::Query, "cannot count the prepared statements", {}, {}};
+        seen.prepared = count.value(0).toInt();
+        seen.executions = count.value(1).toInt();
+        return seen;
+    };
+    const auto run = [&](const QString &value) {
+        const auto job = [probe, value](QSqlDatabase &db) { return probe(db, value); };
+        return QCoro::waitFor(executor.exec(job));
+    };
+
+    // When one statement text runs three times with different values on one connection
+    for (int i = 1; i <= 3; ++i) {
+        const Result<Seen> seen = run(QString::number(10 * i));
+        QVERIFY2(seen, qPrintable(seen ? QString() : seen.error().toString()));
+        // Then each run binds its own value, and one server-side statement ran them all
+        QCOMPARE(seen->value, 10 * i + 1);
+        QCOMPARE(seen->kept, 1);
+        QCOMPARE(seen->prepared, 1);
+        QCOMPARE(seen->executions, i);
+    }
+
+    // When the server refuses a value, the statement is forgotten, and the next run prepares it again
+    const Result<Seen> refused = run("x");
+    QVERIFY(refused);
+    QCOMPARE(refused->error, QStringLiteral("22P02"));
+    QCOMPARE(refused->kept, 0);
+    const Result<Seen> again = run("5");
+    QVERIFY(again);
+    QCOMPARE(again->value, 6);
+    QCOMPARE(again->executions, 1);
+
+    // When the connection is lost (the server ends it), the next job reconnects and prepares anew
+    const auto terminate = [](QSqlDatabase &db) -> Result<int> {
+        QSqlQuery q(db);
+        q.exec("SELECT pg_terminate_backend(pg_backend_pid())");
+        return 0;
+    };
+    const Result<int> terminated = QCoro::waitFor(executor.exec(terminate));
+    QVERIFY(terminated);
+    const Result<Seen> reconnected = run("41");
+    QVERIFY2(reconnected, qPrintable(reconnected ? QString() : reconnected.error().toString()));
+    QCOMPARE(reconnected->value, 42);
+    QCOMPARE(reconnected->kept, 1);
+    QCOMPARE(reconnected->executions, 1);
 }
 
 QTEST_GUILESS_MAIN(TestDbExecutor)
