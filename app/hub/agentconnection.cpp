@@ -117,7 +117,7 @@ void AgentConnection::enqueue(Event event)
     if (m_closing && event.kind != Event::Closed)
         return; // not answered anyway
     // The close always gets in: it is what ends the connection.
-    const qint64 cost = event.kind == Event::Closed ? 0 : kEventOverheadBytes + event.payload.size();
+    const qint64 cost = event.cost();
     if (cost > 0 && m_queuedBytes + cost > m_services.settings->maxQueuedBytes) {
         qCWarning(lcHub).noquote() << (m_agentId.isEmpty() ? m_peer : m_agentId) << "sent more than"
                                    << m_services.settings->maxQueuedBytes
@@ -276,7 +276,7 @@ QCoro::Task<> AgentConnection::drain()
         }
         if (m_closing)
             continue; // refused or closing: requests are not answered
-        m_queuedBytes -= kEventOverheadBytes + event.payload.size();
+        m_queuedBytes -= event.cost();
         if (m_awaitingHello) {
             const jsonrpc::Parsed parsed = jsonrpc::parse(event.payload); // a binary frame: empty, refused
             // The first request must be agent.hello with the token; anything else closes.

@@ -92,6 +92,8 @@ private:
     struct Event {
         enum Kind { Frame, Binary, Closed } kind;
         QByteArray payload;
+        /// What it counts against maxQueuedBytes while it waits; the close counts nothing.
+        qint64 cost() const { return kind == Closed ? 0 : kEventOverheadBytes + payload.size(); }
     };
 
     QCoro::Task<> authenticate(QString token);
