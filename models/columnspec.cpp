@@ -166,7 +166,9 @@ QString shownElement(const QString &e)
 
 QString bytesLabel(qsizetype n)
 {
-    return n == 1 ? tr("1 byte") : tr("%1 bytes").arg(QLocale().toString(qint64(n)));
+    // Outside ColumnSpec's members: lupdate files these under "ccpm", not "ccpm::ColumnSpec".
+    return n == 1 ? QCoreApplication::translate("ccpm", "1 byte")
+                  : QCoreApplication::translate("ccpm", "%1 bytes").arg(QLocale().toString(qint64(n)));
 }
 
 } // namespace

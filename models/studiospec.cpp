@@ -13,9 +13,10 @@ namespace {
 
 using Type = ColumnSpec::Type;
 
+// lupdate files tr() calls made in namespace ccpm under the context "ccpm".
 QString tr(const char *text)
 {
-    return QCoreApplication::translate("ccpm::StudioSpec", text);
+    return QCoreApplication::translate("ccpm", text);
 }
 
 /// The type of a non-array column, by pg_type.typname (or typtype for enums).

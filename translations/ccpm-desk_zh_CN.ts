@@ -4,37 +4,37 @@
 <context>
     <name>ccpm</name>
     <message>
-        <location filename="../ui/agentpresencedecoration.cpp" line="79"/>
+        <location filename="../ui/agentpresencedecoration.cpp" line="80"/>
         <source>Not connected to the agent hub</source>
         <translation>未连接到代理中心</translation>
     </message>
     <message>
-        <location filename="../ui/agentpresencedecoration.cpp" line="84"/>
+        <location filename="../ui/agentpresencedecoration.cpp" line="85"/>
         <source>Connected to the agent hub since %1</source>
         <translation>自 %1 起已连接到代理中心</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="169"/>
+        <location filename="../models/columnspec.cpp" line="170"/>
         <source>1 byte</source>
         <translation>1 字节</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="169"/>
+        <location filename="../models/columnspec.cpp" line="171"/>
         <source>%1 bytes</source>
         <translation>%1 字节</translation>
     </message>
     <message>
-        <location filename="../models/studiospec.cpp" line="84"/>
+        <location filename="../models/studiospec.cpp" line="85"/>
         <source>%1 is a view: its rows are shown, but they cannot be changed here.</source>
         <translation>%1 是视图：可以查看其中的行，但不能在此处修改。</translation>
     </message>
     <message>
-        <location filename="../models/studiospec.cpp" line="86"/>
+        <location filename="../models/studiospec.cpp" line="87"/>
         <source>%1 is a materialized view: its rows are shown, but they cannot be changed here.</source>
         <translation>%1 是物化视图：可以查看其中的行，但不能在此处修改。</translation>
     </message>
     <message>
-        <location filename="../models/studiospec.cpp" line="89"/>
+        <location filename="../models/studiospec.cpp" line="90"/>
         <source>%1 has no primary key, so its rows cannot be told apart to change them: it is shown read-only.</source>
         <translation>%1 没有主键，无法区分各行以进行修改：以只读方式显示。</translation>
     </message>
@@ -656,198 +656,198 @@
 <context>
     <name>ccpm::ColumnSpec</name>
     <message>
-        <location filename="../models/columnspec.cpp" line="242"/>
+        <location filename="../models/columnspec.cpp" line="244"/>
         <source>DEFAULT</source>
         <translation>DEFAULT</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="252"/>
+        <location filename="../models/columnspec.cpp" line="254"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="252"/>
+        <location filename="../models/columnspec.cpp" line="254"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="290"/>
+        <location filename="../models/columnspec.cpp" line="292"/>
         <source>(empty list)</source>
         <translation>（空列表）</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="629"/>
+        <location filename="../models/columnspec.cpp" line="631"/>
         <source>%1 has no default value, and cannot be NULL.</source>
         <translation>%1 没有默认值，且不能为 NULL。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="633"/>
-        <location filename="../models/columnspec.cpp" line="652"/>
+        <location filename="../models/columnspec.cpp" line="635"/>
+        <location filename="../models/columnspec.cpp" line="654"/>
         <source>%1 is required.</source>
         <translation>%1 为必填项。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="641"/>
+        <location filename="../models/columnspec.cpp" line="643"/>
         <source>%1 must be %2 to %3 characters long (it has %4).</source>
         <translation>%1 的长度必须为 %2 到 %3 个字符（当前为 %4 个）。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="646"/>
+        <location filename="../models/columnspec.cpp" line="648"/>
         <source>%1 must be at least %2 characters long (it has %3).</source>
         <translation>%1 的长度至少为 %2 个字符（当前为 %3 个）。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="657"/>
+        <location filename="../models/columnspec.cpp" line="659"/>
         <source>%1 must be a whole number.</source>
         <translation>%1 必须是整数。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="660"/>
+        <location filename="../models/columnspec.cpp" line="662"/>
         <source>%1 must be between %2 and %3.</source>
         <translation>%1 必须介于 %2 和 %3 之间。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="666"/>
+        <location filename="../models/columnspec.cpp" line="668"/>
         <source>%1 must be true or false.</source>
         <translation>%1 必须是 true 或 false。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="670"/>
+        <location filename="../models/columnspec.cpp" line="672"/>
         <source>%1 must be one of: %2.</source>
         <translation>%1 必须是以下值之一：%2。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="674"/>
+        <location filename="../models/columnspec.cpp" line="676"/>
         <source>%1 must be a date and time between the years 1 and 9999, such as 2026-11-29 18:30:00.</source>
         <translation>%1 必须是 1 年至 9999 年之间的日期和时间，例如 2026-11-29 18:30:00。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="680"/>
+        <location filename="../models/columnspec.cpp" line="682"/>
         <source>%1 is empty; JSON needs a value such as {} or null.</source>
         <translation>%1 为空；JSON 需要一个值，例如 {} 或 null。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="682"/>
+        <location filename="../models/columnspec.cpp" line="684"/>
         <source>%1 cannot hold the character \u0000 (PostgreSQL&apos;s jsonb refuses it).</source>
         <translation>%1 不能包含字符 \u0000（PostgreSQL 的 jsonb 不接受该字符）。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="686"/>
+        <location filename="../models/columnspec.cpp" line="688"/>
         <source>%1 is not valid JSON: %2</source>
         <translation>%1 不是有效的 JSON：%2</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="687"/>
+        <location filename="../models/columnspec.cpp" line="689"/>
         <source>%1 is not valid JSON.</source>
         <translation>%1 不是有效的 JSON。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="689"/>
+        <location filename="../models/columnspec.cpp" line="691"/>
         <source>%1 must be a list.</source>
         <translation>%1 必须是列表。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="692"/>
+        <location filename="../models/columnspec.cpp" line="694"/>
         <source>%1 must be a number such as 83261.85, -0.000001 or 1e-30 (NaN and Infinity are allowed too); “%2” is not one.</source>
         <translation>%1 必须是数字，例如 83261.85、-0.000001 或 1e-30（也允许 NaN 和 Infinity）；“%2”不是数字。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="700"/>
+        <location filename="../models/columnspec.cpp" line="702"/>
         <source>%1 allows at most %2 digits before the decimal point (%3); “%4” has %5.</source>
         <translation>%1 的小数点前最多允许 %2 位数字（%3）；“%4”有 %5 位。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="711"/>
+        <location filename="../models/columnspec.cpp" line="713"/>
         <source>%1 must be a UUID of 32 hex digits, such as a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11.</source>
         <translation>%1 必须是由 32 个十六进制数字组成的 UUID，例如 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="718"/>
+        <location filename="../models/columnspec.cpp" line="720"/>
         <source>%1: a backslash must be followed by another backslash or by three octal digits (\000 to \377); or write the bytes in hex, such as \x0a1b2c.</source>
         <translation>%1：反斜杠后面必须跟另一个反斜杠或三位八进制数字（\000 到 \377）；也可以用十六进制写出字节，例如 \x0a1b2c。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="724"/>
+        <location filename="../models/columnspec.cpp" line="726"/>
         <source>%1 must be bytes in hex after \x: “%2” is not a hex digit.</source>
         <translation>%1 在 \x 之后必须是十六进制字节：“%2”不是十六进制数字。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="727"/>
+        <location filename="../models/columnspec.cpp" line="729"/>
         <source>%1 has an odd number of hex digits (%2): each byte needs two.</source>
         <translation>%1 的十六进制数字个数为奇数（%2 个）：每个字节需要两个。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="739"/>
+        <location filename="../models/columnspec.cpp" line="741"/>
         <source>%1: %2 does not exist in local time (the clocks skip that hour); add an offset such as +02:00 or pick another time.</source>
         <translation>%1：%2 在本地时间中不存在（时钟跳过了该小时）；请添加偏移量（例如 +02:00）或选择其他时间。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="742"/>
+        <location filename="../models/columnspec.cpp" line="744"/>
         <source>%1 must be a date and time such as 2026-11-29 18:30:00 (local time; add an offset such as +02:00 for another zone).</source>
         <translation>%1 必须是日期和时间，例如 2026-11-29 18:30:00（本地时间；如为其他时区，请添加偏移量，例如 +02:00）。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="752"/>
+        <location filename="../models/columnspec.cpp" line="754"/>
         <source>%1 is a timestamp without time zone: remove the offset from “%2” (PostgreSQL would drop it).</source>
         <translation>%1 是不带时区的时间戳：请删除“%2”中的偏移量（PostgreSQL 会将其丢弃）。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="757"/>
+        <location filename="../models/columnspec.cpp" line="759"/>
         <source>%1 must be a date and time such as 2026-11-29 18:30:00 (stored as typed, without a time zone).</source>
         <translation>%1 必须是日期和时间，例如 2026-11-29 18:30:00（按输入原样存储，不带时区）。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="765"/>
+        <location filename="../models/columnspec.cpp" line="767"/>
         <source>%1 must be a date such as 2026-11-29.</source>
         <translation>%1 必须是日期，例如 2026-11-29。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="773"/>
+        <location filename="../models/columnspec.cpp" line="775"/>
         <source>%1 is a time without time zone: remove the offset from “%2”.</source>
         <translation>%1 是不带时区的时间：请删除“%2”中的偏移量。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="774"/>
+        <location filename="../models/columnspec.cpp" line="776"/>
         <source>%1 must be a time such as 18:30:00 or 18:30:00+02.</source>
         <translation>%1 必须是时间，例如 18:30:00 或 18:30:00+02。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="775"/>
+        <location filename="../models/columnspec.cpp" line="777"/>
         <source>%1 must be a time such as 18:30:00 or 18:30:00.250.</source>
         <translation>%1 必须是时间，例如 18:30:00 或 18:30:00.250。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="779"/>
+        <location filename="../models/columnspec.cpp" line="781"/>
         <source>%1 must be an interval such as 1 mon 2 days 03:04:05, 90 minutes or P1DT2H.</source>
         <translation>%1 必须是时间间隔，例如 1 mon 2 days 03:04:05、90 minutes 或 P1DT2H。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="785"/>
+        <location filename="../models/columnspec.cpp" line="787"/>
         <source>%1 must be an IPv4 or IPv6 address with an optional /prefix, such as 192.168.0.1, 10.0.0.0/8 or ::1/128.</source>
         <translation>%1 必须是 IPv4 或 IPv6 地址，可带 /前缀长度，例如 192.168.0.1、10.0.0.0/8 或 ::1/128。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="791"/>
+        <location filename="../models/columnspec.cpp" line="793"/>
         <source>%1 must be a list, written as a JSON array such as [&quot;a&quot;, &quot;b&quot;, null].</source>
         <translation>%1 必须是列表，以 JSON 数组的形式书写，例如 [&quot;a&quot;, &quot;b&quot;, null]。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="797"/>
+        <location filename="../models/columnspec.cpp" line="799"/>
         <source>%1, element %2 (“%3”),</source>
         <translation>%1 的第 %2 个元素（“%3”）</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="813"/>
+        <location filename="../models/columnspec.cpp" line="815"/>
         <source>Set to the column&apos;s default.</source>
         <translation>设为该列的默认值。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="814"/>
+        <location filename="../models/columnspec.cpp" line="816"/>
         <source>Set to the column&apos;s default: %1</source>
         <translation>设为该列的默认值：%1</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="826"/>
+        <location filename="../models/columnspec.cpp" line="828"/>
         <source>%1 has no time zone: shown as stored, never converted to local time.</source>
         <translation>%1 不带时区：按存储的原样显示，不会转换为本地时间。</translation>
     </message>
@@ -3950,207 +3950,207 @@ Switch to write mode?</source>
 <context>
     <name>ccpm::studiofilter</name>
     <message>
-        <location filename="../models/studiofilter.cpp" line="230"/>
+        <location filename="../models/studiofilter.cpp" line="239"/>
         <source>&apos;%1&apos; is not a whole number.</source>
         <translation>“%1”不是整数。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="235"/>
+        <location filename="../models/studiofilter.cpp" line="244"/>
         <source>%1 is out of range (%2 to %3).</source>
         <translation>%1 超出范围（%2 到 %3）。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="250"/>
+        <location filename="../models/studiofilter.cpp" line="259"/>
         <source>&apos;%1&apos; is not a number.</source>
         <translation>“%1”不是数字。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="264"/>
+        <location filename="../models/studiofilter.cpp" line="273"/>
         <source>%1 is out of range for %2.</source>
         <translation>%1 超出了 %2 的范围。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="269"/>
+        <location filename="../models/studiofilter.cpp" line="278"/>
         <source>%1 is out of range for a number.</source>
         <translation>%1 超出了数字的范围。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="282"/>
+        <location filename="../models/studiofilter.cpp" line="291"/>
         <source>&apos;%1&apos; is not true or false.</source>
         <translation>“%1”不是 true 或 false。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="297"/>
+        <location filename="../models/studiofilter.cpp" line="306"/>
         <source>&apos;%1&apos; is not one of %2.</source>
         <translation>“%1”不是 %2 之一。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="309"/>
+        <location filename="../models/studiofilter.cpp" line="318"/>
         <source>&apos;%1&apos; is not a UUID such as 123e4567-e89b-12d3-a456-426614174000.</source>
         <translation>“%1”不是 UUID（例如 123e4567-e89b-12d3-a456-426614174000）。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="318"/>
+        <location filename="../models/studiofilter.cpp" line="327"/>
         <source>&apos;%1&apos; is not a date such as 2026-11-29.</source>
         <translation>“%1”不是日期（例如 2026-11-29）。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="340"/>
+        <location filename="../models/studiofilter.cpp" line="349"/>
         <source>&apos;%1&apos; is not a time such as 18:30 or 18:30:00.</source>
         <translation>“%1”不是时间（例如 18:30 或 18:30:00）。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="357"/>
+        <location filename="../models/studiofilter.cpp" line="366"/>
         <source>&apos;%1&apos; is not a date and time such as 2026-11-29 18:30:00.</source>
         <translation>“%1”不是日期和时间（例如 2026-11-29 18:30:00）。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="384"/>
+        <location filename="../models/studiofilter.cpp" line="393"/>
         <source>&apos;%1&apos; is not an interval such as 1 day 02:00:00 or 3 hours.</source>
         <translation>“%1”不是时间间隔（例如 1 day 02:00:00 或 3 hours）。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="414"/>
+        <location filename="../models/studiofilter.cpp" line="423"/>
         <source>%1 is out of range for an interval.</source>
         <translation>%1 超出了时间间隔的范围。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="468"/>
+        <location filename="../models/studiofilter.cpp" line="477"/>
         <source>&apos;%1&apos; is not an IP address such as 192.168.0.1 or 10.0.0.0/8.</source>
         <translation>“%1”不是 IP 地址（例如 192.168.0.1 或 10.0.0.0/8）。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="477"/>
+        <location filename="../models/studiofilter.cpp" line="486"/>
         <source>&apos;%1&apos; is not bytes in hex such as \x0a1b.</source>
         <translation>“%1”不是十六进制字节（例如 \x0a1b）。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="485"/>
+        <location filename="../models/studiofilter.cpp" line="494"/>
         <source>JSON cannot hold the character \u0000.</source>
         <translation>JSON 不能包含字符 \u0000。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="487"/>
+        <location filename="../models/studiofilter.cpp" line="496"/>
         <source>&apos;%1&apos; is not JSON (a string needs double quotes: &quot;text&quot;).</source>
         <translation>“%1”不是 JSON（字符串需要用双引号括起来：&quot;text&quot;）。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="590"/>
-        <location filename="../models/studiofilter.cpp" line="623"/>
+        <location filename="../models/studiofilter.cpp" line="599"/>
+        <location filename="../models/studiofilter.cpp" line="632"/>
         <source>contains</source>
         <translation>包含</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="592"/>
-        <location filename="../models/studiofilter.cpp" line="625"/>
+        <location filename="../models/studiofilter.cpp" line="601"/>
+        <location filename="../models/studiofilter.cpp" line="634"/>
         <source>starts with</source>
         <translation>开头是</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="594"/>
+        <location filename="../models/studiofilter.cpp" line="603"/>
         <source>in</source>
         <translation>属于</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="596"/>
-        <location filename="../models/studiofilter.cpp" line="629"/>
+        <location filename="../models/studiofilter.cpp" line="605"/>
+        <location filename="../models/studiofilter.cpp" line="638"/>
         <source>is null</source>
         <translation>为 NULL</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="598"/>
-        <location filename="../models/studiofilter.cpp" line="631"/>
+        <location filename="../models/studiofilter.cpp" line="607"/>
+        <location filename="../models/studiofilter.cpp" line="640"/>
         <source>is not null</source>
         <translation>不为 NULL</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="600"/>
-        <location filename="../models/studiofilter.cpp" line="633"/>
+        <location filename="../models/studiofilter.cpp" line="609"/>
+        <location filename="../models/studiofilter.cpp" line="642"/>
         <source>has key</source>
         <translation>包含键</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="611"/>
+        <location filename="../models/studiofilter.cpp" line="620"/>
         <source>=  equals</source>
         <translation>=  等于</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="613"/>
+        <location filename="../models/studiofilter.cpp" line="622"/>
         <source>≠  does not equal</source>
         <translation>≠  不等于</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="615"/>
+        <location filename="../models/studiofilter.cpp" line="624"/>
         <source>&lt;  less than</source>
         <translation>&lt;  小于</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="617"/>
+        <location filename="../models/studiofilter.cpp" line="626"/>
         <source>≤  at most</source>
         <translation>≤  小于或等于</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="619"/>
+        <location filename="../models/studiofilter.cpp" line="628"/>
         <source>&gt;  greater than</source>
         <translation>&gt;  大于</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="621"/>
+        <location filename="../models/studiofilter.cpp" line="630"/>
         <source>≥  at least</source>
         <translation>≥  大于或等于</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="627"/>
+        <location filename="../models/studiofilter.cpp" line="636"/>
         <source>in list</source>
         <translation>属于列表</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="635"/>
+        <location filename="../models/studiofilter.cpp" line="644"/>
         <source>path equals</source>
         <translation>路径等于</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="637"/>
+        <location filename="../models/studiofilter.cpp" line="646"/>
         <source>contains element</source>
         <translation>包含元素</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="652"/>
+        <location filename="../models/studiofilter.cpp" line="661"/>
         <source>There is no column &apos;%1&apos; in %2.</source>
         <translation>%2 中没有列“%1”。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="657"/>
+        <location filename="../models/studiofilter.cpp" line="666"/>
         <source>&apos;%1&apos; does not apply to this column.</source>
         <translation>“%1”不适用于此列。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="660"/>
+        <location filename="../models/studiofilter.cpp" line="669"/>
         <source>a value cannot hold the character NUL.</source>
         <translation>值不能包含字符 NUL。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="676"/>
+        <location filename="../models/studiofilter.cpp" line="685"/>
         <source>type the text to look for.</source>
         <translation>请输入要查找的文本。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="680"/>
+        <location filename="../models/studiofilter.cpp" line="689"/>
         <source>type the key to look for.</source>
         <translation>请输入要查找的键。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="684"/>
+        <location filename="../models/studiofilter.cpp" line="693"/>
         <source>type a path such as address.city or items.0.name.</source>
         <translation>请输入路径，例如 address.city 或 items.0.name。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="688"/>
+        <location filename="../models/studiofilter.cpp" line="697"/>
         <source>type at least one value for the list.</source>
         <translation>请为列表至少输入一个值。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../models/studiofilter.cpp" line="763"/>
+        <location filename="../models/studiofilter.cpp" line="772"/>
         <source>%n more</source>
         <translation>
             <numerusform>还有 %n 项</numerusform>
@@ -4160,62 +4160,62 @@ Switch to write mode?</source>
 <context>
     <name>ccpm::studiofilter::LineParser</name>
     <message>
-        <location filename="../models/studiofilter.cpp" line="802"/>
+        <location filename="../models/studiofilterline.cpp" line="39"/>
         <source>Type a filter such as price &gt;= 10 and status in (A, B).</source>
         <translation>请输入筛选条件，例如 price &gt;= 10 and status in (A, B)。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="818"/>
+        <location filename="../models/studiofilterline.cpp" line="55"/>
         <source>Expected and or or before &apos;%1&apos;.</source>
         <translation>“%1”之前应为 and 或 or。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="820"/>
+        <location filename="../models/studiofilterline.cpp" line="57"/>
         <source>Use either and or or between filters, not both.</source>
         <translation>筛选条件之间请只使用 and 或 or 中的一种，不要混用。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="892"/>
+        <location filename="../models/studiofilterline.cpp" line="129"/>
         <source>A column name in double quotes is not closed.</source>
         <translation>双引号中的列名缺少右引号。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="898"/>
+        <location filename="../models/studiofilterline.cpp" line="135"/>
         <source>Expected a column name at &apos;%1&apos;.</source>
         <translation>“%1”处应为列名。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="917"/>
+        <location filename="../models/studiofilterline.cpp" line="154"/>
         <source>A quoted value is not closed.</source>
         <translation>带引号的值缺少右引号。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="928"/>
+        <location filename="../models/studiofilterline.cpp" line="165"/>
         <source>Expected a value at &apos;%1&apos;.</source>
         <translation>“%1”处应为值。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="941"/>
+        <location filename="../models/studiofilterline.cpp" line="178"/>
         <source>There is no column &apos;%1&apos; in %2.</source>
         <translation>%2 中没有列“%1”。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="953"/>
+        <location filename="../models/studiofilterline.cpp" line="190"/>
         <source>Expected = after the path of %1.</source>
         <translation>%1 的路径之后应为 =。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="997"/>
+        <location filename="../models/studiofilterline.cpp" line="234"/>
         <source>Expected an operator after %1 (=, ≠, &lt;, ≤, &gt;, ≥, contains, starts with, in, is null, has key) at &apos;%2&apos;.</source>
         <translation>%1 之后的“%2”处应为运算符（=、≠、&lt;、≤、&gt;、≥、contains、starts with、in、is null、has key）。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="1010"/>
+        <location filename="../models/studiofilterline.cpp" line="247"/>
         <source>Expected ( after in, as in status in (A, B).</source>
         <translation>in 之后应为 (，例如 status in (A, B)。</translation>
     </message>
     <message>
-        <location filename="../models/studiofilter.cpp" line="1026"/>
+        <location filename="../models/studiofilterline.cpp" line="263"/>
         <source>Expected , or ) in the list of %1.</source>
         <translation>%1 的列表中应为 , 或 )。</translation>
     </message>

@@ -13,9 +13,10 @@ namespace ccpm {
 
 namespace {
 
+// lupdate files tr() calls made in namespace ccpm under the context "ccpm".
 QString tr(const char *text)
 {
-    return QCoreApplication::translate("ccpm::AgentPresence", text);
+    return QCoreApplication::translate("ccpm", text);
 }
 
 QPixmap drawMark(bool connected, int size)
