@@ -175,6 +175,10 @@ void TestHub::badRequestsGetJsonRpcErrors_data()
     QTest::newRow("scalar") << QByteArray("1") << -32600;
     QTest::newRow("null") << QByteArray("null") << -32600;
     QTest::newRow("two values") << QByteArray("1, 2") << -32700;
+    QTest::newRow("number beyond a double")
+        << QByteArray(
+               R"({"jsonrpc":"2.0","id":1,"method":"task.progress","params":{"taskId":"t","progress":1e400}})")
+        << -32700;
     QTest::newRow("batch") << QByteArray(R"([{"jsonrpc":"2.0","id":1,"method":"agent.setStatus"}])")
                            << -32600;
     QTest::newRow("unknown method") << QByteArray(
