@@ -4,7 +4,8 @@
 
 # Compiler, build tools, Qt 6.4 (+ PostgreSQL driver, SVG icon engine for the icons, Qt SVG for
 # the schema diagram's export, translations tools), QCoro, libcrypt, Graphviz's libgvc (the schema
-# diagram's layout), and the PostgreSQL server the app runs as its default database.
+# diagram's layout), jemalloc (the allocator of the programs that host the agent hub), and the
+# PostgreSQL server the app runs as its default database.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 CCPM_BUILD_PACKAGES=(
     build-essential
@@ -23,6 +24,7 @@ CCPM_BUILD_PACKAGES=(
     libcrypt-dev
     libpq-dev
     libgraphviz-dev
+    libjemalloc-dev
     libgl1-mesa-dev
     postgresql
 )
