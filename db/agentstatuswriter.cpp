@@ -4,7 +4,6 @@
 #include "statementcache.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QSqlQuery>
 
@@ -35,11 +34,11 @@ Result<Outcome> writeBatch(QSqlDatabase &db, const QHash<QString, AgentStatus> &
     static const QString update =
         QLatin1String(kUpdateBatch)
             .arg(sql::inTextList(QStringLiteral(R"sql(a."id")sql"), QStringLiteral(":ids")));
-    const Result<QSqlQuery *> q = sql::execReused(
-        db, update,
-        {{QStringLiteral(":batch"), QString::fromUtf8(QJsonDocument(rows).toJson(QJsonDocument::Compact))},
-         {QStringLiteral(":ids"), sql::textArrayJson(batch.keys())}},
-        QStringLiteral("Cannot write the agents' status"));
+    const Result<QSqlQuery *> q =
+        sql::execReused(db, update,
+                        {{QStringLiteral(":batch"), sql::jsonText(rows)},
+                         {QStringLiteral(":ids"), sql::textArrayJson(batch.keys())}},
+                        QStringLiteral("Cannot write the agents' status"));
     if (!q)
         return q.error();
     Outcome outcome;

@@ -9,6 +9,7 @@ namespace ccpm::sql {
 
 namespace {
 
+// shared_ptr: a pointer that stays valid when the hash grows (QHash values must be copyable).
 using Statements = QHash<QString, std::shared_ptr<QSqlQuery>>;
 
 QHash<QString, Statements> &kept()
@@ -50,7 +51,8 @@ void forgetReusedQueries(const QString &connectionName)
 
 qsizetype reusedQueryCount(const QString &connectionName)
 {
-    return kept().value(connectionName).size();
+    const auto it = kept().constFind(connectionName);
+    return it == kept().cend() ? 0 : it->size();
 }
 
 } // namespace ccpm::sql
