@@ -215,6 +215,7 @@ int main(int argc, char **argv)
         "connect-first", "The load connects every agent first; the figures cover only the updates after.");
     const QCommandLineOption durationOpt("duration", "Seconds of load.", "s", "20");
     const QCommandLineOption portOpt("hub-port", "Our hub's port (0: any free port).", "port", "0");
+    const QCommandLineOption hubThreadsOpt("hub-threads", "Our hub's threads (0: one per core).", "n", "0");
     const QCommandLineOption peerUrlOpt("peer-url", "Load another hub at this URL instead of ours.", "url");
     const QCommandLineOption peerPidOpt("peer-pid", "That hub's process, for its CPU and memory.", "pid");
     const QCommandLineOption prefixOpt("prefix", "Figure names start with <prefix>_<N>_ (hub, node).",
@@ -232,7 +233,7 @@ int main(int argc, char **argv)
         "db-sample", "Sample PostgreSQL once a second during the load (steady_* figures).");
     parser.addOptions({urlOpt, tokensOpt, agentsOpt, chatterOpt, durationOpt, connectFirstOpt, portOpt,
                        peerUrlOpt, peerPidOpt, prefixOpt, agentBinOpt, batchOpt, noGuiOpt, loadLogOpt,
-                       dbSampleOpt});
+                       dbSampleOpt, hubThreadsOpt});
     parser.process(app);
     if (!parser.isSet(urlOpt) || !parser.isSet(tokensOpt)) {
         std::fprintf(stderr, "bench_hub: --database-url and --token-file are required\n");
@@ -290,6 +291,7 @@ int main(int argc, char **argv)
     PagedTableModel agentsModel(db, specs::agents());
     PagedTableModel tasksModel(db, specs::tasks());
     std::unique_ptr<hub::HubHost> host;
+    int hubThreads = 0;
     std::unique_ptr<Probe> probe;
     int modelChanges = 0, feedChanges = 0;
     QUrl hubUrl(parser.value(peerUrlOpt));
@@ -337,12 +339,14 @@ int main(int argc, char **argv)
         // The probe is one connection more than the load's N (the hub's default limit is 10,000).
         hub::HubSettings limits;
         limits.maxConnections = std::max(limits.maxConnections, agents + 1);
+        limits.threads = parser.value(hubThreadsOpt).toInt();
         host->setHubSettings(limits);
         if (Status s = host->start(QHostAddress::LocalHost, quint16(parser.value(portOpt).toUInt())); !s) {
             std::fprintf(stderr, "bench_hub: %s\n", qPrintable(s.error().message));
             return 1;
         }
         hubUrl = host->url();
+        hubThreads = host->threadCount();
     }
     if (!peer && gui) {
         probe = std::make_unique<Probe>(agentsModel, agentsModel.rowOf(probeId),
@@ -384,6 +388,7 @@ int main(int argc, char **argv)
     load.setStandardErrorFile(parser.value(loadLogOpt));
     QElapsedTimer wall;
     int hubConnectedMax = 0;
+    QList<int> spreadAtMax; // connections per hub thread when most agents were connected
     double allConnectedS = -1, rssMax = rssBefore;
     std::vector<DbSample> dbSamples;
     bool dbSampling = false;
@@ -397,7 +402,10 @@ int main(int argc, char **argv)
     QObject::connect(&sampler, &QTimer::timeout, [&] {
         rssMax = std::max(rssMax, bench::statusMiB(measured, "VmRSS"));
         if (host) {
-            hubConnectedMax = std::max(hubConnectedMax, host->connectedAgents());
+            if (host->connectedAgents() > hubConnectedMax) {
+                hubConnectedMax = host->connectedAgents();
+                spreadAtMax = host->connectionsPerThread();
+            }
             if (allConnectedS < 0 && host->connectedAgents() >= agents)
                 allConnectedS = double(wall.elapsed()) / 1000.0;
         }
@@ -504,6 +512,11 @@ int main(int argc, char **argv)
     out.put("connected", run.value("connected"), 0);
     if (host) {
         out.put("hub_connected_max", hubConnectedMax, 0);
+        out.put("hub_threads", hubThreads, 0);
+        QStringList spread;
+        for (int held : std::as_const(spreadAtMax))
+            spread << QString::number(held);
+        out.put("connections_per_thread", spread.join(QLatin1Char('/')));
         out.put("all_connected_s", connectFirst ? connectAllS : allConnectedS, 1);
     }
     out.put("requests", requests, 0);

@@ -18,14 +18,18 @@
 #include <QJsonObject>
 #include <QNetworkRequest>
 #include <QProcess>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSslCertificate>
 #include <QSslConfiguration>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
 
 #include <QCoro/QCoroTask>
+
+#include <numeric>
 
 using namespace ccpm;
 
@@ -56,8 +60,13 @@ private slots:
     void newerConnectionReplacesOlder();
     void oversizedMessageClosesWith1009();
     void burstOfRequestsIsAnsweredInOrder();
+    void laterConnectionWinsWhateverCheckFinishesFirst_data();
     void laterConnectionWinsWhateverCheckFinishesFirst();
     void connectionClosedBeforeItsCheckChangesNothing();
+    void threadsShareThePortAndTheAgents();
+    void portInUseIsAClearError_data();
+    void portInUseIsAClearError();
+    void settingsFileSetsTheHub();
     void refusesToListenBeyondLoopback();
     void servesTlsWithACertificate();
     void tlsFilesMustBeReadable();
@@ -460,14 +469,30 @@ void TestHub::burstOfRequestsIsAnsweredInOrder()
     QCOMPARE(client.socket->state(), QAbstractSocket::ConnectedState);
 }
 
+void TestHub::laterConnectionWinsWhateverCheckFinishesFirst_data()
+{
+    QTest::addColumn<int>("threads");
+    QTest::newRow("one hub thread") << 1;
+    QTest::newRow("two hub threads") << 2;
+}
+
 void TestHub::laterConnectionWinsWhateverCheckFinishesFirst()
 {
+    QFETCH(int, threads);
+    hub::HubHost host(m_db->settings(), *m_feed);
+    hub::HubSettings settings;
+    settings.threads = threads;
+    host.setHubSettings(settings);
+    CCPM_VERIFY_OK(host.start(QHostAddress::LocalHost, 0));
     for (int round = 0; round < 15; ++round) {
         // Given two connections of one agent opened back to back (their token checks race)
         Client first;
         Client second;
-        first.open(m_hub->url(), m_botToken);
-        second.open(m_hub->url(), m_botToken);
+        first.open(host.url(), m_botToken);
+        // Two threads accept in parallel: "later" is only defined once the first is accepted.
+        if (threads > 1)
+            QTRY_COMPARE(first.socket->state(), QAbstractSocket::ConnectedState);
+        second.open(host.url(), m_botToken);
 
         // Then the one that arrived later stays and the earlier one is replaced
         QTRY_COMPARE(first.closeCode, int(hub::CloseCode::Replaced));
@@ -476,7 +501,7 @@ void TestHub::laterConnectionWinsWhateverCheckFinishesFirst()
         QCOMPARE(second.closeCode, -1);
         QCOMPARE(statusInDb(kBuildBotId), QStringLiteral("BUSY"));
         second.socket->close();
-        QTRY_COMPARE(m_hub->connectedAgents(), 0);
+        QTRY_COMPARE(host.connectedAgents(), 0);
     }
 }
 
@@ -502,6 +527,132 @@ void TestHub::connectionClosedBeforeItsCheckChangesNothing()
         QTRY_COMPARE(statusInDb(kBuildBotId), QStringLiteral("INACTIVE"));
         QTRY_COMPARE(m_hub->connectedAgents(), 0);
     }
+}
+
+namespace {
+int sum(const QList<int> &counts)
+{
+    return std::accumulate(counts.cbegin(), counts.cend(), 0);
+}
+} // namespace
+
+void TestHub::threadsShareThePortAndTheAgents()
+{
+    // Given a hub with two threads
+    hub::HubHost host(m_db->settings(), *m_feed);
+    hub::HubSettings settings;
+    settings.threads = 2;
+    host.setHubSettings(settings);
+    CCPM_VERIFY_OK(host.start(QHostAddress::LocalHost, 0));
+    QCOMPARE(host.threadCount(), 2);
+    QSignalSpy presence(&host, &hub::HubHost::agentPresenceChanged);
+
+    // When 16 connections open on its one port
+    std::vector<std::unique_ptr<Client>> waiting;
+    for (int i = 0; i < 16; ++i) {
+        waiting.push_back(std::make_unique<Client>());
+        waiting.back()->open(host.url(), QString()); // no token yet: held until agent.hello
+    }
+
+    // Then the kernel spreads them over both threads
+    QTRY_COMPARE(sum(host.connectionsPerThread()), 16);
+    const QList<int> spread = host.connectionsPerThread();
+    QVERIFY2(spread.at(0) > 0 && spread.at(1) > 0,
+             qPrintable(QStringLiteral("%1 and %2 connections").arg(spread.at(0)).arg(spread.at(1))));
+    waiting.clear();
+    QTRY_COMPARE(sum(host.connectionsPerThread()), 0);
+
+    // When Build Bot connects 16 times in a row, wherever each connection lands
+    std::unique_ptr<Client> previous;
+    QSet<int> liveIn; // the threads that held its live connection
+    for (int round = 0; round < 16; ++round) {
+        auto next = std::make_unique<Client>();
+        next->open(host.url(), m_botToken);
+        const QString status = round % 2 ? QStringLiteral("BUSY") : QStringLiteral("ACTIVE");
+        QTRY_COMPARE(next->socket->state(), QAbstractSocket::ConnectedState);
+        const QJsonObject reply = next->request("agent.setStatus", {{"status", status}});
+        QCOMPARE(reply.value("result").toObject().value("status").toString(), status);
+
+        // Then each replaces the one before (4409), and only one is held
+        if (previous)
+            QTRY_COMPARE(previous->closeCode, int(hub::CloseCode::Replaced));
+        QTRY_COMPARE(sum(host.connectionsPerThread()), 1);
+        liveIn.insert(int(host.connectionsPerThread().indexOf(1)));
+        QCOMPARE(statusInDb(kBuildBotId), status);
+        previous = std::move(next);
+    }
+    QCOMPARE(liveIn.size(), 2); // replaced across threads, not only within one
+
+    // And the agent stayed connected throughout: one "connected", its last status kept
+    QCOMPARE(host.connectedAgents(), 1);
+    QCOMPARE(presence.size(), 1);
+    QCOMPARE(presence.at(0).at(1).toBool(), true);
+    QCOMPARE(statusInDb(kBuildBotId), QStringLiteral("BUSY"));
+
+    // When its last connection closes, it is INACTIVE and disconnected
+    previous->socket->close();
+    QTRY_COMPARE(statusInDb(kBuildBotId), QStringLiteral("INACTIVE"));
+    QTRY_COMPARE(presence.size(), 2);
+    QCOMPARE(presence.at(1).at(1).toBool(), false);
+    QCOMPARE(host.connectedAgents(), 0);
+}
+
+void TestHub::portInUseIsAClearError_data()
+{
+    QTest::addColumn<int>("threads");
+    QTest::newRow("one hub thread") << 1;
+    QTest::newRow("two hub threads") << 2;
+}
+
+void TestHub::portInUseIsAClearError()
+{
+    // Given a port another program listens on
+    QFETCH(int, threads);
+    QTcpServer other;
+    QVERIFY(other.listen(QHostAddress::LocalHost, 0));
+
+    // When the hub is started on it
+    hub::HubHost host(m_db->settings(), *m_feed);
+    hub::HubSettings settings;
+    settings.threads = threads;
+    host.setHubSettings(settings);
+    const Status started = host.start(QHostAddress::LocalHost, other.serverPort());
+
+    // Then it says so, names the port and runs no thread
+    QVERIFY(!started);
+    QCOMPARE(started.error().kind, Error::Kind::Environment);
+    QVERIFY2(started.error().message.contains(QString::number(other.serverPort())),
+             qPrintable(started.error().message));
+    QVERIFY(!host.url().isValid());
+    QCOMPARE(host.threadCount(), 0);
+}
+
+void TestHub::settingsFileSetsTheHub()
+{
+    // Given a settings file with a [hub] group, one value not a number and one not positive
+    QTemporaryDir dir;
+    QSettings file(dir.filePath("ccpm-desk.conf"), QSettings::IniFormat);
+    file.setValue("hub/threads", 3);
+    file.setValue("hub/maxConnections", 50);
+    file.setValue("hub/pingIntervalMs", "often");
+    file.setValue("hub/maxRequests", -5);
+    file.setValue("hub/allowedOrigins", QStringList{"https://tools.example.com"});
+
+    // Then its numbers replace the defaults, and the rest keep theirs
+    const hub::HubSettings read = hub::HubSettings::fromSettings(file);
+    const hub::HubSettings defaults;
+    QCOMPARE(read.threads, 3);
+    QCOMPARE(read.maxConnections, 50);
+    QCOMPARE(read.pingIntervalMs, defaults.pingIntervalMs);
+    QCOMPARE(read.maxRequests, defaults.maxRequests);
+    QCOMPARE(read.allowedOrigins, QStringList{"https://tools.example.com"});
+
+    // And a hub started with it runs that many threads
+    hub::HubHost host(m_db->settings(), *m_feed);
+    host.setHubSettings(read);
+    CCPM_VERIFY_OK(host.start(QHostAddress::LocalHost, 0));
+    QCOMPARE(host.threadCount(), 3);
+    QCOMPARE(host.connectionsPerThread(), QList<int>({0, 0, 0}));
 }
 
 QTEST_GUILESS_MAIN(TestHub)

@@ -264,7 +264,9 @@ QCoro::Task<> AgentConnection::drain()
         if (event.kind == Event::Closed) {
             while (!running.empty()) // their writes first: a status sent before the close loses
                 co_await sendOldest(running);
-            if (m_authenticated && m_markInactive) {
+            // Not when a newer connection of the agent is live, in this hub thread or another
+            // (whose request to close this one may still be on its way).
+            if (m_authenticated && m_markInactive && m_services.registry->isLive(m_agentId, m_sequence)) {
                 Result<AgentRow> row =
                     co_await m_services.statusWriter->report(m_agentId, AgentStatus::Inactive);
                 if (!row)

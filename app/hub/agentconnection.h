@@ -3,6 +3,7 @@
 #include "agentstatuswriter.h"
 #include "agenttokenrepository.h"
 #include "hub/closecodes.h"
+#include "hub/hubregistry.h"
 #include "hub/hubsettings.h"
 #include "hub/jsonrpc.h"
 #include "hub/messagemethods.h"
@@ -20,13 +21,15 @@
 
 namespace ccpm::hub {
 
-/// What every connection of one hub shares. Owned by the HubServer; the hub thread.
+/// What every connection of one HubServer shares. Owned by the HubServer; its hub thread
+/// (the registry is shared by all hub threads).
 struct HubServices {
     DbExecutor *executor;
     AgentStatusWriter *statusWriter;
     TaskMethods *tasks;
     MessageMethods *messages;
     const HubSettings *settings;
+    const HubRegistry *registry;
 };
 
 /// One agent's WebSocket connection to the hub: authenticates the bearer token sent in the

@@ -1,10 +1,14 @@
 #include "hub/hubhost.h"
 
 #include "dbexecutor.h"
+#include "hub/hubregistry.h"
 #include "hub/hubserver.h"
 
 #include <QEventLoop>
+#include <QSemaphore>
 #include <QTimer>
+
+#include <algorithm>
 
 namespace ccpm::hub {
 
@@ -14,12 +18,30 @@ void preferUnixEventDispatcher()
         qputenv("QT_NO_GLIB", "1");
 }
 
+namespace {
+
+/// Runs `work` in `thread` and waits for it.
+template <typename F>
+void runIn(QThread *thread, F work)
+{
+    auto *anchor = new QObject;
+    anchor->moveToThread(thread);
+    QMetaObject::invokeMethod(
+        anchor,
+        [anchor, &work] {
+            work();
+            delete anchor;
+        },
+        Qt::BlockingQueuedConnection);
+}
+
+} // namespace
+
 HubHost::HubHost(ConnectionSettings settings, ChangeFeed &feed, QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))
     , m_feed(&feed)
 {
-    m_thread.setObjectName(QStringLiteral("ccpm-hub"));
 }
 
 HubHost::~HubHost()
@@ -29,63 +51,87 @@ HubHost::~HubHost()
 
 Status HubHost::start(const QHostAddress &address, quint16 port)
 {
-    if (m_thread.isRunning())
+    if (!m_threads.empty())
         return Error{Error::Kind::Invalid, QStringLiteral("The agent hub is already running."), {}, {}};
-    m_thread.start();
+    // The hub shares the machine with the GUI, its database workers and often PostgreSQL: on 2
+    // cores two hub threads answered slower than one (docs/performance.md, "Hub threads").
+    const int threads =
+        m_hubSettings.threads > 0 ? m_hubSettings.threads : std::clamp(QThread::idealThreadCount() / 4, 1, 8);
+    m_registry = std::make_unique<HubRegistry>(m_hubSettings);
+    connect(m_registry.get(), &HubRegistry::connectedAgentsChanged, this, [this](int count) {
+        m_connectedAgents = count;
+        emit connectedAgentsChanged(count);
+    });
+    connect(m_registry.get(), &HubRegistry::agentPresenceChanged, this, &HubHost::agentPresenceChanged);
     Status status = Done{};
-    // Objects are created inside the hub thread so that they, their sockets and their
-    // database futures all belong to it.
-    auto *anchor = new QObject;
-    anchor->moveToThread(&m_thread);
-    QMetaObject::invokeMethod(
-        anchor,
-        [this, anchor, address, port, &status] {
-            m_executor = new DbExecutor(m_settings, 4);
-            m_server = new HubServer(*m_executor, *m_feed, m_hubSettings);
-            connect(m_server, &HubServer::connectedAgentsChanged, this, [this](int count) {
-                m_connectedAgents = count;
-                emit connectedAgentsChanged(count);
-            });
-            connect(m_server, &HubServer::agentPresenceChanged, this, &HubHost::agentPresenceChanged);
-            status = m_server->listen(address, port);
-            m_url = m_server->url();
-            delete anchor;
-        },
-        Qt::BlockingQueuedConnection);
+    quint16 boundPort = port;
+    for (int i = 0; i < threads && status; ++i) {
+        auto &thread = m_threads.emplace_back(std::make_unique<QThread>());
+        thread->setObjectName(i == 0 ? QStringLiteral("ccpm-hub") : QStringLiteral("ccpm-hub-%1").arg(i + 1));
+        thread->start();
+        // Objects are created inside their hub thread so that they, their sockets and their
+        // database futures all belong to it.
+        runIn(thread.get(), [this, i, threads, &address, &boundPort, &status] {
+            if (i == 0)
+                m_executor = new DbExecutor(m_settings, 4);
+            auto *server = new HubServer(*m_executor, *m_feed, *m_registry, m_hubSettings);
+            m_servers.push_back(server);
+            status = server->listen(address, boundPort, threads > 1);
+            if (status && i == 0) {
+                m_url = server->url();
+                boundPort = quint16(m_url.port()); // port 0: the others join the port the first got
+            }
+        });
+    }
     if (!status)
         stop();
     return status;
 }
 
+QList<int> HubHost::connectionsPerThread() const
+{
+    QList<int> held;
+    for (const HubServer *server : m_servers)
+        held.append(server->heldConnections());
+    return held;
+}
+
 void HubHost::stop(int timeoutMs)
 {
-    if (!m_thread.isRunning())
+    if (m_threads.empty())
         return;
-    if (m_server) {
-        HubServer *server = m_server;
-        DbExecutor *executor = m_executor;
+    // Every thread drains its connections (bounded) and tears down there, all at once.
+    QSemaphore done;
+    for (HubServer *server : m_servers) {
         QMetaObject::invokeMethod(
             server,
-            [server, executor, timeoutMs] {
-                // Runs in the hub thread: drain the connections (bounded), then tear down there.
+            [server, timeoutMs, &done] {
                 QEventLoop loop;
-                bool done = false;
+                bool closed = false;
                 QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
                 QCoro::connect(server->shutdown(), server, [&] {
-                    done = true;
+                    closed = true;
                     loop.quit();
                 });
-                if (!done)
+                if (!closed)
                     loop.exec();
                 delete server;
-                delete executor;
+                done.release();
             },
-            Qt::BlockingQueuedConnection);
-        m_server = nullptr;
-        m_executor = nullptr;
+            Qt::QueuedConnection);
     }
-    m_thread.quit();
-    m_thread.wait();
+    done.acquire(int(m_servers.size()));
+    m_servers.clear();
+    if (m_executor) {
+        DbExecutor *executor = std::exchange(m_executor, nullptr);
+        runIn(m_threads.front().get(), [executor] { delete executor; });
+    }
+    for (auto &thread : m_threads) {
+        thread->quit();
+        thread->wait();
+    }
+    m_threads.clear();
+    m_registry.reset();
     m_url.clear();
     m_connectedAgents = 0;
 }

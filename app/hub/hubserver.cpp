@@ -1,6 +1,7 @@
 #include "hub/hubserver.h"
 
 #include "hub/agentconnection.h"
+#include "hub/sharedlistener.h"
 
 #include "agenttokenrepository.h"
 
@@ -14,6 +15,7 @@
 #include <QCoro/QCoroSignal>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcHubServer, "ccpm.hub")
 
@@ -74,16 +76,17 @@ Result<QSslConfiguration> tlsConfiguration(const HubSettings &settings)
 
 } // namespace
 
-HubServer::HubServer(DbExecutor &executor, ChangeFeed &feed, HubSettings settings, QObject *parent)
+HubServer::HubServer(DbExecutor &executor, ChangeFeed &feed, HubRegistry &registry, HubSettings settings,
+                     QObject *parent)
     : QObject(parent)
     , m_executor(&executor)
+    , m_registry(&registry)
     , m_settings(settings)
     , m_server(QStringLiteral("ccpm-desk hub"), QWebSocketServer::NonSecureMode)
-    , m_throttle(settings.maxFailedLogins, settings.failedLoginWindowMs, settings.throttledLoginIntervalMs)
     , m_statusWriter(executor, feed)
     , m_tasks(executor, feed)
     , m_messages(executor, feed)
-    , m_services{&executor, &m_statusWriter, &m_tasks, &m_messages, &m_settings}
+    , m_services{&executor, &m_statusWriter, &m_tasks, &m_messages, &m_settings, &registry}
     , m_notifier(executor, feed, [this](const QString &agentId, const QByteArray &frame) {
         AgentConnection *connection = m_byAgent.value(agentId);
         return connection && connection->notify(frame);
@@ -150,7 +153,7 @@ Status HubServer::createListener()
     return Done{};
 }
 
-Status HubServer::listen(const QHostAddress &address, quint16 port)
+Status HubServer::listen(const QHostAddress &address, quint16 port, bool shared)
 {
     const bool tls = !m_settings.tlsCertificateFile.isEmpty() || !m_settings.tlsKeyFile.isEmpty();
     if (!address.isLoopback() && !tls && !m_settings.allowInsecure)
@@ -171,6 +174,20 @@ Status HubServer::listen(const QHostAddress &address, quint16 port)
     // Qt 6.4); newConnection may come earlier, with nothing pending yet.
     connect(m_listener.get(), &QTcpServer::pendingConnectionAvailable, this, &HubServer::onTcpConnection);
     connect(m_listener.get(), &QTcpServer::newConnection, this, &HubServer::onTcpConnection);
+    if (shared) {
+        const Result<qintptr> socket = openSharedListener(address, port, m_settings.maxPendingHandshakes);
+        if (!socket)
+            return socket.error();
+        if (!m_listener->setSocketDescriptor(*socket)) {
+            ::close(int(*socket));
+            return Error{Error::Kind::Environment,
+                         QStringLiteral("The agent hub cannot listen on %1:%2: %3")
+                             .arg(address.toString(), QString::number(port), m_listener->errorString()),
+                         {},
+                         {}};
+        }
+        return Done{};
+    }
     if (!m_listener->listen(address, port))
         return Error{Error::Kind::Environment,
                      QStringLiteral("The agent hub cannot listen on %1:%2: %3")
@@ -205,7 +222,7 @@ void HubServer::onTcpConnection()
 {
     // With TLS, QSslServer hands over sockets whose TLS handshake is done.
     while (QTcpSocket *socket = m_listener->nextPendingConnection()) {
-        m_upgrading.removeIf([](const auto &it) { return it.value().isNull(); });
+        m_upgrading.removeIf([](const auto &it) { return it.value().socket.isNull(); });
         if (m_upgrading.size() >= m_settings.maxPendingHandshakes) {
             qCWarning(lcHubServer).noquote() << "dropped" << socket->peerAddress().toString() << ":"
                                              << m_upgrading.size() << "handshakes pending";
@@ -214,10 +231,11 @@ void HubServer::onTcpConnection()
             continue;
         }
         const QString key = peerKey(socket->peerAddress(), socket->peerPort());
-        m_upgrading.insert(key, socket);
+        // Numbered on arrival: of two connections of one agent, the one accepted later wins.
+        m_upgrading.insert(key, Upgrading{socket, m_registry->nextSequence()});
         // Idle and slow-loris sockets: no upgrade in time, no slot.
         QTimer::singleShot(m_settings.handshakeTimeoutMs, socket, [this, key, socket] {
-            if (m_upgrading.value(key) == socket) {
+            if (m_upgrading.value(key).socket == socket) {
                 m_upgrading.remove(key);
                 qCInfo(lcHubServer).noquote() << "dropped" << key << ": no WebSocket handshake in time";
                 socket->abort();
@@ -230,66 +248,88 @@ void HubServer::onTcpConnection()
 void HubServer::onNewConnection()
 {
     while (QWebSocket *raw = m_server.nextPendingConnection()) {
-        m_upgrading.remove(peerKey(raw->peerAddress(), raw->peerPort()));
+        const auto upgrading = m_upgrading.constFind(peerKey(raw->peerAddress(), raw->peerPort()));
+        const quint64 sequence =
+            upgrading != m_upgrading.cend() ? upgrading->sequence : m_registry->nextSequence();
+        if (upgrading != m_upgrading.cend())
+            m_upgrading.erase(upgrading);
         // One JSON-RPC request is small; a larger frame is closed with 1009 (RFC 6455 7.4.1).
         raw->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxMessageBytes));
         raw->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxMessageBytes));
         const QHostAddress peer = raw->peerAddress();
-        if (m_connections.size() >= m_settings.maxConnections) {
-            qCWarning(lcHubServer).noquote()
-                << "refused" << peer.toString() << ": already" << m_connections.size() << "connections";
+        if (!m_registry->reserveConnection()) {
+            qCWarning(lcHubServer).noquote() << "refused" << peer.toString() << ": already"
+                                             << m_registry->openConnections() << "connections";
             raw->close(toQt(CloseCode::HubFull), QStringLiteral("the hub is full: try again later"));
             raw->deleteLater();
             continue;
         }
-        if (!m_throttle.admit(peer)) {
+        if (!m_registry->admitLogin(peer)) {
+            m_registry->releaseConnection();
             raw->close(toQt(CloseCode::TooManyFailures),
                        QStringLiteral("too many failed logins from this address: retry in %1 ms")
-                           .arg(std::max<qint64>(1, m_throttle.retryAfter(peer))));
+                           .arg(std::max<qint64>(1, m_registry->loginRetryAfter(peer))));
             raw->deleteLater();
             continue;
         }
-        auto *connection =
-            new AgentConnection(std::unique_ptr<QWebSocket>(raw), ++m_accepted, m_services, this);
+        auto *connection = new AgentConnection(std::unique_ptr<QWebSocket>(raw), sequence, m_services, this);
         m_connections.insert(connection);
+        ++m_held;
         connect(connection, &AgentConnection::authenticated, this,
                 [this, connection](const QString &agentId) { onAuthenticated(connection, agentId); });
-        connect(connection, &AgentConnection::tokenRefused, this, [this, peer] { m_throttle.failed(peer); });
+        connect(connection, &AgentConnection::tokenRefused, this,
+                [this, peer] { m_registry->loginFailed(peer); });
         connect(connection, &AgentConnection::finished, this, [this, connection] { onFinished(connection); });
     }
 }
 
 void HubServer::onAuthenticated(AgentConnection *connection, const QString &agentId)
 {
-    if (AgentConnection *previous = m_byAgent.value(agentId); previous && previous != connection) {
-        // The connection that arrived last wins, whichever token check finished first; the loser
-        // must not mark the agent INACTIVE on its way out.
-        if (previous->sequence() > connection->sequence()) {
-            connection->closeWith(CloseCode::Replaced,
-                                  QStringLiteral("a newer connection of this agent is open"), false);
-            return;
-        }
-        previous->closeWith(CloseCode::Replaced, QStringLiteral("replaced by a newer connection"), false);
+    const HubRegistry::Claim claim = m_registry->claim(agentId, this, connection->sequence());
+    if (claim.kind == HubRegistry::Claim::Superseded) {
+        // The loser must not mark the agent INACTIVE on its way out.
+        connection->closeWith(CloseCode::Replaced, QStringLiteral("a newer connection of this agent is open"),
+                              false);
+        return;
     }
-    const bool arrived = !m_byAgent.contains(agentId);
+    if (claim.kind == HubRegistry::Claim::Replacing) {
+        if (claim.previousServer == this) {
+            closeReplaced(agentId, claim.previous);
+        } else {
+            HubServer *other = claim.previousServer;
+            QMetaObject::invokeMethod(
+                other,
+                [other, agentId, sequence = claim.previous] { other->closeReplaced(agentId, sequence); },
+                Qt::QueuedConnection);
+        }
+    }
     m_byAgent.insert(agentId, connection);
     m_notifier.agentConnected(agentId);
-    if (arrived) {
-        emit connectedAgentsChanged(connectedAgents());
-        emit agentPresenceChanged(agentId, true);
-    }
+}
+
+void HubServer::closeReplaced(const QString &agentId, quint64 sequence)
+{
+    AgentConnection *connection = m_byAgent.value(agentId);
+    if (!connection || connection->sequence() != sequence)
+        return; // over already
+    m_byAgent.remove(agentId);
+    m_notifier.agentDisconnected(agentId);
+    connection->closeWith(CloseCode::Replaced, QStringLiteral("replaced by a newer connection"), false);
 }
 
 void HubServer::onFinished(AgentConnection *connection)
 {
     m_connections.remove(connection);
+    --m_held;
+    m_registry->releaseConnection();
     const QString agentId = connection->agentId();
-    if (!agentId.isEmpty() && m_byAgent.value(agentId) == connection) {
+    if (agentId.isEmpty())
+        return;
+    if (m_byAgent.value(agentId) == connection) {
         m_byAgent.remove(agentId);
         m_notifier.agentDisconnected(agentId);
-        emit connectedAgentsChanged(connectedAgents());
-        emit agentPresenceChanged(agentId, false);
     }
+    m_registry->release(agentId, connection->sequence());
 }
 
 QCoro::Task<> HubServer::shutdown()

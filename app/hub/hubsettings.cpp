@@ -21,6 +21,7 @@ HubSettings HubSettings::fromSettings(QSettings &settings)
     read("closeGraceMs", s.closeGraceMs);
     read("maxRequests", s.maxRequests);
     read("windowMs", s.windowMs);
+    read("threads", s.threads);
     read("maxConnections", s.maxConnections);
     read("maxPendingHandshakes", s.maxPendingHandshakes);
     read("handshakeTimeoutMs", s.handshakeTimeoutMs);

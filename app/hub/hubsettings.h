@@ -35,6 +35,10 @@ struct HubSettings {
     /// hub (cross-site WebSocket hijacking).
     QStringList allowedOrigins;
 
+    /// Hub threads: each runs an event loop holding its share of the connections (the kernel
+    /// spreads them, SO_REUSEPORT). 0: one per 4 cores (QThread::idealThreadCount() / 4, 1 to 8):
+    /// a thread more only pays where cores are idle (docs/performance.md, "Hub threads").
+    int threads = 0;
     /// Connections held at once; one more is closed with 4503 (the hub is full) right after its
     /// handshake. Each costs a file descriptor: the hub raises its soft RLIMIT_NOFILE to the
     /// hard limit when it starts.
