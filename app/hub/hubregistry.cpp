@@ -1,5 +1,7 @@
 #include "hub/hubregistry.h"
 
+#include "hub/hubserver.h"
+
 #include <QMutexLocker>
 
 namespace ccpm::hub {
@@ -58,10 +60,33 @@ HubRegistry::Claim HubRegistry::claim(const QString &agentId, HubServer *server,
         return {}; // claimed already (a second agent.hello)
     // The connection that arrived last wins, whichever token check finished first.
     if (it->sequence > sequence)
-        return Claim{Claim::Superseded, nullptr, 0};
+        return Claim{Claim::Superseded, 0};
     const Live previous = *it;
     m_live.insert(agentId, Live{server, sequence});
-    return Claim{Claim::Replacing, previous.server, previous.sequence};
+    if (previous.server == server)
+        return Claim{Claim::Replacing, previous.sequence};
+    // Posted while the lock is held: forget() takes it before that server is destroyed, so the
+    // pointer is valid here (a destroyed receiver's posted events are dropped with it).
+    HubServer *other = previous.server;
+    QMetaObject::invokeMethod(
+        other, [other, agentId, sequence = previous.sequence] { other->closeReplaced(agentId, sequence); },
+        Qt::QueuedConnection);
+    return {};
+}
+
+void HubRegistry::forget(HubServer *server)
+{
+    const QMutexLocker lock(&m_mutex);
+    for (auto it = m_live.begin(); it != m_live.end();) {
+        if (it->server != server) {
+            ++it;
+            continue;
+        }
+        const QString agentId = it.key();
+        it = m_live.erase(it);
+        emit connectedAgentsChanged(int(m_live.size()));
+        emit agentPresenceChanged(agentId, false);
+    }
 }
 
 bool HubRegistry::release(const QString &agentId, quint64 sequence)

@@ -46,14 +46,18 @@ public:
     struct Claim {
         enum Kind {
             Arrived,   ///< the agent had no live connection: this one is it
-            Replacing, ///< this one is live now; `previous` on `previousServer` must close
+            Replacing, ///< this one is live now; connection `previous` of the same server must close
             Superseded ///< a newer connection of the agent is live: this one must close
         } kind = Arrived;
-        HubServer *previousServer = nullptr;
         quint64 previous = 0; ///< the sequence of the connection to close (Replacing)
     };
-    /// Connection `sequence` of `server` authenticated as `agentId`.
+    /// Connection `sequence` of `server` authenticated as `agentId`. When it replaces a connection
+    /// held by another server, that server is asked to close it (HubServer::closeReplaced, queued
+    /// to its thread) and the result is Arrived; Replacing means the caller holds the old one.
     Claim claim(const QString &agentId, HubServer *server, quint64 sequence);
+    /// `server` is being destroyed: its connections are no longer anyone's live one (an agent
+    /// that had one is disconnected), and no other server will call it again.
+    void forget(HubServer *server);
     /// Connection `sequence` of `agentId` ended; true when it was the agent's live one (the agent
     /// is disconnected now), false when a newer connection had replaced it.
     bool release(const QString &agentId, quint64 sequence);

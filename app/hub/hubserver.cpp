@@ -126,6 +126,7 @@ HubServer::HubServer(DbExecutor &executor, ChangeFeed &feed, HubRegistry &regist
 
 HubServer::~HubServer()
 {
+    m_registry->forget(this); // connections still open after a shutdown that timed out
     if (m_listener)
         m_listener->close();
 }
@@ -292,17 +293,8 @@ void HubServer::onAuthenticated(AgentConnection *connection, const QString &agen
                               false);
         return;
     }
-    if (claim.kind == HubRegistry::Claim::Replacing) {
-        if (claim.previousServer == this) {
-            closeReplaced(agentId, claim.previous);
-        } else {
-            HubServer *other = claim.previousServer;
-            QMetaObject::invokeMethod(
-                other,
-                [other, agentId, sequence = claim.previous] { other->closeReplaced(agentId, sequence); },
-                Qt::QueuedConnection);
-        }
-    }
+    if (claim.kind == HubRegistry::Claim::Replacing) // held here; another thread's is told by claim()
+        closeReplaced(agentId, claim.previous);
     m_byAgent.insert(agentId, connection);
     m_notifier.agentConnected(agentId);
 }
