@@ -57,15 +57,39 @@ void AgentNotifier::agentConnected(const QString &agentId)
 void AgentNotifier::agentDisconnected(const QString &agentId)
 {
     m_connected.remove(agentId);
-    m_holder.removeIf([&agentId](const auto &it) { return it.value() == agentId; });
+    // By the agent's own list: when 10,000 agents leave at once, a scan of every held task per
+    // agent would be quadratic.
+    for (const QString &taskId : m_heldBy.take(agentId))
+        m_holder.remove(taskId);
 }
 
 void AgentNotifier::hold(const TaskRow &task)
 {
     if (isOpen(task) && m_connected.contains(task.assignedTo))
-        m_holder.insert(task.id, task.assignedTo);
+        setHolder(task.id, task.assignedTo);
     else
-        m_holder.remove(task.id);
+        setHolder(task.id, {});
+}
+
+void AgentNotifier::setHolder(const QString &taskId, const QString &agentId)
+{
+    const QString previous = m_holder.value(taskId);
+    if (previous == agentId)
+        return;
+    if (!previous.isEmpty()) {
+        auto held = m_heldBy.find(previous);
+        if (held != m_heldBy.end()) {
+            held->remove(taskId);
+            if (held->isEmpty())
+                m_heldBy.erase(held);
+        }
+    }
+    if (agentId.isEmpty()) {
+        m_holder.remove(taskId);
+    } else {
+        m_holder.insert(taskId, agentId);
+        m_heldBy[agentId].insert(taskId);
+    }
 }
 
 void AgentNotifier::taskChangedByAgent(const TaskRow &task)
@@ -189,7 +213,7 @@ void AgentNotifier::notifyTaskChange(const QString &taskId, const TaskRow *task)
                                                            {QStringLiteral("reason"), reason}}));
     }
     if (!task) {
-        m_holder.remove(taskId);
+        setHolder(taskId, {});
         return;
     }
     if (m_connected.contains(current)) {

@@ -55,14 +55,17 @@ private:
     void notifyTaskChange(const QString &taskId, const TaskRow *task);
     QCoro::Task<> deliver(QString messageId);
     void hold(const TaskRow &task);
+    /// Records who holds a task open (empty: nobody), in both directions.
+    void setHolder(const QString &taskId, const QString &agentId);
 
     TaskLifecycle m_tasks;
     MessageExchange m_messages;
     MessageRepository m_messageRows;
     Send m_send;
     QSet<QString> m_connected;
-    QHash<QString, QString> m_holder; ///< task id → connected agent holding it open
-    QSet<QString> m_changedTasks;     ///< desk changes waiting to be read back
+    QHash<QString, QString> m_holder;       ///< task id → connected agent holding it open
+    QHash<QString, QSet<QString>> m_heldBy; ///< the same, agent id → task ids
+    QSet<QString> m_changedTasks;           ///< desk changes waiting to be read back
     bool m_reading = false;
 };
 
