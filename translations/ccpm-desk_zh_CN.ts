@@ -14,12 +14,12 @@
         <translation>自 %1 起已连接到代理中心</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="170"/>
+        <location filename="../models/columnspec.cpp" line="169"/>
         <source>1 byte</source>
         <translation>1 字节</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="171"/>
+        <location filename="../models/columnspec.cpp" line="170"/>
         <source>%1 bytes</source>
         <translation>%1 字节</translation>
     </message>
@@ -656,198 +656,198 @@
 <context>
     <name>ccpm::ColumnSpec</name>
     <message>
-        <location filename="../models/columnspec.cpp" line="244"/>
+        <location filename="../models/columnspec.cpp" line="243"/>
         <source>DEFAULT</source>
         <translation>DEFAULT</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="254"/>
+        <location filename="../models/columnspec.cpp" line="253"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="254"/>
+        <location filename="../models/columnspec.cpp" line="253"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="292"/>
+        <location filename="../models/columnspec.cpp" line="291"/>
         <source>(empty list)</source>
         <translation>（空列表）</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="631"/>
+        <location filename="../models/columnspecproblem.cpp" line="21"/>
         <source>%1 has no default value, and cannot be NULL.</source>
         <translation>%1 没有默认值，且不能为 NULL。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="635"/>
-        <location filename="../models/columnspec.cpp" line="654"/>
+        <location filename="../models/columnspecproblem.cpp" line="25"/>
+        <location filename="../models/columnspecproblem.cpp" line="44"/>
         <source>%1 is required.</source>
         <translation>%1 为必填项。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="643"/>
+        <location filename="../models/columnspecproblem.cpp" line="33"/>
         <source>%1 must be %2 to %3 characters long (it has %4).</source>
         <translation>%1 的长度必须为 %2 到 %3 个字符（当前为 %4 个）。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="648"/>
+        <location filename="../models/columnspecproblem.cpp" line="38"/>
         <source>%1 must be at least %2 characters long (it has %3).</source>
         <translation>%1 的长度至少为 %2 个字符（当前为 %3 个）。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="659"/>
+        <location filename="../models/columnspecproblem.cpp" line="49"/>
         <source>%1 must be a whole number.</source>
         <translation>%1 必须是整数。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="662"/>
+        <location filename="../models/columnspecproblem.cpp" line="52"/>
         <source>%1 must be between %2 and %3.</source>
         <translation>%1 必须介于 %2 和 %3 之间。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="668"/>
+        <location filename="../models/columnspecproblem.cpp" line="58"/>
         <source>%1 must be true or false.</source>
         <translation>%1 必须是 true 或 false。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="672"/>
+        <location filename="../models/columnspecproblem.cpp" line="62"/>
         <source>%1 must be one of: %2.</source>
         <translation>%1 必须是以下值之一：%2。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="676"/>
+        <location filename="../models/columnspecproblem.cpp" line="66"/>
         <source>%1 must be a date and time between the years 1 and 9999, such as 2026-11-29 18:30:00.</source>
         <translation>%1 必须是 1 年至 9999 年之间的日期和时间，例如 2026-11-29 18:30:00。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="682"/>
+        <location filename="../models/columnspecproblem.cpp" line="72"/>
         <source>%1 is empty; JSON needs a value such as {} or null.</source>
         <translation>%1 为空；JSON 需要一个值，例如 {} 或 null。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="684"/>
+        <location filename="../models/columnspecproblem.cpp" line="74"/>
         <source>%1 cannot hold the character \u0000 (PostgreSQL&apos;s jsonb refuses it).</source>
         <translation>%1 不能包含字符 \u0000（PostgreSQL 的 jsonb 不接受该字符）。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="688"/>
+        <location filename="../models/columnspecproblem.cpp" line="78"/>
         <source>%1 is not valid JSON: %2</source>
         <translation>%1 不是有效的 JSON：%2</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="689"/>
+        <location filename="../models/columnspecproblem.cpp" line="79"/>
         <source>%1 is not valid JSON.</source>
         <translation>%1 不是有效的 JSON。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="691"/>
+        <location filename="../models/columnspecproblem.cpp" line="81"/>
         <source>%1 must be a list.</source>
         <translation>%1 必须是列表。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="694"/>
+        <location filename="../models/columnspecproblem.cpp" line="84"/>
         <source>%1 must be a number such as 83261.85, -0.000001 or 1e-30 (NaN and Infinity are allowed too); “%2” is not one.</source>
         <translation>%1 必须是数字，例如 83261.85、-0.000001 或 1e-30（也允许 NaN 和 Infinity）；“%2”不是数字。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="702"/>
+        <location filename="../models/columnspecproblem.cpp" line="92"/>
         <source>%1 allows at most %2 digits before the decimal point (%3); “%4” has %5.</source>
         <translation>%1 的小数点前最多允许 %2 位数字（%3）；“%4”有 %5 位。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="713"/>
+        <location filename="../models/columnspecproblem.cpp" line="103"/>
         <source>%1 must be a UUID of 32 hex digits, such as a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11.</source>
         <translation>%1 必须是由 32 个十六进制数字组成的 UUID，例如 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="720"/>
+        <location filename="../models/columnspecproblem.cpp" line="110"/>
         <source>%1: a backslash must be followed by another backslash or by three octal digits (\000 to \377); or write the bytes in hex, such as \x0a1b2c.</source>
         <translation>%1：反斜杠后面必须跟另一个反斜杠或三位八进制数字（\000 到 \377）；也可以用十六进制写出字节，例如 \x0a1b2c。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="726"/>
+        <location filename="../models/columnspecproblem.cpp" line="116"/>
         <source>%1 must be bytes in hex after \x: “%2” is not a hex digit.</source>
         <translation>%1 在 \x 之后必须是十六进制字节：“%2”不是十六进制数字。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="729"/>
+        <location filename="../models/columnspecproblem.cpp" line="119"/>
         <source>%1 has an odd number of hex digits (%2): each byte needs two.</source>
         <translation>%1 的十六进制数字个数为奇数（%2 个）：每个字节需要两个。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="741"/>
+        <location filename="../models/columnspecproblem.cpp" line="131"/>
         <source>%1: %2 does not exist in local time (the clocks skip that hour); add an offset such as +02:00 or pick another time.</source>
         <translation>%1：%2 在本地时间中不存在（时钟跳过了该小时）；请添加偏移量（例如 +02:00）或选择其他时间。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="744"/>
+        <location filename="../models/columnspecproblem.cpp" line="134"/>
         <source>%1 must be a date and time such as 2026-11-29 18:30:00 (local time; add an offset such as +02:00 for another zone).</source>
         <translation>%1 必须是日期和时间，例如 2026-11-29 18:30:00（本地时间；如为其他时区，请添加偏移量，例如 +02:00）。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="754"/>
+        <location filename="../models/columnspecproblem.cpp" line="144"/>
         <source>%1 is a timestamp without time zone: remove the offset from “%2” (PostgreSQL would drop it).</source>
         <translation>%1 是不带时区的时间戳：请删除“%2”中的偏移量（PostgreSQL 会将其丢弃）。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="759"/>
+        <location filename="../models/columnspecproblem.cpp" line="149"/>
         <source>%1 must be a date and time such as 2026-11-29 18:30:00 (stored as typed, without a time zone).</source>
         <translation>%1 必须是日期和时间，例如 2026-11-29 18:30:00（按输入原样存储，不带时区）。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="767"/>
+        <location filename="../models/columnspecproblem.cpp" line="157"/>
         <source>%1 must be a date such as 2026-11-29.</source>
         <translation>%1 必须是日期，例如 2026-11-29。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="775"/>
+        <location filename="../models/columnspecproblem.cpp" line="165"/>
         <source>%1 is a time without time zone: remove the offset from “%2”.</source>
         <translation>%1 是不带时区的时间：请删除“%2”中的偏移量。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="776"/>
+        <location filename="../models/columnspecproblem.cpp" line="166"/>
         <source>%1 must be a time such as 18:30:00 or 18:30:00+02.</source>
         <translation>%1 必须是时间，例如 18:30:00 或 18:30:00+02。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="777"/>
+        <location filename="../models/columnspecproblem.cpp" line="167"/>
         <source>%1 must be a time such as 18:30:00 or 18:30:00.250.</source>
         <translation>%1 必须是时间，例如 18:30:00 或 18:30:00.250。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="781"/>
+        <location filename="../models/columnspecproblem.cpp" line="171"/>
         <source>%1 must be an interval such as 1 mon 2 days 03:04:05, 90 minutes or P1DT2H.</source>
         <translation>%1 必须是时间间隔，例如 1 mon 2 days 03:04:05、90 minutes 或 P1DT2H。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="787"/>
+        <location filename="../models/columnspecproblem.cpp" line="177"/>
         <source>%1 must be an IPv4 or IPv6 address with an optional /prefix, such as 192.168.0.1, 10.0.0.0/8 or ::1/128.</source>
         <translation>%1 必须是 IPv4 或 IPv6 地址，可带 /前缀长度，例如 192.168.0.1、10.0.0.0/8 或 ::1/128。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="793"/>
+        <location filename="../models/columnspecproblem.cpp" line="183"/>
         <source>%1 must be a list, written as a JSON array such as [&quot;a&quot;, &quot;b&quot;, null].</source>
         <translation>%1 必须是列表，以 JSON 数组的形式书写，例如 [&quot;a&quot;, &quot;b&quot;, null]。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="799"/>
+        <location filename="../models/columnspecproblem.cpp" line="189"/>
         <source>%1, element %2 (“%3”),</source>
         <translation>%1 的第 %2 个元素（“%3”）</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="815"/>
+        <location filename="../models/columnspec.cpp" line="629"/>
         <source>Set to the column&apos;s default.</source>
         <translation>设为该列的默认值。</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="816"/>
+        <location filename="../models/columnspec.cpp" line="630"/>
         <source>Set to the column&apos;s default: %1</source>
         <translation>设为该列的默认值：%1</translation>
     </message>
     <message>
-        <location filename="../models/columnspec.cpp" line="828"/>
+        <location filename="../models/columnspec.cpp" line="642"/>
         <source>%1 has no time zone: shown as stored, never converted to local time.</source>
         <translation>%1 不带时区：按存储的原样显示，不会转换为本地时间。</translation>
     </message>
