@@ -215,7 +215,8 @@ int main(int argc, char **argv)
         "connect-first", "The load connects every agent first; the figures cover only the updates after.");
     const QCommandLineOption durationOpt("duration", "Seconds of load.", "s", "20");
     const QCommandLineOption portOpt("hub-port", "Our hub's port (0: any free port).", "port", "0");
-    const QCommandLineOption hubThreadsOpt("hub-threads", "Our hub's threads (0: one per core).", "n", "0");
+    const QCommandLineOption hubThreadsOpt("hub-threads",
+                                           "Our hub's threads (0: its default, one per 4 cores).", "n", "0");
     const QCommandLineOption peerUrlOpt("peer-url", "Load another hub at this URL instead of ours.", "url");
     const QCommandLineOption peerPidOpt("peer-pid", "That hub's process, for its CPU and memory.", "pid");
     const QCommandLineOption prefixOpt("prefix", "Figure names start with <prefix>_<N>_ (hub, node).",

@@ -56,8 +56,6 @@ HubRegistry::Claim HubRegistry::claim(const QString &agentId, HubServer *server,
         emit agentPresenceChanged(agentId, true);
         return {};
     }
-    if (it->sequence == sequence)
-        return {}; // claimed already (a second agent.hello)
     // The connection that arrived last wins, whichever token check finished first.
     if (it->sequence > sequence)
         return Claim{Claim::Superseded, 0};

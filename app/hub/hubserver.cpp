@@ -181,22 +181,12 @@ Status HubServer::listen(const QHostAddress &address, quint16 port, bool shared)
             return socket.error();
         if (!m_listener->setSocketDescriptor(*socket)) {
             ::close(int(*socket));
-            return Error{Error::Kind::Environment,
-                         QStringLiteral("The agent hub cannot listen on %1:%2: %3")
-                             .arg(address.toString(), QString::number(port), m_listener->errorString()),
-                         {},
-                         {}};
+            return cannotListen(address, port, m_listener->errorString());
         }
         return Done{};
     }
     if (!m_listener->listen(address, port))
-        return Error{Error::Kind::Environment,
-                     QStringLiteral("The agent hub cannot listen on %1:%2: %3")
-                         .arg(address.toString())
-                         .arg(port)
-                         .arg(m_listener->errorString()),
-                     QStringLiteral("Choose another port with --hub-port, or 0 to turn the hub off."),
-                     {}};
+        return cannotListen(address, port, m_listener->errorString());
     return Done{};
 }
 
@@ -249,11 +239,8 @@ void HubServer::onTcpConnection()
 void HubServer::onNewConnection()
 {
     while (QWebSocket *raw = m_server.nextPendingConnection()) {
-        const auto upgrading = m_upgrading.constFind(peerKey(raw->peerAddress(), raw->peerPort()));
-        const quint64 sequence =
-            upgrading != m_upgrading.cend() ? upgrading->sequence : m_registry->nextSequence();
-        if (upgrading != m_upgrading.cend())
-            m_upgrading.erase(upgrading);
+        const quint64 accepted = m_upgrading.take(peerKey(raw->peerAddress(), raw->peerPort())).sequence;
+        const quint64 sequence = accepted > 0 ? accepted : m_registry->nextSequence(); // 0: not found
         // One JSON-RPC request is small; a larger frame is closed with 1009 (RFC 6455 7.4.1).
         raw->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxMessageBytes));
         raw->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxMessageBytes));

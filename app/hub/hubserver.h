@@ -91,7 +91,7 @@ private:
     /// Each with its sequence number, taken when it was accepted (HubRegistry::nextSequence).
     struct Upgrading {
         QPointer<QTcpSocket> socket;
-        quint64 sequence;
+        quint64 sequence = 0; ///< 1, 2, …
     };
     QHash<QString, Upgrading> m_upgrading;
     QTimer m_watchdog; ///< checks what waits to be sent to each connection

@@ -14,15 +14,21 @@ namespace {
 
 Error failed(const QHostAddress &address, quint16 port, const char *step, int error)
 {
-    return Error{Error::Kind::Environment,
-                 QStringLiteral("The agent hub cannot listen on %1:%2: %3 failed: %4")
-                     .arg(address.toString(), QString::number(port), QLatin1String(step),
-                          QString::fromLocal8Bit(std::strerror(error))),
-                 QStringLiteral("Choose another port with --hub-port, or 0 to turn the hub off."),
-                 {}};
+    return cannotListen(address, port,
+                        QStringLiteral("%1 failed: %2")
+                            .arg(QLatin1String(step), QString::fromLocal8Bit(std::strerror(error))));
 }
 
 } // namespace
+
+Error cannotListen(const QHostAddress &address, quint16 port, const QString &reason)
+{
+    return Error{Error::Kind::Environment,
+                 QStringLiteral("The agent hub cannot listen on %1:%2: %3")
+                     .arg(address.toString(), QString::number(port), reason),
+                 QStringLiteral("Choose another port with --hub-port, or 0 to turn the hub off."),
+                 {}};
+}
 
 Result<qintptr> openSharedListener(const QHostAddress &address, quint16 port, int backlog)
 {

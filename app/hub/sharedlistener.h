@@ -6,6 +6,10 @@
 
 namespace ccpm::hub {
 
+/// The error of a listener that cannot be bound: Error::Kind::Environment, naming the address,
+/// the port and `reason`, with the hint to choose another port.
+Error cannotListen(const QHostAddress &address, quint16 port, const QString &reason);
+
 /// Opens a listening TCP socket on `address`:`port` with SO_REUSEPORT (Linux socket(7)), so that
 /// each of the hub's threads can listen on the same port with a socket of its own and the kernel
 /// spreads new connections over them (by a hash of the peer's address and port). Port 0 picks a
