@@ -333,6 +333,7 @@ qint64 AgentClient::send(const QString &method, const QJsonObject &params, Reply
     m_pending.insert(id, Pending{nowNs(), awaiter});
     ++m_stats->requests;
     m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(request).toJson(QJsonDocument::Compact)));
+    m_socket->flush(); // now, not on the write notifier's next wake-up (as the hub does)
     return id;
 }
 
@@ -383,8 +384,10 @@ void AgentClient::onText(const QString &text)
             {QStringLiteral("error"),
              QJsonObject{{QStringLiteral("code"), -32601},
                          {QStringLiteral("message"), QStringLiteral("Method not found: %1").arg(method)}}}};
-        if (m_socket)
+        if (m_socket) {
             m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(reply).toJson(QJsonDocument::Compact)));
+            m_socket->flush();
+        }
     } else {
         onNotification(method, message.value(QLatin1String("params")).toObject());
     }

@@ -3,6 +3,7 @@
 // 2 usage error. Figures go to standard output as name=value lines, logs to standard error.
 #include "agent/agentfleet.h"
 #include "agent/agentoptions.h"
+#include "eventloop/epolleventdispatcher.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -25,9 +26,12 @@ extern "C" void requestStop(int)
 
 int main(int argc, char *argv[])
 {
-    // --simulate holds thousands of sockets in one thread: Qt's poll()-based dispatcher costs
-    // far less per event than glib's (docs/performance.md). CCPM_AGENT_GLIB=1 keeps glib's.
-    if (!qEnvironmentVariableIsSet("QT_NO_GLIB") && !qEnvironmentVariableIsSet("CCPM_AGENT_GLIB"))
+    // --simulate holds thousands of sockets in one thread: an epoll dispatcher costs per ready
+    // socket, Qt's poll() per socket held (docs/performance.md). With CCPM_EVENT_DISPATCHER=qt,
+    // Qt's: its poll()-based one, which costs far less per event than glib's (CCPM_AGENT_GLIB=1).
+    if (QAbstractEventDispatcher *dispatcher = ccpm::makeSocketEventDispatcher())
+        QCoreApplication::setEventDispatcher(dispatcher);
+    else if (!qEnvironmentVariableIsSet("QT_NO_GLIB") && !qEnvironmentVariableIsSet("CCPM_AGENT_GLIB"))
         qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("ccpm-agent"));

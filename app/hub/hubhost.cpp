@@ -1,6 +1,7 @@
 #include "hub/hubhost.h"
 
 #include "dbexecutor.h"
+#include "eventloop/epolleventdispatcher.h"
 #include "hub/hubregistry.h"
 #include "hub/hubserver.h"
 
@@ -68,6 +69,9 @@ Status HubHost::start(const QHostAddress &address, quint16 port)
     for (int i = 0; i < threads && status; ++i) {
         auto &thread = m_threads.emplace_back(std::make_unique<QThread>());
         thread->setObjectName(i == 0 ? QStringLiteral("ccpm-hub") : QStringLiteral("ccpm-hub-%1").arg(i + 1));
+        // Each thread holds up to thousands of sockets: an epoll dispatcher, not poll() over all.
+        if (QAbstractEventDispatcher *dispatcher = makeSocketEventDispatcher())
+            thread->setEventDispatcher(dispatcher);
         thread->start();
         // Objects are created inside their hub thread so that they, their sockets and their
         // database futures all belong to it.
