@@ -348,6 +348,7 @@ int main(int argc, char **argv)
         }
         hubUrl = host->url();
         hubThreads = host->threadCount();
+        out.put("hub_dispatcher", host->eventDispatcherName());
     }
     if (!peer && gui) {
         probe = std::make_unique<Probe>(agentsModel, agentsModel.rowOf(probeId),

@@ -100,6 +100,13 @@ QList<int> HubHost::connectionsPerThread() const
     return held;
 }
 
+QString HubHost::eventDispatcherName() const
+{
+    const QAbstractEventDispatcher *dispatcher =
+        m_threads.empty() ? nullptr : QAbstractEventDispatcher::instance(m_threads.front().get());
+    return dispatcher ? QString::fromLatin1(dispatcher->metaObject()->className()) : QString();
+}
+
 void HubHost::stop(int timeoutMs)
 {
     if (m_threads.empty())

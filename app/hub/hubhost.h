@@ -55,6 +55,8 @@ public:
     int threadCount() const { return int(m_servers.size()); }
     /// How many connections each hub thread holds now (tests, benchmarks).
     QList<int> connectionsPerThread() const;
+    /// The class name of the hub threads' event dispatcher (benchmarks), empty when stopped.
+    QString eventDispatcherName() const;
 
 signals:
     void connectedAgentsChanged(int count);
