@@ -215,6 +215,10 @@ void EpollEventDispatcher::applyChanges()
         }
         // Emptied and filled again in one pass, the descriptor may have been closed and its
         // number reused: the set is told again, whatever it was told before.
+        if (watch.unpollable && watch.emptied) {
+            watch.unpollable = false;
+            --m_unpollableCount;
+        }
         if (watch.unpollable || (watch.inEpoll && wanted == watch.kernelEvents && !watch.emptied))
             continue;
         watch.emptied = false;
