@@ -545,6 +545,8 @@ void TestHub::threadsShareThePortAndTheAgents()
     host.setHubSettings(settings);
     CCPM_VERIFY_OK(host.start(QHostAddress::LocalHost, 0));
     QCOMPARE(host.threadCount(), 2);
+    // What every hub test runs on
+    QCOMPARE(host.eventDispatcherName(), QString("ccpm::EpollEventDispatcher"));
     QSignalSpy presence(&host, &hub::HubHost::agentPresenceChanged);
 
     // When 16 connections open on its one port
