@@ -221,6 +221,9 @@ void HubServer::onTcpConnection()
             socket->deleteLater();
             continue;
         }
+        // Replies are small frames written as they are ready: without TCP_NODELAY, a reply behind
+        // an unacknowledged one waits for the agent's delayed ACK (Nagle, RFC 896), about 40 ms.
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         const QString key = peerKey(socket->peerAddress(), socket->peerPort());
         // Numbered on arrival: of two connections of one agent, the one accepted later wins.
         m_upgrading.insert(key, Upgrading{socket, m_registry->nextSequence()});
