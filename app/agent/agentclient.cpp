@@ -332,9 +332,14 @@ qint64 AgentClient::send(const QString &method, const QJsonObject &params, Reply
                               {QStringLiteral("params"), params}};
     m_pending.insert(id, Pending{nowNs(), awaiter});
     ++m_stats->requests;
-    m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(request).toJson(QJsonDocument::Compact)));
-    m_socket->flush(); // now, not on the write notifier's next wake-up (as the hub does)
+    write(request);
     return id;
+}
+
+void AgentClient::write(const QJsonObject &message)
+{
+    m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
+    m_socket->flush(); // now, not on the write notifier's next wake-up (as the hub does)
 }
 
 QCoro::Task<RpcReply> AgentClient::call(QString method, QJsonObject params)
@@ -384,10 +389,8 @@ void AgentClient::onText(const QString &text)
             {QStringLiteral("error"),
              QJsonObject{{QStringLiteral("code"), -32601},
                          {QStringLiteral("message"), QStringLiteral("Method not found: %1").arg(method)}}}};
-        if (m_socket) {
-            m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(reply).toJson(QJsonDocument::Compact)));
-            m_socket->flush();
-        }
+        if (m_socket)
+            write(reply);
     } else {
         onNotification(method, message.value(QLatin1String("params")).toObject());
     }

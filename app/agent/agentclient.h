@@ -160,6 +160,8 @@ private:
     void onReply(const QJsonObject &reply);
     void onNotification(const QString &method, const QJsonObject &params);
     qint64 send(const QString &method, const QJsonObject &params, ReplyAwaiter *awaiter);
+    /// Sends one JSON-RPC message on the open socket, written to it at once.
+    void write(const QJsonObject &message);
     /// Every pending request ends with ConnectionLost; their callers resume from the event loop,
     /// after the caller of failPending() is done.
     void failPending();

@@ -26,9 +26,10 @@ extern "C" void requestStop(int)
 
 int main(int argc, char *argv[])
 {
-    // --simulate holds thousands of sockets in one thread: an epoll dispatcher costs per ready
-    // socket, Qt's poll() per socket held (docs/performance.md). With CCPM_EVENT_DISPATCHER=qt,
-    // Qt's: its poll()-based one, which costs far less per event than glib's (CCPM_AGENT_GLIB=1).
+    // --simulate holds thousands of sockets in one thread: the epoll dispatcher costs per ready
+    // socket, Qt's poll() per socket held (docs/performance.md). CCPM_EVENT_DISPATCHER=qt keeps
+    // Qt's: then its poll() one rather than glib's, which costs more per event (CCPM_AGENT_GLIB=1
+    // keeps glib's).
     if (QAbstractEventDispatcher *dispatcher = ccpm::makeSocketEventDispatcher())
         QCoreApplication::setEventDispatcher(dispatcher);
     else if (!qEnvironmentVariableIsSet("QT_NO_GLIB") && !qEnvironmentVariableIsSet("CCPM_AGENT_GLIB"))
